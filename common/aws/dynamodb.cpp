@@ -1,0 +1,340 @@
+#include "common/aws/dynamodb.hpp"
+
+#include <openssl/evp.h>
+#include <simdjson.h>
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace common::aws {
+namespace {
+
+using json = nlohmann::json;
+using Type = AttributeValue::Type;
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string base64_decode(std::string_view text, std::string_view field) {
+  if (text.size() % 4 != 0) throw std::runtime_error("bad base64 in " + std::string(field));
+  std::string out(3 * text.size() / 4, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  if (n < 0) throw std::runtime_error("bad base64 in " + std::string(field));
+  size_t padding = 0;
+  if (!text.empty() && text.back() == '=') ++padding;
+  if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
+  out.resize(static_cast<size_t>(n) - padding);
+  return out;
+}
+
+json value_to_json(const AttributeValue& v);
+
+json map_to_json(const AttributeMap& map) {
+  json out = json::object();
+  for (const auto& [k, v] : map) out[k] = value_to_json(v);
+  return out;
+}
+
+json value_to_json(const AttributeValue& v) {
+  switch (v.type()) {
+    case Type::kS: return {{"S", *v.scalar()}};
+    case Type::kN: return {{"N", *v.scalar()}};
+    case Type::kB: return {{"B", base64_encode(*v.scalar())}};
+    case Type::kBool: return {{"BOOL", *v.as_bool()}};
+    case Type::kNull: return {{"NULL", true}};
+    case Type::kM: return {{"M", map_to_json(*v.as_map())}};
+    case Type::kL: {
+      json list = json::array();
+      for (const auto& item : *v.as_list()) list.push_back(value_to_json(item));
+      return {{"L", list}};
+    }
+    case Type::kSS: return {{"SS", *v.as_set()}};
+    case Type::kNS: return {{"NS", *v.as_set()}};
+    case Type::kBS: {
+      json list = json::array();
+      for (const auto& b : *v.as_set()) list.push_back(base64_encode(b));
+      return {{"BS", list}};
+    }
+  }
+  return nullptr;
+}
+
+using simdjson::ondemand::object;
+using simdjson::ondemand::value;
+
+AttributeValue parse_value(value v, const std::string& field);
+
+AttributeMap parse_map(object o, const std::string& field) {
+  AttributeMap out;
+  for (auto member : o) {
+    std::string_view key = member.unescaped_key();
+    std::string name(key);
+    out.emplace(name, parse_value(member.value(), field + "." + name));
+  }
+  return out;
+}
+
+std::vector<std::string> parse_strings(value v, const std::string& field) {
+  std::vector<std::string> out;
+  for (auto item : v.get_array()) {
+    std::string_view s;
+    if (item.get_string().get(s) != simdjson::SUCCESS) {
+      throw std::runtime_error("expected a string in set " + field);
+    }
+    out.emplace_back(s);
+  }
+  return out;
+}
+
+AttributeValue parse_value(value v, const std::string& field) {
+  object o;
+  if (v.get_object().get(o) != simdjson::SUCCESS) {
+    throw std::runtime_error("attribute " + field + " is not an AttributeValue object");
+  }
+  for (auto member : o) {
+    std::string_view tag = member.unescaped_key();
+    value inner = member.value();
+    if (tag == "S") return AttributeValue::S(std::string(std::string_view(inner.get_string())));
+    if (tag == "N") return AttributeValue::N(std::string(std::string_view(inner.get_string())));
+    if (tag == "B") return AttributeValue::B(base64_decode(inner.get_string(), field));
+    if (tag == "BOOL") return AttributeValue::Bool(bool(inner.get_bool()));
+    if (tag == "NULL") return AttributeValue::Null();
+    if (tag == "M") return AttributeValue::M(parse_map(inner.get_object(), field));
+    if (tag == "L") {
+      std::vector<AttributeValue> list;
+      size_t i = 0;
+      for (auto item : inner.get_array()) {
+        list.push_back(parse_value(item.value(), field + "[" + std::to_string(i++) + "]"));
+      }
+      return AttributeValue::L(std::move(list));
+    }
+    if (tag == "SS") return AttributeValue::SS(parse_strings(inner, field));
+    if (tag == "NS") return AttributeValue::NS(parse_strings(inner, field));
+    if (tag == "BS") {
+      std::vector<std::string> bytes;
+      for (auto& s : parse_strings(inner, field)) bytes.push_back(base64_decode(s, field));
+      return AttributeValue::BS(std::move(bytes));
+    }
+    throw std::runtime_error("attribute " + field + " has unknown type '" + std::string(tag) + "'");
+  }
+  throw std::runtime_error("attribute " + field + " is an empty object");
+}
+
+std::string_view return_values_name(ReturnValues r) {
+  switch (r) {
+    case ReturnValues::kNone: return "NONE";
+    case ReturnValues::kAllOld: return "ALL_OLD";
+    case ReturnValues::kUpdatedOld: return "UPDATED_OLD";
+    case ReturnValues::kAllNew: return "ALL_NEW";
+    case ReturnValues::kUpdatedNew: return "UPDATED_NEW";
+  }
+  return "NONE";
+}
+
+void add_expression(json& body, const ExpressionBuilder& expression) {
+  if (!expression.names().empty()) body["ExpressionAttributeNames"] = expression.names();
+  if (!expression.values().empty()) {
+    body["ExpressionAttributeValues"] = map_to_json(expression.values());
+  }
+}
+
+// Parses one member (`Item` or `Attributes`) of a response, absent -> empty.
+std::optional<AttributeMap> parse_member(const std::string& response, std::string_view member) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(response);
+  try {
+    auto doc = parser.iterate(padded);
+    object root = doc.get_object();
+    value item;
+    if (root.find_field_unordered(member).get(item) != simdjson::SUCCESS) return std::nullopt;
+    return parse_map(item.get_object(), std::string(member));
+  } catch (const simdjson::simdjson_error& e) {
+    throw std::runtime_error("malformed DynamoDB response (" + std::string(member) +
+                             "): " + e.what());
+  }
+}
+
+Outcome<WriteResult> write_outcome(Outcome<std::string> raw) {
+  if (!raw.ok()) {
+    if (raw.error().code == "ConditionalCheckFailedException") {
+      WriteResult result;
+      result.condition_failed = true;
+      return result;
+    }
+    return raw.error();
+  }
+  WriteResult result;
+  if (auto attributes = parse_member(raw.value(), "Attributes")) {
+    result.attributes = std::move(*attributes);
+  }
+  return result;
+}
+
+}  // namespace
+
+AttributeValue AttributeValue::S(std::string value) {
+  AttributeValue v(Type::kS);
+  v.scalar_ = std::move(value);
+  return v;
+}
+AttributeValue AttributeValue::N(std::string decimal) {
+  AttributeValue v(Type::kN);
+  v.scalar_ = std::move(decimal);
+  return v;
+}
+AttributeValue AttributeValue::N(std::int64_t value) { return N(std::to_string(value)); }
+AttributeValue AttributeValue::B(std::string bytes) {
+  AttributeValue v(Type::kB);
+  v.scalar_ = std::move(bytes);
+  return v;
+}
+AttributeValue AttributeValue::Bool(bool value) {
+  AttributeValue v(Type::kBool);
+  v.bool_ = value;
+  return v;
+}
+AttributeValue AttributeValue::Null() { return AttributeValue(Type::kNull); }
+AttributeValue AttributeValue::M(AttributeMap value) {
+  AttributeValue v(Type::kM);
+  v.map_ = std::make_shared<const AttributeMap>(std::move(value));
+  return v;
+}
+AttributeValue AttributeValue::L(std::vector<AttributeValue> value) {
+  AttributeValue v(Type::kL);
+  v.list_ = std::make_shared<const std::vector<AttributeValue>>(std::move(value));
+  return v;
+}
+AttributeValue AttributeValue::SS(std::vector<std::string> values) {
+  AttributeValue v(Type::kSS);
+  v.set_ = std::move(values);
+  return v;
+}
+AttributeValue AttributeValue::NS(std::vector<std::string> decimals) {
+  AttributeValue v(Type::kNS);
+  v.set_ = std::move(decimals);
+  return v;
+}
+AttributeValue AttributeValue::BS(std::vector<std::string> bytes) {
+  AttributeValue v(Type::kBS);
+  v.set_ = std::move(bytes);
+  return v;
+}
+
+const std::string* AttributeValue::scalar() const {
+  return type_ == Type::kS || type_ == Type::kN || type_ == Type::kB ? &scalar_ : nullptr;
+}
+std::optional<std::int64_t> AttributeValue::as_int() const {
+  if (type_ != Type::kN) return std::nullopt;
+  std::int64_t out = 0;
+  auto [end, ec] = std::from_chars(scalar_.data(), scalar_.data() + scalar_.size(), out);
+  if (ec != std::errc{} || end != scalar_.data() + scalar_.size()) return std::nullopt;
+  return out;
+}
+std::optional<bool> AttributeValue::as_bool() const {
+  return type_ == Type::kBool ? std::optional<bool>(bool_) : std::nullopt;
+}
+const AttributeMap* AttributeValue::as_map() const { return type_ == Type::kM ? map_.get() : nullptr; }
+const std::vector<AttributeValue>* AttributeValue::as_list() const {
+  return type_ == Type::kL ? list_.get() : nullptr;
+}
+const std::vector<std::string>* AttributeValue::as_set() const {
+  return type_ == Type::kSS || type_ == Type::kNS || type_ == Type::kBS ? &set_ : nullptr;
+}
+
+bool AttributeValue::operator==(const AttributeValue& other) const {
+  if (type_ != other.type_) return false;
+  switch (type_) {
+    case Type::kS:
+    case Type::kN:
+    case Type::kB: return scalar_ == other.scalar_;
+    case Type::kBool: return bool_ == other.bool_;
+    case Type::kNull: return true;
+    case Type::kM: return *map_ == *other.map_;
+    case Type::kL: return *list_ == *other.list_;
+    default: return set_ == other.set_;
+  }
+}
+
+std::optional<std::string> get_s(const AttributeMap& item, std::string_view name) {
+  auto it = item.find(std::string(name));
+  if (it == item.end() || it->second.as_s() == nullptr) return std::nullopt;
+  return *it->second.as_s();
+}
+
+std::optional<std::int64_t> get_int(const AttributeMap& item, std::string_view name) {
+  auto it = item.find(std::string(name));
+  if (it == item.end()) return std::nullopt;
+  return it->second.as_int();
+}
+
+std::string to_json(const AttributeMap& item) { return map_to_json(item).dump(); }
+
+AttributeMap parse_item_json(std::string_view text) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(text);
+  try {
+    auto doc = parser.iterate(padded);
+    return parse_map(doc.get_object(), "item");
+  } catch (const simdjson::simdjson_error& e) {
+    throw std::runtime_error(std::string("malformed item JSON: ") + e.what());
+  }
+}
+
+std::string ExpressionBuilder::name(std::string_view attribute) {
+  if (auto it = by_name_.find(attribute); it != by_name_.end()) return it->second;
+  std::string placeholder = "#n" + std::to_string(by_name_.size());
+  by_name_.emplace(std::string(attribute), placeholder);
+  names_.emplace(placeholder, std::string(attribute));
+  return placeholder;
+}
+
+std::string ExpressionBuilder::value(AttributeValue value) {
+  std::string placeholder = ":v" + std::to_string(values_.size());
+  values_.emplace(placeholder, std::move(value));
+  return placeholder;
+}
+
+Outcome<std::optional<AttributeMap>> DynamoDbClient::get_item(const GetItemRequest& request) {
+  json body = {{"TableName", request.table_name}, {"Key", map_to_json(request.key)}};
+  if (request.consistent_read) body["ConsistentRead"] = true;
+  auto raw = client_.call("GetItem", body.dump());
+  if (!raw.ok()) return raw.error();
+  return parse_member(raw.value(), "Item");
+}
+
+Outcome<WriteResult> DynamoDbClient::put_item(const PutItemRequest& request) {
+  json body = {{"TableName", request.table_name}, {"Item", map_to_json(request.item)}};
+  if (!request.condition_expression.empty()) {
+    body["ConditionExpression"] = request.condition_expression;
+  }
+  add_expression(body, request.expression);
+  if (request.return_values != ReturnValues::kNone) {
+    body["ReturnValues"] = return_values_name(request.return_values);
+  }
+  return write_outcome(client_.call("PutItem", body.dump()));
+}
+
+Outcome<WriteResult> DynamoDbClient::update_item(const UpdateItemRequest& request) {
+  json body = {{"TableName", request.table_name},
+               {"Key", map_to_json(request.key)},
+               {"UpdateExpression", request.update_expression}};
+  if (!request.condition_expression.empty()) {
+    body["ConditionExpression"] = request.condition_expression;
+  }
+  add_expression(body, request.expression);
+  if (request.return_values != ReturnValues::kNone) {
+    body["ReturnValues"] = return_values_name(request.return_values);
+  }
+  return write_outcome(client_.call("UpdateItem", body.dump()));
+}
+
+}  // namespace common::aws

@@ -1,0 +1,23 @@
+#include "common/aws/error.hpp"
+
+namespace common::aws {
+
+std::string sanitize_error_code(std::string_view raw) {
+  if (auto hash = raw.rfind('#'); hash != std::string_view::npos) raw.remove_prefix(hash + 1);
+  if (auto colon = raw.find(':'); colon != std::string_view::npos) raw = raw.substr(0, colon);
+  while (!raw.empty() && raw.back() == ' ') raw.remove_suffix(1);
+  return std::string(raw);
+}
+
+std::string AwsError::describe() const {
+  std::string out = service + " " + operation + ": " + code;
+  if (http_status != 0) out += " (HTTP " + std::to_string(http_status) + ")";
+  if (!reason.empty()) out += " reason " + reason;
+  if (!message.empty()) out += ": " + message;
+  out += " [";
+  if (!request_id.empty()) out += "request id " + request_id + ", ";
+  out += std::to_string(attempts) + (attempts == 1 ? " attempt]" : " attempts]");
+  return out;
+}
+
+}  // namespace common::aws

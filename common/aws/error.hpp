@@ -1,0 +1,79 @@
+// The one error type of the AWS layer, and Outcome<T>: a value or that error.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace common::aws {
+
+/// How a failed call may be treated by the caller and by the retry loop.
+enum class ErrorKind {
+  kThrottling,  // the service asked us to slow down: retryable with backoff
+  kTransient,   // connection/timeout/5xx: retryable
+  kFinal,       // the request itself is wrong or refused: retrying will not help
+};
+
+/// A failed AWS call: everything the caller may branch on, without string matching
+/// on messages. `code` is sanitised as the SDKs do ("ns#Code:extra" -> "Code").
+struct AwsError {
+  std::string service;     // "dynamodb", "sms-voice"
+  std::string operation;   // "PutItem", "SendTextMessage"
+  std::string code;        // "ConditionalCheckFailedException"; "NetworkError"/"Timeout" when no response
+  std::string message;     // the service's message, or the transport error
+  std::string reason;      // End User Messaging `Reason` member (e.g. DESTINATION_PHONE_NUMBER_OPTED_OUT)
+  long http_status = 0;    // 0 when no HTTP response arrived
+  std::string request_id;  // x-amzn-RequestId
+  int attempts = 1;        // attempts made, including the first
+  ErrorKind kind = ErrorKind::kFinal;
+
+  /// True for throttling and transient errors.
+  bool retryable() const { return kind != ErrorKind::kFinal; }
+  /// True when no response arrived, so the request may or may not have taken effect.
+  bool outcome_unknown() const { return http_status == 0; }
+  /// One line for logs: "dynamodb PutItem: Code (HTTP 400): message [request id, N attempts]".
+  std::string describe() const;
+};
+
+/// Sanitises an error code as the AWS SDKs do: the text after the last '#' and
+/// before the first ':' ("com.amazonaws.dynamodb.v20120810#ResourceNotFoundException" ->
+/// "ResourceNotFoundException"; "ThrottlingException:http://..." -> "ThrottlingException").
+std::string sanitize_error_code(std::string_view raw);
+
+/// An AwsError raised as an exception, for failures the caller does not handle
+/// (Lambda then records the invocation as failed and retries it).
+class AwsException : public std::runtime_error {
+ public:
+  explicit AwsException(AwsError error) : std::runtime_error(error.describe()), error_(std::move(error)) {}
+  const AwsError& error() const { return error_; }
+
+ private:
+  AwsError error_;
+};
+
+/// Either a T or an AwsError. `value()` on an error throws AwsException.
+template <class T>
+class Outcome {
+ public:
+  Outcome(T value) : v_(std::move(value)) {}             // NOLINT: implicit by design
+  Outcome(AwsError error) : v_(std::move(error)) {}      // NOLINT: implicit by design
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  const T& value() const& {
+    if (!ok()) throw AwsException(std::get<1>(v_));
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    if (!ok()) throw AwsException(std::get<1>(v_));
+    return std::get<0>(std::move(v_));
+  }
+  /// Precondition: !ok().
+  const AwsError& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, AwsError> v_;
+};
+
+}  // namespace common::aws

@@ -1,0 +1,154 @@
+#include "common/aws/json_client.hpp"
+
+#include <simdjson.h>
+
+#include <stdexcept>
+#include <thread>
+
+#include "common/aws/sigv4.hpp"
+
+namespace common::aws {
+namespace {
+
+using Clock = std::chrono::system_clock;
+using std::chrono::milliseconds;
+
+// Below this much time left, an attempt is not worth starting.
+constexpr milliseconds kMinimumAttemptTime{100};
+
+std::string require(const Environment& env, const char* name) {
+  auto v = env.get(name);
+  if (!v) throw std::invalid_argument(std::string(name) + " is not set");
+  return *v;
+}
+
+// Reads one string member of a JSON object, if present.
+std::string string_member(simdjson::ondemand::object& object, std::string_view key) {
+  std::string_view value;
+  if (object.find_field_unordered(key).get_string().get(value) == simdjson::SUCCESS) {
+    return std::string(value);
+  }
+  return "";
+}
+
+}  // namespace
+
+JsonClientConfig client_config_from_environment(const ServiceInfo& service,
+                                                const Environment& env) {
+  JsonClientConfig config;
+  auto region = env.get("AWS_REGION");
+  if (!region) region = env.get("AWS_DEFAULT_REGION");
+  if (!region) throw std::invalid_argument("AWS_REGION is not set");
+  config.region = *region;
+  config.credentials.access_key_id = require(env, "AWS_ACCESS_KEY_ID");
+  config.credentials.secret_access_key = require(env, "AWS_SECRET_ACCESS_KEY");
+  config.credentials.session_token = env.get_or("AWS_SESSION_TOKEN", "");
+  config.endpoint = resolve_endpoint(service, config.region, env);
+  config.retry = retry_config_from_environment(env);
+  config.http.ca_bundle = find_ca_bundle(env);
+  if (config.http.ca_bundle.empty() && config.endpoint.url.rfind("https://", 0) == 0) {
+    throw std::invalid_argument(
+        "no CA bundle for https: set SSL_CERT_FILE or AWS_CA_BUNDLE (looked for "
+        "/etc/pki/tls/certs/ca-bundle.crt and /etc/ssl/certs/ca-certificates.crt)");
+  }
+  return config;
+}
+
+JsonClient::JsonClient(const ServiceInfo& service, JsonClientConfig config)
+    : service_(service), config_(std::move(config)), http_(config_.http), rng_(std::random_device{}()) {
+  if (!config_.sleep) config_.sleep = [](milliseconds d) { std::this_thread::sleep_for(d); };
+}
+
+AwsError JsonClient::to_error(std::string_view operation, const HttpResponse& response,
+                              int attempts) const {
+  AwsError error;
+  error.service = std::string(service_.signing_name);
+  error.operation = std::string(operation);
+  error.attempts = attempts;
+  error.http_status = response.status;
+  if (!response.received()) {
+    error.code = response.timed_out ? "RequestTimeout" : "NetworkError";
+    error.message = response.transport_error;
+    error.kind = ErrorKind::kTransient;
+    return error;
+  }
+  error.request_id = response.header("x-amzn-RequestId").value_or("");
+  std::string raw_code = response.header("X-Amzn-Errortype").value_or("");
+  // The body may say more (message, Reason); it may also be empty or not JSON.
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(response.body);
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object object;
+  if (parser.iterate(padded).get(doc) == simdjson::SUCCESS &&
+      doc.get_object().get(object) == simdjson::SUCCESS) {
+    if (raw_code.empty()) raw_code = string_member(object, "__type");
+    if (raw_code.empty()) raw_code = string_member(object, "code");
+    error.message = string_member(object, "message");
+    if (error.message.empty()) error.message = string_member(object, "Message");
+    error.reason = string_member(object, "Reason");
+  }
+  error.code = sanitize_error_code(raw_code);
+  if (error.code.empty()) error.code = "HTTP" + std::to_string(response.status);
+  if (error.message.empty() && !response.body.empty() && response.body.size() < 512 &&
+      raw_code.empty()) {
+    error.message = response.body;
+  }
+  error.kind = classify_error(response.status, error.code);
+  return error;
+}
+
+Outcome<std::string> JsonClient::call(std::string_view operation, const std::string& body) {
+  const std::string target = std::string(service_.target_prefix) + "." + std::string(operation);
+  int last_retry_cost = 0;
+  for (int attempt = 1;; ++attempt) {
+    const auto now = Clock::now();
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline_ - now);
+    HttpResponse response;
+    if (deadline_ != Clock::time_point::max() && left < kMinimumAttemptTime) {
+      response.transport_error = "not started: the invocation deadline is too close";
+      response.timed_out = true;
+    } else {
+      SigningRequest signing;
+      signing.method = "POST";
+      signing.path = "/";
+      signing.headers = {{"host", config_.endpoint.host},
+                         {"content-type", "application/x-amz-json-1.0"},
+                         {"x-amz-target", target}};
+      signing.body = body;
+      SigV4Result signature = sign_v4(signing, config_.credentials, config_.region,
+                                      service_.signing_name, now);
+      HttpRequest request;
+      request.method = "POST";
+      request.url = config_.endpoint.url;
+      request.body = body;
+      request.headers = {{"Content-Type", "application/x-amz-json-1.0"},
+                         {"X-Amz-Target", target},
+                         {"User-Agent", "sms-compliance-cpp/0.1"}};
+      for (auto& header : signature.headers_to_add) request.headers.push_back(std::move(header));
+      request.timeout = std::min(config_.attempt_timeout, left);
+      response = http_.send(request);
+      if (response.status == 200) {
+        quota_.on_success(last_retry_cost);
+        return std::move(response.body);
+      }
+    }
+
+    AwsError error = to_error(operation, response, attempt);
+    if (!error.retryable() || attempt >= config_.retry.max_attempts) return error;
+    const bool throttling = error.kind == ErrorKind::kThrottling;
+    const auto delay = backoff_delay(config_.retry, attempt, throttling, rng_);
+    if (deadline_ != Clock::time_point::max() &&
+        Clock::now() + delay + kMinimumAttemptTime > deadline_) {
+      error.message += " (no retry: the invocation deadline is too close)";
+      return error;
+    }
+    if (!quota_.acquire(response.timed_out)) {
+      error.message += " (no retry: retry quota exhausted)";
+      return error;
+    }
+    last_retry_cost = response.timed_out ? RetryQuota::kTimeoutRetryCost : RetryQuota::kRetryCost;
+    config_.sleep(delay);
+  }
+}
+
+}  // namespace common::aws

@@ -1,0 +1,72 @@
+// AWS JSON 1.0 protocol client: signs, sends, retries, and turns errors into AwsError values.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "common/aws/credentials.hpp"
+#include "common/aws/endpoints.hpp"
+#include "common/aws/error.hpp"
+#include "common/aws/http.hpp"
+#include "common/aws/retry.hpp"
+
+namespace common::aws {
+
+/// Everything a JsonClient needs; see client_config_from_environment().
+struct JsonClientConfig {
+  std::string region;
+  Credentials credentials;
+  Endpoint endpoint;
+  RetryConfig retry;
+  HttpClientOptions http;
+  /// Limit for one attempt; also bounded by the time left before the deadline.
+  std::chrono::milliseconds attempt_timeout{5000};
+  /// Waits between retries; tests replace it to run without sleeping.
+  std::function<void(std::chrono::milliseconds)> sleep;
+};
+
+/// Reads the shared settings from the environment: AWS_REGION (else
+/// AWS_DEFAULT_REGION), credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+/// AWS_SESSION_TOKEN), the service's endpoint (see resolve_endpoint), retry
+/// settings (see retry_config_from_environment) and the CA bundle.
+/// Throws std::invalid_argument with the variable's name when one is missing or bad.
+JsonClientConfig client_config_from_environment(const ServiceInfo& service, const Environment& env);
+
+/// A client for one AWS service that speaks JSON 1.0 (`POST /`,
+/// `Content-Type: application/x-amz-json-1.0`, `X-Amz-Target: <prefix>.<Op>`),
+/// signed with SigV4. It keeps one connection alive across calls, retries as
+/// the SDKs' standard mode does, and never starts an attempt that cannot end
+/// before the deadline set with set_deadline(). Not thread-safe.
+class JsonClient {
+ public:
+  JsonClient(const ServiceInfo& service, JsonClientConfig config);
+
+  /// Calls `operation` with a JSON request body. Success: the response body
+  /// (JSON text). Failure: AwsError with the sanitised code, message, Reason,
+  /// HTTP status, request id and attempts; never throws for service or network errors.
+  Outcome<std::string> call(std::string_view operation, const std::string& body);
+
+  /// The instant (UTC) by which every call must have finished: the current
+  /// invocation's deadline. Default: no deadline.
+  void set_deadline(std::chrono::system_clock::time_point deadline) { deadline_ = deadline; }
+
+  const ServiceInfo& service() const { return service_; }
+  const JsonClientConfig& config() const { return config_; }
+  /// Tokens left in the retry quota (for tests and metrics).
+  int retry_tokens() const { return quota_.available(); }
+
+ private:
+  AwsError to_error(std::string_view operation, const HttpResponse& response, int attempts) const;
+
+  ServiceInfo service_;
+  JsonClientConfig config_;
+  HttpClient http_;
+  RetryQuota quota_;
+  std::mt19937_64 rng_;
+  std::chrono::system_clock::time_point deadline_ = std::chrono::system_clock::time_point::max();
+};
+
+}  // namespace common::aws

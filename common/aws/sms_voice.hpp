@@ -1,0 +1,65 @@
+// End User Messaging SMS (API PinpointSMSVoiceV2): sending texts and keeping the opt-out list.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/aws/json_client.hpp"
+
+namespace common::aws {
+
+/// SendTextMessage input, members as the service model names them.
+struct SendTextMessageRequest {
+  std::string destination_phone_number;  // required, E.164 (pattern \+?[1-9][0-9]{1,18})
+  std::string origination_identity;      // phone number, pool id, sender id or their ARNs
+  std::string message_body;              // 1-1600 characters
+  std::string message_type;              // "", "TRANSACTIONAL" or "PROMOTIONAL"
+  std::string configuration_set_name;
+  std::string keyword;
+  std::string max_price;                 // decimal text, e.g. "0.05"
+  std::optional<int> time_to_live;       // seconds, 5-259200
+  std::map<std::string, std::string> context;  // at most 5 entries
+  bool dry_run = false;
+};
+
+/// Checks a request against the service model's constraints before it is sent.
+/// Returns a sentence naming the member at fault, or nullopt when valid.
+std::optional<std::string> validate(const SendTextMessageRequest& request);
+
+/// Result of SendTextMessage.
+struct SendTextMessageResult {
+  std::string message_id;
+};
+
+/// Result of PutOptedOutNumber / DeleteOptedOutNumber.
+struct OptedOutNumberResult {
+  std::string opt_out_list_name;
+  std::string opted_out_number;
+};
+
+/// Client for the End User Messaging SMS operations we use. Errors come back as
+/// AwsError: e.g. ConflictException with reason DESTINATION_PHONE_NUMBER_OPTED_OUT
+/// when texting a number on the opt-out list; ResourceNotFoundException for an
+/// unknown list or number.
+class SmsVoiceClient {
+ public:
+  explicit SmsVoiceClient(JsonClientConfig config) : client_(kSmsVoice, std::move(config)) {}
+
+  /// Sends one text. An invalid request is refused before sending with code
+  /// "ClientValidationError" (attempts 0).
+  Outcome<SendTextMessageResult> send_text_message(const SendTextMessageRequest& request);
+  /// Adds `number` (E.164) to the opt-out list `list_name`; idempotent.
+  Outcome<OptedOutNumberResult> put_opted_out_number(const std::string& list_name,
+                                                     const std::string& number);
+  /// Removes `number` from `list_name` (AWS allows this once per number per 30 days).
+  Outcome<OptedOutNumberResult> delete_opted_out_number(const std::string& list_name,
+                                                        const std::string& number);
+
+  JsonClient& transport() { return client_; }
+
+ private:
+  JsonClient client_;
+};
+
+}  // namespace common::aws

@@ -1,0 +1,118 @@
+#include "common/compliance/business_days.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace common::compliance {
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::weekday;
+using std::chrono::year;
+using std::chrono::year_month_day;
+
+// A holiday's date in one year, before the weekend rule is applied.
+struct Holiday {
+  std::string_view name;
+  sys_days actual;
+};
+
+// Fixed-date holidays move off weekends (5 U.S.C. 6103(b), E.O. 11582); Monday and Thursday
+// holidays never fall on one, so the rule is harmless for them.
+sys_days observed(sys_days actual) {
+  const weekday day{actual};
+  if (day == std::chrono::Saturday) return actual - days{1};
+  if (day == std::chrono::Sunday) return actual + days{1};
+  return actual;
+}
+
+// The 5 U.S.C. 6103(a) holidays of year `y`, actual dates; nth weekdays per the Uniform Monday
+// Holiday Act wording kept in 6103(a) ("third Monday in January", ...).
+std::array<Holiday, 11> holidays_of(year y) {
+  using namespace std::chrono;
+  const auto fixed = [y](month m, unsigned d) { return sys_days{year_month_day{y, m, day{d}}}; };
+  const auto nth = [y](month m, weekday wd, unsigned n) {
+    return sys_days{year_month_weekday{y, m, wd[n]}};
+  };
+  // Juneteenth before 2021 did not exist; an impossible date keeps the array shape simple.
+  const sys_days juneteenth = y >= year{2021} ? fixed(June, 19) : sys_days::min();
+  return {{
+      {"New Year's Day", fixed(January, 1)},
+      {"Birthday of Martin Luther King, Jr.", nth(January, Monday, 3)},
+      {"Washington's Birthday", nth(February, Monday, 3)},
+      {"Memorial Day", sys_days{year_month_weekday_last{y, May, Monday[last]}}},
+      {"Juneteenth National Independence Day", juneteenth},
+      {"Independence Day", fixed(July, 4)},
+      {"Labor Day", nth(September, Monday, 1)},
+      {"Columbus Day", nth(October, Monday, 2)},
+      {"Veterans Day", fixed(November, 11)},
+      {"Thanksgiving Day", nth(November, Thursday, 4)},
+      {"Christmas Day", fixed(December, 25)},
+  }};
+}
+
+bool is_weekend(sys_days d) {
+  const weekday day{d};
+  return day == std::chrono::Saturday || day == std::chrono::Sunday;
+}
+
+bool counts_as_business_day(sys_days d) {
+  return !is_weekend(d) && !federal_holiday(year_month_day{d}).has_value();
+}
+
+// Business days d with from < d <= to (0 when to <= from).
+int business_days_between(sys_days from, sys_days to) {
+  int count = 0;
+  for (sys_days d = from + days{1}; d <= to; d += days{1}) {
+    if (counts_as_business_day(d)) ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+std::optional<std::string_view> federal_holiday(year_month_day date) {
+  if (!date.ok()) return std::nullopt;
+  const sys_days target{date};
+  // Next year's New Year's Day can be observed on this year's December 31.
+  for (const year y : {date.year(), date.year() + std::chrono::years{1}}) {
+    for (const Holiday& holiday : holidays_of(y)) {
+      if (holiday.actual != sys_days::min() && observed(holiday.actual) == target) {
+        return holiday.name;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_business_day(year_month_day date) {
+  return date.ok() && counts_as_business_day(sys_days{date});
+}
+
+year_month_day add_business_days(year_month_day from, int n) {
+  sys_days day{from};
+  for (int found = 0; found < n;) {
+    day += days{1};
+    if (counts_as_business_day(day)) ++found;
+  }
+  return year_month_day{day};
+}
+
+std::chrono::sys_time<std::chrono::milliseconds> opt_out_deadline(
+    std::chrono::sys_time<std::chrono::milliseconds> received) {
+  const sys_days receipt_day = std::chrono::floor<days>(received);
+  const auto time_of_day = received - receipt_day;
+  return sys_days{add_business_days(year_month_day{receipt_day}, kOptOutBusinessDays)} +
+         time_of_day;
+}
+
+int business_days_left(std::chrono::sys_time<std::chrono::milliseconds> now,
+                       std::chrono::sys_time<std::chrono::milliseconds> deadline) {
+  const sys_days today = std::chrono::floor<days>(now);
+  const sys_days due = std::chrono::floor<days>(deadline);
+  if (today <= due) return business_days_between(today, due);
+  return -std::max(1, business_days_between(due, today));
+}
+
+}  // namespace common::compliance

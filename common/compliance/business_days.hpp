@@ -1,0 +1,53 @@
+// Business days for the opt-out deadline: Monday to Friday except US federal holidays.
+// Pure functions on std::chrono calendar dates, no I/O and no time zones: every date here is a
+// UTC date (SPEC 2 "Deadline"; 47 CFR 64.1200(a)(10); 5 U.S.C. 6103).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace common::compliance {
+
+/// The observed US federal holiday on `date`, by name ("Independence Day", ...), or nullopt.
+/// The eleven holidays of 5 U.S.C. 6103(a), Juneteenth only from 2021 (Pub. L. 117-17), with the
+/// observed-date rule of 5 U.S.C. 6103(b) and Executive Order 11582 as OPM applies it: a holiday
+/// on a Saturday is observed the Friday before, on a Sunday the Monday after. So the Saturday
+/// itself returns nullopt, and 2027-12-31 returns "New Year's Day" (for 2028-01-01, a Saturday).
+/// Not included: Inauguration Day (6103(c), Washington DC area only) and one-off closures by
+/// executive order (e.g. 2025-12-24 and 2025-12-26), which are not holidays under 6103(a).
+/// Only current law is modelled; dates before 1986 (MLK Day) are not historically accurate.
+std::optional<std::string_view> federal_holiday(std::chrono::year_month_day date);
+
+/// True for Monday to Friday dates that are not an observed federal holiday. An invalid date
+/// (e.g. 2025-02-30) is not a business day.
+bool is_business_day(std::chrono::year_month_day date);
+
+/// The n-th business day strictly after `from` (n >= 1); `from` itself never counts, whatever day
+/// it is. n < 1 returns `from` unchanged.
+std::chrono::year_month_day add_business_days(std::chrono::year_month_day from, int n);
+
+/// FCC 24-24: an opt-out must be honoured "within a reasonable time not to exceed ten business
+/// days of receipt", 47 CFR 64.1200(a)(10).
+inline constexpr int kOptOutBusinessDays = 10;
+
+/// The instant by which an opt-out received at `received` must be honoured: the same UTC time of
+/// day as the receipt, on the kOptOutBusinessDays-th business day after the receipt's UTC date.
+/// The receipt day never counts (even when it is a business day), so a Saturday or holiday
+/// receipt starts counting on the next business day. Example: received Fri 2025-11-21 15:04 UTC
+/// -> counting skips Thanksgiving (Thu 11-27) -> deadline Mon 2025-12-08 15:04 UTC.
+std::chrono::sys_time<std::chrono::milliseconds> opt_out_deadline(
+    std::chrono::sys_time<std::chrono::milliseconds> received);
+
+/// Business days left before `deadline`, counted on UTC dates, for the deadline monitor (which
+/// alerts at <= 2). With today = UTC date of `now` and due = UTC date of `deadline`:
+///  - today <= due: the number of business days d with today < d <= due; so 0 when due is today
+///    (even if the deadline's time of day has already passed: compare instants for that) and 1
+///    on the business day before due;
+///  - today > due (overdue): minus the number of business days d with due < d <= today, but at
+///    least 1 in size, so an overdue deadline is always negative (-1 on the weekend after a
+///    Friday deadline).
+int business_days_left(std::chrono::sys_time<std::chrono::milliseconds> now,
+                       std::chrono::sys_time<std::chrono::milliseconds> deadline);
+
+}  // namespace common::compliance

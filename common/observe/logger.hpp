@@ -1,0 +1,54 @@
+// Structured JSON-lines logger for Lambda: request id, cold-start flag, phone numbers masked.
+#pragma once
+
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "common/aws/environment.hpp"
+
+namespace common::observe {
+
+/// Log levels, as Lambda's JSON log format names them.
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+/// Level from AWS_LAMBDA_LOG_LEVEL (set by Lambda's advanced logging controls),
+/// else LOG_LEVEL, else INFO. Unknown values fall back to INFO.
+LogLevel log_level_from_environment(const aws::Environment& env);
+
+/// Masks every E.164-looking run ('+' and 8-15 digits) in `text` as
+/// "+1425***1234", so a number passed by mistake never reaches the logs whole.
+std::string mask_phone_numbers(std::string_view text);
+
+/// Writes one JSON object per line, the shape Lambda's JSON log format and
+/// CloudWatch Logs Insights read: {"timestamp","level","message","function",
+/// "requestId","cold_start", ...fields}. Masks phone numbers in the whole line.
+/// Callers must still not pass message bodies or secrets as fields.
+class Logger {
+ public:
+  Logger(std::string function_name, LogLevel min_level, std::ostream& out);
+
+  /// Starts a new invocation's context; the first one is the cold start.
+  void start_invocation(std::string request_id);
+
+  void debug(std::string_view message, nlohmann::json fields = nlohmann::json::object());
+  void info(std::string_view message, nlohmann::json fields = nlohmann::json::object());
+  void warn(std::string_view message, nlohmann::json fields = nlohmann::json::object());
+  void error(std::string_view message, nlohmann::json fields = nlohmann::json::object());
+
+  bool cold_start() const { return cold_start_; }
+  const std::string& request_id() const { return request_id_; }
+
+ private:
+  void write(LogLevel level, std::string_view message, nlohmann::json fields);
+
+  std::string function_name_;
+  LogLevel min_level_;
+  std::ostream& out_;
+  std::string request_id_;
+  bool cold_start_ = true;
+  int invocations_ = 0;
+};
+
+}  // namespace common::observe

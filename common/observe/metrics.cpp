@@ -1,0 +1,48 @@
+#include "common/observe/metrics.hpp"
+
+#include <ostream>
+
+#include "common/time.hpp"
+
+namespace common::observe {
+
+Metrics::Metrics(std::string metric_namespace, std::string function_name, std::ostream& out)
+    : namespace_(std::move(metric_namespace)), function_name_(std::move(function_name)), out_(out) {}
+
+void Metrics::add(const std::string& name, double value, std::string_view unit) {
+  auto& entry = values_[name];
+  entry.value += value;
+  entry.unit = std::string(unit);
+}
+
+void Metrics::set_property(const std::string& key, nlohmann::json value) {
+  properties_[key] = std::move(value);
+}
+
+double Metrics::value(const std::string& name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? 0 : it->second.value;
+}
+
+void Metrics::flush() {
+  if (values_.empty()) {
+    properties_ = nlohmann::json::object();
+    return;
+  }
+  nlohmann::json definitions = nlohmann::json::array();
+  nlohmann::json line = properties_;
+  for (const auto& [name, entry] : values_) {
+    definitions.push_back({{"Name", name}, {"Unit", entry.unit}});
+    line[name] = entry.value;
+  }
+  line["FunctionName"] = function_name_;
+  line["_aws"] = {
+      {"Timestamp", now_ms().time_since_epoch().count()},
+      {"CloudWatchMetrics",
+       {{{"Namespace", namespace_}, {"Dimensions", {{"FunctionName"}}}, {"Metrics", definitions}}}}};
+  out_ << line.dump() << '\n' << std::flush;
+  values_.clear();
+  properties_ = nlohmann::json::object();
+}
+
+}  // namespace common::observe

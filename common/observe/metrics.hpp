@@ -1,0 +1,41 @@
+// CloudWatch metrics in Embedded Metric Format (EMF), flushed once per invocation.
+#pragma once
+
+#include <iosfwd>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace common::observe {
+
+/// Collects metric values during an invocation and writes them as one EMF JSON
+/// line on flush(), which CloudWatch Logs turns into metrics with no API call.
+/// Dimension: FunctionName. Values of the same name are summed.
+class Metrics {
+ public:
+  /// `metric_namespace`: CloudWatch namespace (e.g. "SmsCompliance").
+  Metrics(std::string metric_namespace, std::string function_name, std::ostream& out);
+
+  /// Adds `value` (unit "Count", "Milliseconds", ...) to metric `name`.
+  void add(const std::string& name, double value, std::string_view unit = "Count");
+  /// A property logged with the metrics (searchable, not a metric), e.g. the request id.
+  void set_property(const std::string& key, nlohmann::json value);
+  /// Current sum of `name` (0 when unset), for summaries and tests.
+  double value(const std::string& name) const;
+  /// Writes the EMF line (nothing when no metric was added) and clears the values.
+  void flush();
+
+ private:
+  struct Entry {
+    double value = 0;
+    std::string unit;
+  };
+  std::string namespace_;
+  std::string function_name_;
+  std::ostream& out_;
+  std::map<std::string, Entry> values_;
+  nlohmann::json properties_ = nlohmann::json::object();
+};
+
+}  // namespace common::observe

@@ -1,0 +1,784 @@
+#include "functions/sms-inbound/handler.hpp"
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <vector>
+
+#include "common/compliance/business_days.hpp"
+#include "common/compliance/phone.hpp"
+#include "common/time.hpp"
+
+namespace sms_inbound {
+namespace {
+
+using common::TimePoint;
+using common::aws::AttributeMap;
+using common::aws::AttributeValue;
+using common::aws::AwsError;
+using common::aws::AwsException;
+using common::aws::ExpressionBuilder;
+using common::compliance::MessageIntent;
+using json = nlohmann::json;
+
+constexpr std::string_view kInProgress = "in_progress";
+constexpr std::string_view kProcessed = "processed";
+constexpr std::string_view kOptedIn = "opted_in";
+constexpr std::string_view kOptedOut = "opted_out";
+// Marks a contact whose opt-out is not yet honoured: the key of the sparse
+// `pending-opt-outs` index that deadline-monitor queries.
+constexpr std::string_view kPending = "PENDING";
+// How often a contact update is retried when another writer changed the item first.
+constexpr int kMaxVersionConflicts = 5;
+
+AttributeValue S(std::string_view s) { return AttributeValue::S(std::string(s)); }
+AttributeValue N(std::int64_t n) { return AttributeValue::N(n); }
+
+std::string masked(const std::string& phone) {
+  return common::compliance::mask_phone_number(phone);
+}
+
+// A contact's stored state, as far as these decisions need it.
+struct Contact {
+  bool exists = false;
+  std::int64_t version = 0;
+  std::string consent_status;
+  std::string opted_out_at;
+  std::string opted_in_at;
+  std::string opt_out_inbound_id;
+  bool confirmation_claimed = false;
+  bool honored = false;
+
+  bool opted_out() const { return consent_status == kOptedOut; }
+  // Fail closed (SPEC 2): only an explicit, current opt-in allows texting.
+  bool may_receive() const { return consent_status == kOptedIn && opted_out_at.empty(); }
+
+  static Contact from(const std::optional<AttributeMap>& item) {
+    Contact c;
+    if (!item) return c;
+    c.exists = true;
+    c.version = common::aws::get_int(*item, "version").value_or(0);
+    c.consent_status = common::aws::get_s(*item, "consent_status").value_or("");
+    c.opted_out_at = common::aws::get_s(*item, "opted_out_at").value_or("");
+    c.opted_in_at = common::aws::get_s(*item, "opted_in_at").value_or("");
+    c.opt_out_inbound_id = common::aws::get_s(*item, "opt_out_inbound_id").value_or("");
+    c.confirmation_claimed = item->count("opt_out_confirmation_claimed_at") > 0;
+    c.honored = item->count("opt_out_honored_at") > 0;
+    return c;
+  }
+};
+
+// A contact update under construction: SET/REMOVE/ADD clauses with placeholders.
+class ContactUpdate {
+ public:
+  void set(std::string_view name, AttributeValue value) {
+    sets_.push_back(expression_.name(name) + " = " + expression_.value(std::move(value)));
+  }
+  void set_if_absent(std::string_view name, AttributeValue value) {
+    const std::string n = expression_.name(name);
+    sets_.push_back(n + " = if_not_exists(" + n + ", " + expression_.value(std::move(value)) + ")");
+  }
+  void remove(std::string_view name) { removes_.push_back(expression_.name(name)); }
+  void add(std::string_view name, std::int64_t delta) {
+    adds_.push_back(expression_.name(name) + " " + expression_.value(N(delta)));
+  }
+
+  common::aws::UpdateItemRequest build(const std::string& table, const std::string& phone,
+                                       const std::string& condition_suffix = "") {
+    common::aws::UpdateItemRequest request;
+    request.table_name = table;
+    request.key = {{"phone_number", S(phone)}};
+    std::string expr;
+    auto join = [](const std::vector<std::string>& parts) {
+      std::string out;
+      for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+      return out;
+    };
+    if (!sets_.empty()) expr += "SET " + join(sets_);
+    if (!removes_.empty()) expr += (expr.empty() ? "" : " ") + std::string("REMOVE ") + join(removes_);
+    if (!adds_.empty()) expr += (expr.empty() ? "" : " ") + std::string("ADD ") + join(adds_);
+    request.update_expression = expr;
+    request.condition_expression = condition_suffix;
+    request.expression = std::move(expression_);
+    return request;
+  }
+
+  ExpressionBuilder& expression() { return expression_; }
+
+ private:
+  ExpressionBuilder expression_;
+  std::vector<std::string> sets_, removes_, adds_;
+};
+
+}  // namespace
+
+// What became of one record, for the summary and the log.
+struct Handler::Outcome {
+  std::string status = "processed";  // processed | duplicate | failed
+  std::string intent;
+  std::string rule;
+  bool possible_revocation = false;
+  std::vector<std::string> actions;
+  std::string reason;
+};
+
+Config config_from_environment(const common::aws::Environment& env) {
+  Config c;
+  std::vector<std::string> missing;
+  auto required = [&](const char* name, std::string& out) {
+    if (auto v = env.get(name)) {
+      out = *v;
+    } else {
+      missing.emplace_back(name);
+    }
+  };
+  required("CONTACTS_TABLE", c.contacts_table);
+  required("MESSAGE_LOG_TABLE", c.message_log_table);
+  required("ORIGINATION_IDENTITY", c.origination_identity);
+  required("OPT_OUT_LIST_NAME", c.opt_out_list_name);
+  required("PROGRAM_NAME", c.program_name);
+  required("HELP_CONTACT", c.help_contact);
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    throw std::invalid_argument("missing required environment variables: " + list);
+  }
+  c.configuration_set_name = env.get_or("CONFIGURATION_SET_NAME", "");
+  c.backend_url = env.get_or("BACKEND_URL", "");
+  if (!c.backend_url.empty() && c.backend_url.rfind("http://", 0) != 0 &&
+      c.backend_url.rfind("https://", 0) != 0) {
+    throw std::invalid_argument("BACKEND_URL must be an http:// or https:// URL");
+  }
+  auto positive = [&](const char* name, long long fallback) {
+    auto v = env.get(name);
+    if (!v) return fallback;
+    try {
+      size_t used = 0;
+      long long n = std::stoll(*v, &used);
+      if (used != v->size() || n <= 0) throw std::invalid_argument(name);
+      return n;
+    } catch (const std::exception&) {
+      throw std::invalid_argument(std::string(name) + " must be a positive integer (got '" + *v +
+                                  "')");
+    }
+  };
+  c.backend_timeout = std::chrono::milliseconds(positive("BACKEND_TIMEOUT_MS", 3000));
+  c.processing_lease = std::chrono::seconds(positive("PROCESSING_LEASE_SECONDS", 900));
+  c.metrics_namespace = env.get_or("METRICS_NAMESPACE", "SmsCompliance");
+  return c;
+}
+
+std::string help_text(const Config& c) {
+  return c.program_name + ": Help at " + c.help_contact +
+         ". Msg&data rates may apply. Reply STOP to cancel.";
+}
+
+std::string opt_out_confirmation_text(const Config& c) {
+  return c.program_name +
+         ": You are unsubscribed and will receive no more messages. Reply START to resubscribe.";
+}
+
+std::string opt_in_confirmation_text(const Config& c) {
+  return c.program_name +
+         ": You are subscribed again. Msg&data rates may apply. Reply HELP for help, STOP to "
+         "cancel.";
+}
+
+namespace {
+
+// The per-record work, with the stores and the message at hand. Every step is
+// idempotent or guarded by a conditional write, so a retried record never
+// duplicates a text, a log item or a counter.
+class RecordProcessor {
+ public:
+  RecordProcessor(const Config& config, Services& services, const InboundSms& message)
+      : config_(config), s_(services), m_(message) {
+    inbound_sk_ = common::format_rfc3339(m_.received_at) + "#in#" + m_.message_id();
+    ttl_ = common::epoch_seconds(m_.received_at + kRetention);
+  }
+
+  // Returns false when this message was already processed (a redelivery).
+  bool claim() {
+    const TimePoint now = common::now_ms();
+    common::aws::PutItemRequest put;
+    put.table_name = config_.message_log_table;
+    put.item = {{"phone_number", S(m_.origination_number)},
+                {"sk", S(inbound_sk_)},
+                {"direction", S("inbound")},
+                {"message_id", S(m_.message_id())},
+                {"sns_message_id", S(m_.sns_message_id)},
+                {"received_at", S(common::format_rfc3339(m_.received_at))},
+                {"message_body", S(m_.message_body)},
+                {"processing_status", S(kInProgress)},
+                {"lease_expires_at", S(common::format_rfc3339(now + config_.processing_lease))},
+                {"ttl", N(ttl_)}};
+    if (!m_.destination_number.empty()) put.item["destination_number"] = S(m_.destination_number);
+    if (!m_.message_keyword.empty()) put.item["message_keyword"] = S(m_.message_keyword);
+    if (!m_.inbound_message_id.empty()) {
+      put.item["inbound_message_id"] = S(m_.inbound_message_id);
+    }
+    if (!m_.previous_published_message_id.empty()) {
+      put.item["previous_published_message_id"] = S(m_.previous_published_message_id);
+    }
+    auto& e = put.expression;
+    // A new message, or one whose earlier attempt crashed and let its lease expire.
+    put.condition_expression = "attribute_not_exists(" + e.name("phone_number") + ") OR (" +
+                               e.name("processing_status") + " = " + e.value(S(kInProgress)) +
+                               " AND " + e.name("lease_expires_at") + " < " +
+                               e.value(S(common::format_rfc3339(now))) + ")";
+    auto result = s_.dynamodb.put_item(put).value();
+    if (!result.condition_failed) return true;
+
+    auto existing = s_.dynamodb
+                        .get_item({config_.message_log_table,
+                                   {{"phone_number", S(m_.origination_number)}, {"sk", S(inbound_sk_)}},
+                                   true})
+                        .value();
+    if (existing && common::aws::get_s(*existing, "processing_status") == kProcessed) return false;
+    // Another delivery of the same message is being processed right now: let
+    // this one fail so Lambda retries it after that one has finished.
+    throw AwsException(AwsError{"sms-inbound", "ClaimMessage", "MessageInProgress",
+                                "another delivery of this message is being processed", "", 0, "",
+                                1, common::aws::ErrorKind::kTransient});
+  }
+
+  // Lets a redelivery take over at once after this attempt failed.
+  void release_claim() noexcept {
+    try {
+      ExpressionBuilder e;
+      common::aws::UpdateItemRequest u;
+      u.table_name = config_.message_log_table;
+      u.key = log_key(inbound_sk_);
+      u.update_expression = "SET " + e.name("lease_expires_at") + " = " + e.value(S("0"));
+      u.condition_expression = e.name("processing_status") + " = " + e.value(S(kInProgress));
+      u.expression = std::move(e);
+      (void)s_.dynamodb.update_item(u);
+    } catch (...) {
+      // Best effort: the lease expires on its own.
+    }
+  }
+
+  void finish(const Handler::Outcome& outcome, const std::string& conversation_state) {
+    // Conversation counters, counted once per message: the condition makes an
+    // immediate retry of the same message a no-op.
+    {
+      ContactUpdate u;
+      u.add("message_count_in", 1);
+      u.set("last_inbound_at", S(common::format_rfc3339(m_.received_at)));
+      u.set("last_counted_inbound", S(inbound_sk_));
+      u.set("conversation_state", S(conversation_state));
+      u.set_if_absent("created_at", S(common::format_rfc3339(common::now_ms())));
+      auto& e = u.expression();
+      std::string condition = "attribute_not_exists(" + e.name("last_counted_inbound") + ") OR " +
+                              e.name("last_counted_inbound") + " <> " + e.value(S(inbound_sk_));
+      (void)s_.dynamodb.update_item(u.build(config_.contacts_table, m_.origination_number, condition))
+          .value();
+    }
+    ExpressionBuilder e;
+    std::string actions;
+    for (const auto& a : outcome.actions) actions += (actions.empty() ? "" : ",") + a;
+    common::aws::UpdateItemRequest u;
+    u.table_name = config_.message_log_table;
+    u.key = log_key(inbound_sk_);
+    u.update_expression = "SET " + e.name("processing_status") + " = " + e.value(S(kProcessed)) +
+                          ", " + e.name("intent") + " = " + e.value(S(outcome.intent)) + ", " +
+                          e.name("matched_rule") + " = " + e.value(S(outcome.rule)) + ", " +
+                          e.name("possible_revocation") + " = " +
+                          e.value(AttributeValue::Bool(outcome.possible_revocation)) + ", " +
+                          e.name("actions") + " = " + e.value(S(actions)) + ", " +
+                          e.name("processed_at") + " = " +
+                          e.value(S(common::format_rfc3339(common::now_ms()))) + " REMOVE " +
+                          e.name("lease_expires_at");
+    u.expression = std::move(e);
+    (void)s_.dynamodb.update_item(u).value();
+  }
+
+  Contact read_contact() {
+    return Contact::from(s_.dynamodb
+                             .get_item({config_.contacts_table,
+                                        {{"phone_number", S(m_.origination_number)}}, true})
+                             .value());
+  }
+
+  // Read-decide-write with optimistic concurrency on `version`: `decide` fills
+  // the update from the current state (or returns false for "nothing to do").
+  Contact update_contact(const std::function<bool(const Contact&, ContactUpdate&)>& decide) {
+    for (int attempt = 0; attempt < kMaxVersionConflicts; ++attempt) {
+      Contact current = read_contact();
+      ContactUpdate u;
+      if (!decide(current, u)) return current;
+      u.set("version", N(current.version + 1));
+      u.set("updated_at", S(common::format_rfc3339(common::now_ms())));
+      u.set_if_absent("created_at", S(common::format_rfc3339(common::now_ms())));
+      auto& e = u.expression();
+      const std::string condition =
+          current.exists ? e.name("version") + " = " + e.value(N(current.version))
+                         : "attribute_not_exists(" + e.name("phone_number") + ")";
+      auto result = s_.dynamodb.update_item(u.build(config_.contacts_table, m_.origination_number,
+                                                    condition))
+                        .value();
+      if (!result.condition_failed) return read_contact();
+    }
+    throw AwsException(AwsError{"sms-inbound", "UpdateContact", "ContactContention",
+                                "the contact kept changing under us", "", 0, "", kMaxVersionConflicts,
+                                common::aws::ErrorKind::kTransient});
+  }
+
+  void put_consent_event(std::string_view event, const std::string& rule, const json& extra) {
+    common::aws::PutItemRequest put;
+    put.table_name = config_.message_log_table;
+    put.item = {{"phone_number", S(m_.origination_number)},
+                {"sk", S(common::format_rfc3339(m_.received_at) + "#consent#" + m_.message_id())},
+                {"direction", S("consent")},
+                {"event", S(event)},
+                {"channel", S("sms")},
+                {"method", S("sms_keyword")},
+                {"rule", S(rule)},
+                {"occurred_at", S(common::format_rfc3339(m_.received_at))},
+                {"inbound_message_id", S(m_.message_id())},
+                {"ttl", N(ttl_)}};
+    for (auto& [k, v] : extra.items()) put.item[k] = S(v.get<std::string>());
+    if (event == "opt_out") {
+      put.item["scope_channels"] = AttributeValue::SS({"email", "sms", "voice"});
+      put.item["scope_categories"] = S("all");
+    }
+    put.condition_expression = "attribute_not_exists(" + put.expression.name("sk") + ")";
+    (void)s_.dynamodb.put_item(put).value();  // a failed condition means it was already written
+  }
+
+  enum class Send { kSent, kSkipped, kBlocked };
+
+  // Sends one reply to the customer, at most once per inbound message (a claim
+  // on the inbound log item), logging it as outbound or blocked.
+  // `allowed_without_consent` is for HELP and confirmations (SPEC 2).
+  Send reply(std::string_view kind, const std::string& body, bool allowed_without_consent,
+             Handler::Outcome& outcome) {
+    if (!allowed_without_consent && !read_contact().may_receive()) {
+      log_blocked(kind, body, "no_consent");
+      outcome.actions.push_back(std::string(kind) + "_blocked_no_consent");
+      return Send::kBlocked;
+    }
+    if (!claim_reply()) {
+      outcome.actions.push_back(std::string(kind) + "_already_sent");
+      return Send::kSkipped;
+    }
+    return send(kind, body, outcome, [this] { release_reply_claim(); });
+  }
+
+  // The opt-out confirmation: one per opt-out (a claim on the contact), only
+  // within kConfirmationWindow of receipt, before the number goes on the opt-out list.
+  void confirm_opt_out(Handler::Outcome& outcome) {
+    if (common::now_ms() - m_.received_at > kConfirmationWindow) {
+      outcome.actions.push_back("confirmation_skipped_window_passed");
+      s_.metrics.add("ConfirmationsSkipped", 1);
+      return;
+    }
+    ContactUpdate u;
+    u.set("opt_out_confirmation_claimed_at", S(common::format_rfc3339(common::now_ms())));
+    auto& e = u.expression();
+    const std::string condition = "attribute_not_exists(" +
+                                  e.name("opt_out_confirmation_claimed_at") + ") AND " +
+                                  e.name("opt_out_inbound_id") + " = " + e.value(S(m_.message_id()));
+    auto claimed = s_.dynamodb
+                       .update_item(u.build(config_.contacts_table, m_.origination_number, condition))
+                       .value();
+    if (claimed.condition_failed) {
+      outcome.actions.push_back("confirmation_already_sent");
+      return;
+    }
+    auto sent = send("opt_out_confirmation", opt_out_confirmation_text(config_), outcome, [this] {
+      ContactUpdate release;
+      release.remove("opt_out_confirmation_claimed_at");
+      (void)s_.dynamodb.update_item(release.build(config_.contacts_table, m_.origination_number));
+    });
+    if (sent == Send::kSent) {
+      ContactUpdate done;
+      done.set("opt_out_confirmation_sent_at", S(common::format_rfc3339(common::now_ms())));
+      done.set("opt_out_confirmation_message_id", S(last_message_id_));
+      (void)s_.dynamodb.update_item(done.build(config_.contacts_table, m_.origination_number)).value();
+    }
+  }
+
+  const std::string& last_message_id() const { return last_message_id_; }
+  const InboundSms& message() const { return m_; }
+
+ private:
+  AttributeMap log_key(const std::string& sk) const {
+    return {{"phone_number", S(m_.origination_number)}, {"sk", S(sk)}};
+  }
+
+  bool claim_reply() {
+    ExpressionBuilder e;
+    common::aws::UpdateItemRequest u;
+    u.table_name = config_.message_log_table;
+    u.key = log_key(inbound_sk_);
+    u.update_expression = "SET " + e.name("reply_claimed_at") + " = " +
+                          e.value(S(common::format_rfc3339(common::now_ms())));
+    u.condition_expression = "attribute_not_exists(" + e.name("reply_claimed_at") + ")";
+    u.expression = std::move(e);
+    return !s_.dynamodb.update_item(u).value().condition_failed;
+  }
+
+  void release_reply_claim() {
+    ExpressionBuilder e;
+    common::aws::UpdateItemRequest u;
+    u.table_name = config_.message_log_table;
+    u.key = log_key(inbound_sk_);
+    u.update_expression = "REMOVE " + e.name("reply_claimed_at");
+    u.expression = std::move(e);
+    (void)s_.dynamodb.update_item(u);
+  }
+
+  // Sends a claimed text. A refusal by the service is final and logged as
+  // blocked; a throttle or 5xx releases the claim and fails the record so the
+  // retry can send; a lost response keeps the claim (the text may have gone
+  // out: never risk a second one).
+  Send send(std::string_view kind, const std::string& body, Handler::Outcome& outcome,
+            const std::function<void()>& release) {
+    common::aws::SendTextMessageRequest request;
+    request.destination_phone_number = m_.origination_number;
+    request.origination_identity = config_.origination_identity;
+    request.message_body = body;
+    request.message_type = "TRANSACTIONAL";
+    request.configuration_set_name = config_.configuration_set_name;
+    auto result = s_.sms.send_text_message(request);
+    if (result.ok()) {
+      last_message_id_ = result.value().message_id;
+      log_outbound(kind, body, last_message_id_);
+      outcome.actions.push_back(std::string(kind) + "_sent");
+      s_.metrics.add("OutboundMessages", 1);
+      return Send::kSent;
+    }
+    const AwsError& error = result.error();
+    if (error.outcome_unknown()) {
+      log_blocked(kind, body, "outcome_unknown: " + error.code);
+      outcome.actions.push_back(std::string(kind) + "_outcome_unknown");
+      s_.logger.warn("reply outcome unknown; not resent", {{"kind", kind}, {"error", error.describe()}});
+      return Send::kBlocked;
+    }
+    if (error.retryable()) {
+      release();
+      throw AwsException(error);
+    }
+    const std::string reason = error.reason.empty() ? error.code : error.code + "/" + error.reason;
+    log_blocked(kind, body, reason);
+    outcome.actions.push_back(std::string(kind) + "_refused");
+    s_.metrics.add("BlockedSends", 1);
+    s_.logger.warn("reply refused by End User Messaging",
+                   {{"kind", kind}, {"phone", masked(m_.origination_number)}, {"error", error.describe()}});
+    return Send::kBlocked;
+  }
+
+  void log_outbound(std::string_view kind, const std::string& body, const std::string& message_id) {
+    const TimePoint now = common::now_ms();
+    common::aws::PutItemRequest put;
+    put.table_name = config_.message_log_table;
+    put.item = {{"phone_number", S(m_.origination_number)},
+                {"sk", S(common::format_rfc3339(now) + "#out#" + message_id)},
+                {"direction", S("outbound")},
+                {"kind", S(kind)},
+                {"message_id", S(message_id)},
+                {"in_reply_to", S(m_.message_id())},
+                {"message_body", S(body)},
+                {"origination_identity", S(config_.origination_identity)},
+                {"message_type", S("TRANSACTIONAL")},
+                {"sent_at", S(common::format_rfc3339(now))},
+                {"ttl", N(common::epoch_seconds(now + kRetention))}};
+    (void)s_.dynamodb.put_item(put).value();
+    ContactUpdate u;
+    u.add("message_count_out", 1);
+    u.set("last_outbound_at", S(common::format_rfc3339(now)));
+    (void)s_.dynamodb.update_item(u.build(config_.contacts_table, m_.origination_number)).value();
+  }
+
+  void log_blocked(std::string_view kind, const std::string& body, const std::string& reason) {
+    const TimePoint now = common::now_ms();
+    common::aws::PutItemRequest put;
+    put.table_name = config_.message_log_table;
+    put.item = {{"phone_number", S(m_.origination_number)},
+                {"sk", S(common::format_rfc3339(now) + "#blocked#" + m_.message_id() + "#" +
+                         std::string(kind))},
+                {"direction", S("blocked")},
+                {"kind", S(kind)},
+                {"reason", S(reason)},
+                {"in_reply_to", S(m_.message_id())},
+                {"message_body", S(body)},
+                {"blocked_at", S(common::format_rfc3339(now))},
+                {"ttl", N(common::epoch_seconds(now + kRetention))}};
+    (void)s_.dynamodb.put_item(put).value();
+    s_.logger.info("send blocked", {{"kind", kind}, {"reason", reason},
+                                    {"phone", masked(m_.origination_number)}});
+  }
+
+  const Config& config_;
+  Services& s_;
+  const InboundSms& m_;
+  std::string inbound_sk_;
+  std::int64_t ttl_ = 0;
+  std::string last_message_id_;
+};
+
+}  // namespace
+
+Handler::Outcome Handler::process(const InboundSms& m) {
+  Outcome outcome;
+  RecordProcessor p(config_, services_, m);
+  if (!p.claim()) {
+    outcome.status = "duplicate";
+    return outcome;
+  }
+  try {
+    const auto c = common::compliance::classify_message(m.message_body);
+    outcome.intent = std::string(common::compliance::to_string(c.intent));
+    outcome.rule = c.rule;
+    outcome.possible_revocation = c.possible_revocation;
+    const std::string received = common::format_rfc3339(m.received_at);
+    std::string conversation_state = "open";
+
+    switch (c.intent) {
+      case MessageIntent::kOptOut: {
+        conversation_state = "opted_out";
+        services_.metrics.add("OptOuts", 1);
+        const auto deadline = common::compliance::opt_out_deadline(m.received_at);
+        // Universal scope (SPEC 2): every channel, every category. The earliest
+        // pending request time, and its deadline, are kept.
+        auto contact = p.update_contact([&](const Contact& current, ContactUpdate& u) {
+          const bool fresh = !current.opted_out();
+          const bool earlier = !fresh && received < current.opted_out_at;
+          if (!fresh && !earlier) return false;
+          u.set("consent_status", S(kOptedOut));
+          u.set("opted_out_at", S(received));
+          u.set("opt_out_deadline", S(common::format_rfc3339(deadline)));
+          if (fresh) {
+            u.set("opt_out_method", S("sms"));
+            u.set("opt_out_channel", S("sms"));
+            u.set("opt_out_rule", S(c.rule));
+            u.set("opt_out_channels", AttributeValue::SS({"email", "sms", "voice"}));
+            u.set("opt_out_categories", S("all"));
+            u.set("opt_out_inbound_id", S(m.message_id()));
+            u.set("opt_out_pending", S(kPending));
+            u.remove("opt_out_honored_at");
+            u.remove("opt_out_list_synced_at");
+            u.remove("opt_out_confirmation_claimed_at");
+            u.remove("opt_out_confirmation_sent_at");
+            u.remove("opt_out_confirmation_message_id");
+          }
+          return true;
+        });
+        p.put_consent_event("opt_out", c.rule,
+                            {{"deadline", common::format_rfc3339(deadline)}});
+        outcome.actions.push_back("opted_out");
+        if (contact.opt_out_inbound_id == m.message_id() && !contact.confirmation_claimed) {
+          p.confirm_opt_out(outcome);
+        }
+        // Only after the confirmation: AWS refuses texts to listed numbers.
+        auto listed = services_.sms.put_opted_out_number(config_.opt_out_list_name,
+                                                         m.origination_number);
+        if (!listed.ok()) throw AwsException(listed.error());
+        p.update_contact([&](const Contact& current, ContactUpdate& u) {
+          if (!current.opted_out()) return false;  // opted in again meanwhile
+          const std::string now = common::format_rfc3339(common::now_ms());
+          u.set("opt_out_list_synced_at", S(now));
+          u.set_if_absent("opt_out_honored_at", S(now));
+          u.remove("opt_out_pending");
+          return true;
+        });
+        outcome.actions.push_back("opt_out_list_updated");
+        break;
+      }
+      case MessageIntent::kOptIn: {
+        Contact current = p.read_contact();
+        if (current.opted_out() && current.opted_out_at > received) {
+          // SPEC 2: an opt-in never overrides a newer opt-out (texts arrive unordered).
+          outcome.actions.push_back("opt_in_ignored_newer_opt_out");
+          services_.logger.warn("opt-in older than the opt-out on record; ignored",
+                                {{"phone", masked(m.origination_number)}});
+          conversation_state = "opted_out";
+          break;
+        }
+        conversation_state = "opted_in";
+        services_.metrics.add("OptIns", 1);
+        if (current.opted_out()) {
+          auto removed = services_.sms.delete_opted_out_number(config_.opt_out_list_name,
+                                                              m.origination_number);
+          if (!removed.ok() && removed.error().retryable()) throw AwsException(removed.error());
+          if (!removed.ok() && removed.error().code != "ResourceNotFoundException") {
+            // E.g. the once-per-30-days limit: consent is recorded, but AWS keeps
+            // blocking texts to the number until it can be removed.
+            outcome.actions.push_back("opt_out_list_removal_failed");
+            services_.logger.warn("could not remove number from the opt-out list",
+                                  {{"phone", masked(m.origination_number)},
+                                   {"error", removed.error().describe()}});
+          } else {
+            outcome.actions.push_back("opt_out_list_removed");
+          }
+        }
+        p.update_contact([&](const Contact& now_state, ContactUpdate& u) {
+          if (now_state.opted_out() && now_state.opted_out_at > received) return false;
+          u.set("consent_status", S(kOptedIn));
+          u.set("opted_in_at", S(received));
+          u.set("opt_in_method", S("sms_keyword"));
+          u.set("opt_in_source", AttributeValue::M({{"channel", S("sms")},
+                                                    {"keyword", S(c.rule)},
+                                                    {"inbound_message_id", S(m.message_id())}}));
+          if (!now_state.opted_out_at.empty()) u.set("last_opted_out_at", S(now_state.opted_out_at));
+          for (const char* field :
+               {"opted_out_at", "opt_out_deadline", "opt_out_pending", "opt_out_method",
+                "opt_out_channel", "opt_out_rule", "opt_out_channels", "opt_out_categories",
+                "opt_out_inbound_id", "opt_out_honored_at", "opt_out_list_synced_at",
+                "opt_out_confirmation_claimed_at", "opt_out_confirmation_sent_at",
+                "opt_out_confirmation_message_id"}) {
+            u.remove(field);
+          }
+          return true;
+        });
+        p.put_consent_event("opt_in", c.rule, json::object());
+        outcome.actions.push_back("opted_in");
+        p.reply("opt_in_confirmation", opt_in_confirmation_text(config_), true, outcome);
+        break;
+      }
+      case MessageIntent::kHelp: {
+        // HELP is answered to everyone, subscribed or not (CTIA).
+        conversation_state = "help";
+        services_.metrics.add("HelpRequests", 1);
+        p.reply("help", help_text(config_), true, outcome);
+        break;
+      }
+      case MessageIntent::kOther: {
+        if (c.possible_revocation) {
+          services_.metrics.add("PossibleRevocations", 1);
+          services_.logger.warn("possible revocation, for review",
+                                {{"phone", masked(m.origination_number)}, {"rule", c.rule},
+                                 {"message_id", m.message_id()}});
+          outcome.actions.push_back("flagged_for_review");
+        }
+        Contact contact = p.read_contact();
+        if (!contact.may_receive()) {
+          outcome.actions.push_back(contact.opted_out() ? "no_reply_opted_out"
+                                                        : "no_reply_no_consent");
+          break;
+        }
+        if (services_.backend == nullptr) break;
+        json request = {{"phone_number", m.origination_number},
+                        {"message_body", m.message_body},
+                        {"message_id", m.message_id()},
+                        {"timestamp", received}};
+        common::aws::HttpRequest http;
+        http.method = "POST";
+        http.url = config_.backend_url;
+        http.headers = {{"Content-Type", "application/json"}};
+        http.body = request.dump();
+        http.timeout = config_.backend_timeout;
+        auto response = services_.backend->send(http);
+        if (response.status != 200) {
+          throw AwsException(AwsError{
+              "backend", "POST", response.received() ? "HTTP" + std::to_string(response.status) : "NetworkError",
+              response.received() ? "backend answered " + std::to_string(response.status)
+                                  : response.transport_error,
+              "", response.status, "", 1, common::aws::ErrorKind::kTransient});
+        }
+        outcome.actions.push_back("forwarded_to_backend");
+        std::string reply_text;
+        try {
+          auto answer = json::parse(response.body);
+          if (answer.is_object() && answer.contains("reply") && answer["reply"].is_string()) {
+            reply_text = answer["reply"].get<std::string>();
+          }
+        } catch (const json::exception&) {
+          services_.logger.warn("backend answer is not JSON; no reply sent", {});
+        }
+        if (!reply_text.empty()) p.reply("reply", reply_text, false, outcome);
+        break;
+      }
+    }
+    p.finish(outcome, conversation_state);
+    return outcome;
+  } catch (...) {
+    p.release_claim();
+    throw;
+  }
+}
+
+std::string Handler::handle(const runtime::Invocation& invocation) {
+  services_.logger.start_invocation(invocation.request_id);
+  services_.dynamodb.transport().set_deadline(invocation.deadline);
+  services_.sms.transport().set_deadline(invocation.deadline);
+  services_.metrics.set_property("requestId", invocation.request_id);
+
+  std::vector<ParsedRecord> records;
+  try {
+    records = parse_sns_event(invocation.payload);
+  } catch (const std::invalid_argument& e) {
+    services_.logger.error("invalid event", {{"reason", e.what()}});
+    services_.metrics.add("InvalidEvents", 1);
+    services_.metrics.flush();
+    throw runtime::FunctionError("InvalidEvent", e.what());
+  }
+
+  json results = json::array();
+  int processed = 0, duplicates = 0, malformed = 0, failed = 0;
+  std::string first_failure;
+  for (const auto& record : records) {
+    json entry = {{"index", record.index}, {"sns_message_id", record.sns_message_id}};
+    if (!record.message) {
+      ++malformed;
+      entry["status"] = "malformed";
+      entry["reason"] = record.error;
+      services_.metrics.add("MalformedRecords", 1);
+      services_.logger.error("malformed record skipped",
+                             {{"index", record.index}, {"sns_message_id", record.sns_message_id},
+                              {"reason", record.error}});
+      results.push_back(entry);
+      continue;
+    }
+    const InboundSms& m = *record.message;
+    services_.metrics.add("InboundMessages", 1);
+    try {
+      Outcome outcome = process(m);
+      entry["status"] = outcome.status;
+      entry["message_id"] = m.message_id();
+      if (outcome.status == "duplicate") {
+        ++duplicates;
+        services_.metrics.add("DuplicateDeliveries", 1);
+        services_.logger.info("duplicate delivery ignored",
+                              {{"phone", masked(m.origination_number)}, {"message_id", m.message_id()}});
+      } else {
+        ++processed;
+        entry["intent"] = outcome.intent;
+        entry["rule"] = outcome.rule;
+        entry["actions"] = outcome.actions;
+        if (outcome.possible_revocation) entry["possible_revocation"] = true;
+        services_.logger.info("inbound processed",
+                              {{"phone", masked(m.origination_number)},
+                               {"message_id", m.message_id()},
+                               {"intent", outcome.intent},
+                               {"rule", outcome.rule},
+                               {"actions", outcome.actions}});
+      }
+    } catch (const std::exception& e) {
+      ++failed;
+      entry["status"] = "failed";
+      entry["message_id"] = m.message_id();
+      entry["reason"] = e.what();
+      if (first_failure.empty()) first_failure = e.what();
+      services_.metrics.add("RecordFailures", 1);
+      services_.logger.error("record failed; the invocation will fail so Lambda retries it",
+                             {{"phone", masked(m.origination_number)},
+                              {"message_id", m.message_id()},
+                              {"error", e.what()}});
+    }
+    results.push_back(entry);
+  }
+  services_.metrics.flush();
+  json summary = {{"records", records.size()}, {"processed", processed},
+                  {"duplicates", duplicates},  {"malformed", malformed},
+                  {"failed", failed},          {"results", results}};
+  if (failed > 0) {
+    throw runtime::FunctionError("RecordsFailed", std::to_string(failed) + " of " +
+                                                      std::to_string(records.size()) +
+                                                      " records failed: " + first_failure);
+  }
+  return summary.dump();
+}
+
+}  // namespace sms_inbound

@@ -1,0 +1,91 @@
+// sms-inbound: two-way SMS from End User Messaging (via SNS) -> consent state, audit log, replies.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/aws/dynamodb.hpp"
+#include "common/aws/environment.hpp"
+#include "common/aws/http.hpp"
+#include "common/aws/sms_voice.hpp"
+#include "common/compliance/keywords.hpp"
+#include "common/observe/logger.hpp"
+#include "common/observe/metrics.hpp"
+#include "functions/sms-inbound/sns_event.hpp"
+#include "runtime/runtime.hpp"
+
+namespace sms_inbound {
+
+/// The function's configuration, from environment variables (checked at start-up).
+struct Config {
+  std::string contacts_table;          // CONTACTS_TABLE (required)
+  std::string message_log_table;       // MESSAGE_LOG_TABLE (required)
+  std::string origination_identity;    // ORIGINATION_IDENTITY (required): our number / pool id
+  std::string opt_out_list_name;       // OPT_OUT_LIST_NAME (required)
+  std::string configuration_set_name;  // CONFIGURATION_SET_NAME (optional)
+  std::string program_name;            // PROGRAM_NAME (required): named in every reply
+  std::string help_contact;            // HELP_CONTACT (required): phone, e-mail or URL for HELP
+  std::string backend_url;             // BACKEND_URL (optional): receives ordinary texts
+  std::chrono::milliseconds backend_timeout{3000};  // BACKEND_TIMEOUT_MS
+  std::string metrics_namespace = "SmsCompliance";  // METRICS_NAMESPACE
+  /// How long one delivery owns a message before a redelivery may take over (a
+  /// crashed attempt's lease expires). Must exceed the function timeout.
+  std::chrono::seconds processing_lease{900};  // PROCESSING_LEASE_SECONDS
+};
+
+/// Reads Config. Throws std::invalid_argument naming every missing or bad
+/// variable, so the init error says what to fix.
+Config config_from_environment(const common::aws::Environment& env);
+
+/// The clients and sinks the handler works with, built once per process in main.cpp.
+struct Services {
+  common::aws::DynamoDbClient& dynamodb;
+  common::aws::SmsVoiceClient& sms;
+  common::aws::HttpClient* backend;  // nullptr when BACKEND_URL is unset
+  common::observe::Logger& logger;
+  common::observe::Metrics& metrics;
+};
+
+/// Compliance constants (SPEC section 2), with their sources.
+/// The opt-out confirmation may only be sent this soon after receipt (CTIA; FCC 24-24 one-time
+/// confirmation text within 5 minutes, 47 CFR 64.1200(a)(12)).
+inline constexpr std::chrono::minutes kConfirmationWindow{5};
+/// Records are kept at least 4 years (28 U.S.C. 1658): 4 x 365 days plus the one leap day any
+/// 4-year span holds before 2100, plus one day of margin.
+inline constexpr std::chrono::days kRetention{4 * 365 + 1 + 1};
+
+/// The HELP answer: program name, support contact, "Msg&data rates may apply",
+/// "Reply STOP to cancel" (CTIA Messaging Principles, HELP response).
+std::string help_text(const Config& config);
+/// The single opt-out confirmation: no marketing, names the program and how to opt back in.
+std::string opt_out_confirmation_text(const Config& config);
+/// The answer to an opt-in keyword (START/UNSTOP/YES).
+std::string opt_in_confirmation_text(const Config& config);
+
+/// Processes SNS events of inbound SMS. Each record is handled on its own:
+/// malformed ones are logged and counted, failed ones (AWS errors that a retry
+/// may fix) make the invocation fail after the others are done, so Lambda
+/// retries it; already-processed messages are skipped, so the retry repeats nothing.
+class Handler {
+ public:
+  Handler(Config config, Services services) : config_(std::move(config)), services_(services) {}
+
+  /// One invocation: the SNS event in, a JSON summary out
+  /// ({"records","processed","duplicates","malformed","failed","results":[...]}).
+  /// Throws runtime::FunctionError("InvalidEvent") for an event that is not an
+  /// SNS event, and ("RecordsFailed") when any record failed retryably.
+  std::string handle(const runtime::Invocation& invocation);
+
+  /// What became of one record (summary entry and log line).
+  struct Outcome;
+
+ private:
+  Outcome process(const InboundSms& message);
+
+  Config config_;
+  Services services_;
+};
+
+}  // namespace sms_inbound

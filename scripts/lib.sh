@@ -1,0 +1,9 @@
+# Shared helpers for the scripts in this folder. Sourced, not run.
+
+# step MESSAGE: progress line on stderr, so stdout stays for results.
+step() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+# die MESSAGE: a clear error and exit 1.
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The functions this repository builds, one per folder in functions/.
+functions_list() { (cd "$root/functions" && ls -d */ | tr -d /); }

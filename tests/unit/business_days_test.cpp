@@ -1,0 +1,260 @@
+// Federal holidays (5 U.S.C. 6103) and the opt-out deadline (47 CFR 64.1200(a)(10), FCC 24-24:
+// within 10 business days of receipt). Expected holiday dates are OPM's published federal
+// holiday tables (opm.gov, "Federal Holidays", years 2021, 2025, 2026, 2027, 2028).
+#include "common/compliance/business_days.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace common::compliance {
+namespace {
+
+using namespace std::chrono;
+using Millis = sys_time<milliseconds>;
+
+constexpr year_month_day ymd(int y, unsigned m, unsigned d) {
+  return year_month_day{year{y}, month{m}, day{d}};
+}
+
+Millis at(year_month_day date, hours h, minutes m = minutes{0}, seconds s = seconds{0},
+          milliseconds ms = milliseconds{0}) {
+  return sys_days{date} + h + m + s + ms;
+}
+
+// libstdc++ 12 has no operator<< for calendar types; ISO strings make failures readable.
+std::string iso(year_month_day d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+std::string iso(Millis t) {
+  const sys_days date = floor<days>(t);
+  const hh_mm_ss<milliseconds> time{t - date};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d.%03dZ", static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
+                static_cast<int>(time.subseconds().count()));
+  return iso(year_month_day{date}) + buf;
+}
+
+struct HolidayCase {
+  year_month_day date;
+  std::string_view name;
+};
+
+void expect_holidays(std::initializer_list<HolidayCase> cases) {
+  for (const HolidayCase& c : cases) {
+    const auto got = federal_holiday(c.date);
+    ASSERT_TRUE(got.has_value()) << iso(c.date);
+    EXPECT_EQ(*got, c.name) << iso(c.date);
+    EXPECT_FALSE(is_business_day(c.date)) << iso(c.date);
+  }
+}
+
+constexpr std::string_view kNewYear = "New Year's Day";
+constexpr std::string_view kMlk = "Birthday of Martin Luther King, Jr.";
+constexpr std::string_view kWashington = "Washington's Birthday";
+constexpr std::string_view kMemorial = "Memorial Day";
+constexpr std::string_view kJuneteenth = "Juneteenth National Independence Day";
+constexpr std::string_view kIndependence = "Independence Day";
+constexpr std::string_view kLabor = "Labor Day";
+constexpr std::string_view kColumbus = "Columbus Day";
+constexpr std::string_view kVeterans = "Veterans Day";
+constexpr std::string_view kThanksgiving = "Thanksgiving Day";
+constexpr std::string_view kChristmas = "Christmas Day";
+
+// OPM 2025 table: no holiday falls on a weekend.
+TEST(FederalHoliday, Opm2025) {
+  expect_holidays({{ymd(2025, 1, 1), kNewYear},
+                   {ymd(2025, 1, 20), kMlk},
+                   {ymd(2025, 2, 17), kWashington},
+                   {ymd(2025, 5, 26), kMemorial},
+                   {ymd(2025, 6, 19), kJuneteenth},
+                   {ymd(2025, 7, 4), kIndependence},
+                   {ymd(2025, 9, 1), kLabor},
+                   {ymd(2025, 10, 13), kColumbus},
+                   {ymd(2025, 11, 11), kVeterans},
+                   {ymd(2025, 11, 27), kThanksgiving},
+                   {ymd(2025, 12, 25), kChristmas}});
+}
+
+// OPM 2026 table: July 4 is a Saturday, observed Friday July 3 (5 U.S.C. 6103(b)).
+TEST(FederalHoliday, Opm2026) {
+  expect_holidays({{ymd(2026, 1, 1), kNewYear},
+                   {ymd(2026, 1, 19), kMlk},
+                   {ymd(2026, 2, 16), kWashington},
+                   {ymd(2026, 5, 25), kMemorial},
+                   {ymd(2026, 6, 19), kJuneteenth},
+                   {ymd(2026, 7, 3), kIndependence},
+                   {ymd(2026, 9, 7), kLabor},
+                   {ymd(2026, 10, 12), kColumbus},
+                   {ymd(2026, 11, 11), kVeterans},
+                   {ymd(2026, 11, 26), kThanksgiving},
+                   {ymd(2026, 12, 25), kChristmas}});
+  EXPECT_FALSE(federal_holiday(ymd(2026, 7, 4)).has_value());  // the Saturday itself
+}
+
+// OPM 2027 table: Juneteenth (Sat) -> Fri 6/18, July 4 (Sun) -> Mon 7/5, Christmas (Sat) ->
+// Fri 12/24, and New Year's Day 2028 (Sat) -> Fri 2027-12-31.
+TEST(FederalHoliday, Opm2027WithObservedDates) {
+  expect_holidays({{ymd(2027, 1, 1), kNewYear},
+                   {ymd(2027, 1, 18), kMlk},
+                   {ymd(2027, 2, 15), kWashington},
+                   {ymd(2027, 5, 31), kMemorial},
+                   {ymd(2027, 6, 18), kJuneteenth},
+                   {ymd(2027, 7, 5), kIndependence},
+                   {ymd(2027, 9, 6), kLabor},
+                   {ymd(2027, 10, 11), kColumbus},
+                   {ymd(2027, 11, 11), kVeterans},
+                   {ymd(2027, 11, 25), kThanksgiving},
+                   {ymd(2027, 12, 24), kChristmas},
+                   {ymd(2027, 12, 31), kNewYear}});
+  for (const auto d : {ymd(2027, 6, 19), ymd(2027, 7, 4), ymd(2027, 12, 25)}) {
+    EXPECT_FALSE(federal_holiday(d).has_value()) << iso(d);
+  }
+}
+
+// OPM 2028 table: New Year's Day observed in 2027 (none in January 2028), Veterans Day (Sat)
+// -> Fri 11/10.
+TEST(FederalHoliday, Opm2028) {
+  expect_holidays({{ymd(2028, 1, 17), kMlk},
+                   {ymd(2028, 2, 21), kWashington},
+                   {ymd(2028, 5, 29), kMemorial},
+                   {ymd(2028, 6, 19), kJuneteenth},
+                   {ymd(2028, 7, 4), kIndependence},
+                   {ymd(2028, 9, 4), kLabor},
+                   {ymd(2028, 10, 9), kColumbus},
+                   {ymd(2028, 11, 10), kVeterans},
+                   {ymd(2028, 11, 23), kThanksgiving},
+                   {ymd(2028, 12, 25), kChristmas}});
+  EXPECT_FALSE(federal_holiday(ymd(2028, 1, 1)).has_value());
+  EXPECT_FALSE(federal_holiday(ymd(2028, 1, 3)).has_value());  // Monday: not a second New Year
+  EXPECT_TRUE(is_business_day(ymd(2028, 1, 3)));
+}
+
+// Juneteenth became a holiday on 2021-06-17 (Pub. L. 117-17); OPM 2021: observed Fri 6/18.
+// OPM 2022 table lists Fri 2021-12-31 for New Year's Day 2022 (a Saturday).
+TEST(FederalHoliday, JuneteenthFrom2021AndNewYear2022) {
+  expect_holidays({{ymd(2021, 6, 18), kJuneteenth}, {ymd(2021, 12, 31), kNewYear}});
+  EXPECT_FALSE(federal_holiday(ymd(2020, 6, 19)).has_value());  // a Friday, before the law
+  EXPECT_TRUE(is_business_day(ymd(2020, 6, 19)));
+}
+
+// Executive-order closures are not 5 U.S.C. 6103(a) holidays.
+TEST(FederalHoliday, ExecutiveOrderClosuresAreNotHolidays) {
+  EXPECT_TRUE(is_business_day(ymd(2025, 12, 24)));
+  EXPECT_TRUE(is_business_day(ymd(2025, 12, 26)));
+}
+
+TEST(IsBusinessDay, WeekdaysWeekendsHolidaysAndInvalidDates) {
+  EXPECT_TRUE(is_business_day(ymd(2025, 11, 24)));   // Monday
+  EXPECT_TRUE(is_business_day(ymd(2025, 11, 28)));   // Friday after Thanksgiving
+  EXPECT_FALSE(is_business_day(ymd(2025, 11, 22)));  // Saturday
+  EXPECT_FALSE(is_business_day(ymd(2025, 11, 23)));  // Sunday
+  EXPECT_FALSE(is_business_day(ymd(2025, 11, 27)));  // Thanksgiving
+  EXPECT_TRUE(is_business_day(ymd(2028, 2, 29)));    // leap day, a Tuesday
+  EXPECT_FALSE(is_business_day(ymd(2025, 2, 30)));   // no such date
+  EXPECT_FALSE(federal_holiday(ymd(2025, 2, 30)).has_value());
+}
+
+TEST(AddBusinessDays, SkipsWeekendsAndHolidays) {
+  EXPECT_EQ(iso(add_business_days(ymd(2025, 11, 24), 1)), "2025-11-25");
+  EXPECT_EQ(iso(add_business_days(ymd(2025, 11, 21), 1)), "2025-11-24");  // Fri -> Mon
+  EXPECT_EQ(iso(add_business_days(ymd(2025, 11, 26), 1)), "2025-11-28");  // over Thanksgiving
+  EXPECT_EQ(iso(add_business_days(ymd(2025, 11, 22), 1)), "2025-11-24");  // from a Saturday
+  // Late December 2027: Fri 12/24 and Fri 12/31 are both observed holidays.
+  EXPECT_EQ(iso(add_business_days(ymd(2027, 12, 23), 1)), "2027-12-27");
+  EXPECT_EQ(iso(add_business_days(ymd(2027, 12, 30), 1)), "2028-01-03");
+  EXPECT_EQ(iso(add_business_days(ymd(2028, 2, 25), 2)), "2028-02-29");  // leap day counts
+}
+
+TEST(AddBusinessDays, NonPositiveCountReturnsFrom) {
+  EXPECT_EQ(iso(add_business_days(ymd(2025, 11, 22), 0)), "2025-11-22");
+  EXPECT_EQ(iso(add_business_days(ymd(2025, 11, 22), -3)), "2025-11-22");
+}
+
+// 47 CFR 64.1200(a)(10): deadline = same UTC time, 10th business day after the receipt date.
+TEST(OptOutDeadline, PlainWeeksKeepTheTimeOfDay) {
+  // Tue 2026-03-10 -> two full weeks, no holiday -> Tue 2026-03-24.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 10), 14h, 30min, 15s, 250ms))),
+            "2026-03-24T14:30:15.250Z");
+  EXPECT_EQ(kOptOutBusinessDays, 10);
+}
+
+TEST(OptOutDeadline, SpansThanksgiving) {
+  // Fri 2025-11-21: 24 25 26 (27 Thanksgiving) 28, Dec 1 2 3 4 5, 8 -> Mon 2025-12-08.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2025, 11, 21), 15h, 4min))), "2025-12-08T15:04:00.000Z");
+  // Fri 2026-11-20 -> over Thanksgiving 2026-11-26 -> Mon 2026-12-07.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 11, 20), 9h))), "2026-12-07T09:00:00.000Z");
+}
+
+TEST(OptOutDeadline, SpansChristmasAndNewYear) {
+  // Mon 2025-12-22 -> skips 12/25 and 1/1 -> Wed 2026-01-07.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2025, 12, 22), 12h))), "2026-01-07T12:00:00.000Z");
+  // Mon 2027-12-20: 21 22 23 (24 obs. Christmas) 27 28 29 30 (31 obs. New Year 2028) Jan 3 4 5.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 20), 10h))), "2028-01-05T10:00:00.000Z");
+  // Thu 2027-12-23 -> Mon 2028-01-10.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 23), 23h, 59min))), "2028-01-10T23:59:00.000Z");
+}
+
+TEST(OptOutDeadline, ReceiptOnASaturdayOrAHoliday) {
+  // Sat 2026-03-07: counting starts Mon 3/9 -> Fri 2026-03-20.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 7), 8h))), "2026-03-20T08:00:00.000Z");
+  // Fri 2026-07-03 (observed Independence Day) -> Fri 2026-07-17.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 7, 3), 16h))), "2026-07-17T16:00:00.000Z");
+  // Thu 2026-01-01 (New Year's Day) -> Thu 2026-01-15.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 1, 1), 0h))), "2026-01-15T00:00:00.000Z");
+}
+
+TEST(OptOutDeadline, LeapYears) {
+  // Wed 2024-02-28 -> 29 (leap day), Mar 1, 4..8, 11 12 13 -> Wed 2024-03-13.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2024, 2, 28), 6h))), "2024-03-13T06:00:00.000Z");
+  // Fri 2028-02-18 -> skips Washington's Birthday 2/21, counts 2/29 -> Mon 2028-03-06.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2028, 2, 18), 6h))), "2028-03-06T06:00:00.000Z");
+}
+
+TEST(OptOutDeadline, UsesTheUtcDateOfTheReceipt) {
+  // 23:59:59.999 UTC on Friday is still Friday; 00:00 UTC Saturday is Saturday.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 6), 23h, 59min, 59s, 999ms))),
+            "2026-03-20T23:59:59.999Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 7), 0h))), "2026-03-20T00:00:00.000Z");
+}
+
+TEST(BusinessDaysLeft, CountsBusinessDaysUntilTheDeadlineDate) {
+  const Millis deadline = at(ymd(2025, 12, 8), 15h);                        // Monday
+  EXPECT_EQ(business_days_left(at(ymd(2025, 11, 21), 15h), deadline), 10);  // at receipt
+  EXPECT_EQ(business_days_left(at(ymd(2025, 11, 26), 1h), deadline), 7);    // Thanksgiving eve
+  EXPECT_EQ(business_days_left(at(ymd(2025, 11, 27), 1h), deadline), 7);    // on Thanksgiving
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 4), 23h), deadline), 2);    // Thursday: alert
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 5), 0h), deadline), 1);     // Friday
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 6), 0h), deadline), 1);     // Saturday
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 8), 0h), deadline), 0);     // the day itself
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 8), 16h), deadline), 0);    // passed, same day
+}
+
+TEST(BusinessDaysLeft, OverdueIsNegative) {
+  const Millis friday_deadline = at(ymd(2026, 3, 20), 8h);
+  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 21), 8h), friday_deadline), -1);  // Saturday
+  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 22), 8h), friday_deadline), -1);  // Sunday
+  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 23), 8h), friday_deadline), -1);  // Monday
+  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 24), 8h), friday_deadline), -2);  // Tuesday
+  // Across the observed 2027-12-31: deadline Thu 12/30, now Mon 2028-01-03 -> only 1/3 counts.
+  EXPECT_EQ(business_days_left(at(ymd(2028, 1, 3), 8h), at(ymd(2027, 12, 30), 8h)), -1);
+}
+
+TEST(BusinessDaysLeft, AgreesWithOptOutDeadline) {
+  for (int offset = 0; offset < 800; offset += 7) {
+    const Millis received = at(ymd(2025, 1, 1), 13h) + days{offset} + hours{offset % 24};
+    EXPECT_EQ(business_days_left(received, opt_out_deadline(received)), kOptOutBusinessDays)
+        << offset;
+  }
+}
+
+}  // namespace
+}  // namespace common::compliance

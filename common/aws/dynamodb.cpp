@@ -311,6 +311,42 @@ Outcome<std::optional<AttributeMap>> DynamoDbClient::get_item(const GetItemReque
   return parse_member(raw.value(), "Item");
 }
 
+Outcome<QueryResult> DynamoDbClient::query(const QueryRequest& request) {
+  json body = {{"TableName", request.table_name},
+               {"KeyConditionExpression", request.key_condition_expression}};
+  if (!request.index_name.empty()) body["IndexName"] = request.index_name;
+  if (!request.filter_expression.empty()) body["FilterExpression"] = request.filter_expression;
+  add_expression(body, request.expression);
+  if (request.limit) body["Limit"] = *request.limit;
+  if (!request.scan_index_forward) body["ScanIndexForward"] = false;
+  if (request.consistent_read) body["ConsistentRead"] = true;
+  if (!request.exclusive_start_key.empty()) {
+    body["ExclusiveStartKey"] = map_to_json(request.exclusive_start_key);
+  }
+  auto raw = client_.call("Query", body.dump());
+  if (!raw.ok()) return raw.error();
+  QueryResult result;
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(raw.value());
+  try {
+    auto doc = parser.iterate(padded);
+    for (auto member : doc.get_object()) {
+      std::string_view key = member.unescaped_key();
+      if (key == "Items") {
+        size_t i = 0;
+        for (auto item : member.value().get_array()) {
+          result.items.push_back(parse_map(item.get_object(), "Items[" + std::to_string(i++) + "]"));
+        }
+      } else if (key == "LastEvaluatedKey") {
+        result.last_evaluated_key = parse_map(member.value().get_object(), "LastEvaluatedKey");
+      }
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    throw std::runtime_error(std::string("malformed DynamoDB Query response: ") + e.what());
+  }
+  return result;
+}
+
 Outcome<WriteResult> DynamoDbClient::put_item(const PutItemRequest& request) {
   json body = {{"TableName", request.table_name}, {"Item", map_to_json(request.item)}};
   if (!request.condition_expression.empty()) {

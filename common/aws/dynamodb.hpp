@@ -123,6 +123,26 @@ struct UpdateItemRequest {
   ReturnValues return_values = ReturnValues::kNone;
 };
 
+/// Query input: one partition (of the table or of `index_name`), optionally
+/// filtered; one page per call (use `exclusive_start_key` to continue).
+struct QueryRequest {
+  std::string table_name;
+  std::string index_name;                // empty: the table itself
+  std::string key_condition_expression;  // placeholders from `expression`
+  std::string filter_expression;         // optional
+  ExpressionBuilder expression;
+  std::optional<int> limit;              // items evaluated per page
+  bool scan_index_forward = true;        // ascending sort key
+  bool consistent_read = false;          // not allowed on a GSI
+  AttributeMap exclusive_start_key;      // empty: first page
+};
+
+/// One page of a Query.
+struct QueryResult {
+  std::vector<AttributeMap> items;
+  AttributeMap last_evaluated_key;  // empty on the last page
+};
+
 /// Outcome of a conditional write: a failed condition is an expected result, not an error.
 struct WriteResult {
   bool condition_failed = false;
@@ -142,6 +162,9 @@ class DynamoDbClient {
   Outcome<WriteResult> put_item(const PutItemRequest& request);
   /// UpdateItem, conditional when a condition is given.
   Outcome<WriteResult> update_item(const UpdateItemRequest& request);
+
+  /// Query: one page; the caller loops while `last_evaluated_key` is not empty.
+  Outcome<QueryResult> query(const QueryRequest& request);
 
   /// The underlying transport (deadline, retry quota).
   JsonClient& transport() { return client_; }

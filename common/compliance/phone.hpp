@@ -19,8 +19,8 @@ struct PhoneParseResult {
 /// Accepted: digits with the separators space, tab, '-', '.', '(', ')' and '/', and an optional
 /// leading '+'. Anything else (letters, extensions, a second '+') is rejected, not guessed at.
 ///  - "+<digits>": international form. ITU-T E.164: country code starts with 1-9, at most 15
-///    digits in all; this project also requires at least 7 digits (a sanity floor, not an ITU
-///    rule: no complete international number is shorter).
+///    digits in all; this project also requires at least 7 digits (a sanity floor against
+///    truncated input, not an ITU rule).
 ///  - no '+', 10 digits: a US/NANP national number, "+1" is assumed ("(425) 555-0123").
 ///  - no '+', 11 digits starting with 1: NANP with the long-distance prefix ("1 425 555 0123").
 ///  - no '+', any other length: rejected, since this service is US-only (TCPA) and a foreign
@@ -39,9 +39,9 @@ bool is_e164(std::string_view s);
 /// Masks a number for logs so that it never appears whole: "+14255551234" -> "+1425***1234".
 /// Inputs that parse_phone_number accepts are masked in their E.164 form: the first 4 digits
 /// (for +1: the country code and area code) and the last 4 are kept when there are 11 or more
-/// digits, 2 and 2 for 8 to 10 digits, 1 and 1 for 5 to 7; shorter is "***" (or "+***"). Other
-/// strings of digits (short codes) are masked the same way without a '+'; anything else is
-/// "***". The mask is always exactly "***", so its length reveals nothing either.
+/// digits, 2 and 2 for 8 to 10 digits, 1 and 1 for 5 to 7. Other all-digit strings (short codes,
+/// too long numbers) are masked the same way without a '+', and fewer than 5 digits are just
+/// "***"; anything else is "***". The mask is always exactly "***", so it hides the length too.
 std::string mask_phone_number(std::string_view number);
 
 }  // namespace common::compliance

@@ -1,0 +1,468 @@
+// sms-inbound end to end: the static bootstrap under the Runtime API emulator,
+// against the local stack; every expectation is read back from the stores.
+// Rules under test: SPEC section 2 (47 CFR 64.1200(a)(10), 5 U.S.C. 6103,
+// 28 U.S.C. 1658, CTIA HELP/STOP practice).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "common/aws/dynamodb.hpp"
+#include "common/compliance/phone.hpp"
+#include "common/time.hpp"
+
+namespace {
+
+using common::aws::AttributeMap;
+using common::aws::AttributeValue;
+using common::aws::get_s;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+std::map<std::string, std::string> read_env_file(const std::string& path) {
+  std::map<std::string, std::string> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto eq = line.find('=');
+    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+    out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// A fictional NANP number (555-01XX is reserved for fiction), random so that
+// tests (one process each) do not share contacts: ~60,000 possibilities.
+std::string fresh_number() {
+  static std::mt19937 rng(std::random_device{}());
+  for (;;) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "+1%03u55501%02u", 200 + unsigned(rng() % 800),
+                  unsigned(rng() % 100));
+    if (common::compliance::parse_phone_number(buf).ok) return buf;
+  }
+}
+
+std::string fresh_id(const std::string& prefix) {
+  static std::mt19937_64 rng(std::random_device{}());
+  return prefix + "-" + std::to_string(rng());
+}
+
+// One SNS record as End User Messaging publishes it.
+json sns_record(const std::string& phone, const std::string& body, const std::string& inbound_id,
+                const std::string& sns_id, const std::string& timestamp) {
+  json message = {{"originationNumber", phone},
+                  {"destinationNumber", "+12065550100"},
+                  {"messageKeyword", "KEYWORD_123456789012"},
+                  {"messageBody", body},
+                  {"inboundMessageId", inbound_id},
+                  {"previousPublishedMessageId", "prev-" + inbound_id}};
+  return {{"EventSource", "aws:sns"},
+          {"EventVersion", "1.0"},
+          {"Sns",
+           {{"Type", "Notification"},
+            {"MessageId", sns_id},
+            {"TopicArn", "arn:aws:sns:us-east-1:123456789012:sms-inbound"},
+            {"Message", message.dump()},
+            {"Timestamp", timestamp}}}};
+}
+
+std::string now_text() { return common::format_rfc3339(common::now_ms()); }
+
+json event_of(std::vector<json> records) { return {{"Records", records}}; }
+
+class SmsInbound : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    env_ = read_env_file(std::string(SMSC_STACK_DIR) + "/env");
+    ASSERT_FALSE(env_.empty()) << "local stack env file missing: is the local_stack fixture up?";
+    auto config = common::aws::client_config_from_environment(
+        common::aws::kDynamoDb, common::aws::Environment::from_map(env_));
+    db_ = new common::aws::DynamoDbClient(std::move(config));
+  }
+  static void TearDownTestSuite() {
+    delete db_;
+    db_ = nullptr;
+  }
+
+  // Runs the bootstrap on one event; returns the emulator's JSON result lines.
+  std::vector<json> invoke(const json& event, const std::vector<std::string>& extra_env = {}) {
+    const std::string path = fs::temp_directory_path() / (fresh_id("event") + ".json");
+    std::ofstream(path) << event.dump();
+    std::string cmd = std::string(SMSC_EMULATOR) + " --output json --timeout 20 --env-file " +
+                      shell_quote(std::string(SMSC_STACK_DIR) + "/env") +
+                      " --env PROGRAM_NAME=" + shell_quote("Acme Dental") +
+                      " --env HELP_CONTACT=" + shell_quote("help@acme.example") +
+                      " --env AWS_MAX_ATTEMPTS=2";
+    for (const auto& e : extra_env) cmd += " --env " + shell_quote(e);
+    cmd += " " + std::string(SMSC_SMS_INBOUND) + " " + path + " 2>" + path + ".log";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    EXPECT_NE(pipe, nullptr);
+    std::string out;
+    char buf[4096];
+    while (pipe && fgets(buf, sizeof buf, pipe)) out += buf;
+    if (pipe) pclose(pipe);
+    std::vector<json> lines;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty()) lines.push_back(json::parse(line));
+    }
+    std::ifstream log(path + ".log");
+    last_log_.assign(std::istreambuf_iterator<char>(log), {});
+    fs::remove(path);
+    fs::remove(path + ".log");
+    return lines;
+  }
+
+  json invoke_ok(const json& event, const std::vector<std::string>& extra_env = {}) {
+    auto lines = invoke(event, extra_env);
+    EXPECT_EQ(lines.size(), 1u) << last_log_;
+    if (lines.empty()) return json::object();
+    EXPECT_EQ(lines[0]["status"], "success") << lines[0].dump() << "\n" << last_log_;
+    return lines[0]["response"];
+  }
+
+  static std::vector<json> outbox_for(const std::string& phone) {
+    std::vector<json> out;
+    std::ifstream in(env_["LOCAL_STACK_OUTBOX"]);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty()) continue;
+      auto j = json::parse(line);
+      if (j["DestinationPhoneNumber"] == phone) out.push_back(j);
+    }
+    return out;
+  }
+
+  static bool on_opt_out_list(const std::string& phone) {
+    std::ifstream in(env_["LOCAL_STACK_OPT_OUT_FILE"]);
+    if (!in) return false;
+    json lists = json::parse(in);
+    const auto& list = lists[env_["OPT_OUT_LIST_NAME"]];
+    return list.is_object() && list.contains(phone);
+  }
+
+  static std::optional<AttributeMap> contact(const std::string& phone) {
+    return db_->get_item({env_["CONTACTS_TABLE"], {{"phone_number", AttributeValue::S(phone)}}, true})
+        .value();
+  }
+
+  // The contact's record, which the test expects to exist (an empty map fails the test).
+  static AttributeMap existing_contact(const std::string& phone) {
+    auto c = contact(phone);
+    EXPECT_TRUE(c.has_value()) << "no contact record";
+    return c.value_or(AttributeMap{});
+  }
+
+  static std::vector<AttributeMap> log_items(const std::string& phone) {
+    common::aws::QueryRequest q;
+    q.table_name = env_["MESSAGE_LOG_TABLE"];
+    q.key_condition_expression =
+        q.expression.name("phone_number") + " = " + q.expression.value(AttributeValue::S(phone));
+    q.consistent_read = true;
+    return db_->query(q).value().items;
+  }
+
+  static std::vector<AttributeMap> log_items(const std::string& phone, const std::string& direction) {
+    std::vector<AttributeMap> out;
+    for (auto& item : log_items(phone)) {
+      if (get_s(item, "direction") == direction) out.push_back(item);
+    }
+    return out;
+  }
+
+  static std::map<std::string, std::string> env_;
+  static common::aws::DynamoDbClient* db_;
+  std::string last_log_;
+};
+
+std::map<std::string, std::string> SmsInbound::env_;
+common::aws::DynamoDbClient* SmsInbound::db_ = nullptr;
+
+// SPEC 2 opt-out; deadline over Thanksgiving (5 U.S.C. 6103); 4-year TTL (28 U.S.C. 1658).
+TEST_F(SmsInbound, StopOptsOutWithDeadlineSpanningThanksgivingAndFourYearTtl) {
+  const std::string phone = fresh_number();
+  // Friday 2026-11-20: 10 business days skip the weekends and Thanksgiving (Thu 2026-11-26).
+  auto response = invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"),
+                                                 "2026-11-20T15:00:00.000Z")}));
+  EXPECT_EQ(response["processed"], 1);
+
+  auto c = contact(phone);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(get_s(*c, "consent_status"), "opted_out");
+  EXPECT_EQ(get_s(*c, "opted_out_at"), "2026-11-20T15:00:00.000Z");
+  EXPECT_EQ(get_s(*c, "opt_out_deadline"), "2026-12-07T15:00:00.000Z");
+  EXPECT_EQ(get_s(*c, "opt_out_method"), "sms");
+  EXPECT_EQ(get_s(*c, "opt_out_rule"), "keyword:STOP");
+  const auto* channels = c->at("opt_out_channels").as_set();
+  ASSERT_NE(channels, nullptr);
+  EXPECT_EQ(*channels, (std::vector<std::string>{"email", "sms", "voice"}));
+  EXPECT_TRUE(c->count("opt_out_honored_at"));
+  EXPECT_FALSE(c->count("opt_out_pending")) << "honoured opt-outs leave the pending index";
+  EXPECT_TRUE(on_opt_out_list(phone));
+  // Received well over 5 minutes ago: no confirmation may be sent any more.
+  EXPECT_TRUE(outbox_for(phone).empty());
+  EXPECT_FALSE(c->count("opt_out_confirmation_sent_at"));
+
+  const auto received = *common::parse_rfc3339("2026-11-20T15:00:00.000Z");
+  const auto four_years = common::epoch_seconds(received) + 4 * 365 * 86400 + 86400;
+  for (const char* direction : {"inbound", "consent"}) {
+    auto items = log_items(phone, direction);
+    ASSERT_EQ(items.size(), 1u) << direction;
+    auto ttl = common::aws::get_int(items[0], "ttl");
+    ASSERT_TRUE(ttl.has_value()) << direction;
+    EXPECT_GE(*ttl, four_years) << direction << " kept at least 4 years";
+    EXPECT_LE(*ttl, four_years + 3 * 86400) << direction;
+  }
+  EXPECT_EQ(get_s(log_items(phone, "consent")[0], "event"), "opt_out");
+}
+
+// SPEC 2 confirmation: one text within 5 minutes, before PutOptedOutNumber; SNS redelivery is a no-op.
+TEST_F(SmsInbound, FreshStopSendsOneConfirmationEvenWhenDeliveredTwice) {
+  const std::string phone = fresh_number();
+  const json event = event_of({sns_record(phone, "Stop.", fresh_id("in"), fresh_id("sns"), now_text())});
+  auto first = invoke_ok(event);
+  EXPECT_EQ(first["processed"], 1);
+  auto second = invoke_ok(event);
+  EXPECT_EQ(second["duplicates"], 1);
+  EXPECT_EQ(second["processed"], 0);
+
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_NE(sent[0]["MessageBody"].get<std::string>().find("unsubscribed"), std::string::npos);
+  EXPECT_NE(sent[0]["MessageBody"].get<std::string>().find("Acme Dental"), std::string::npos);
+  EXPECT_TRUE(on_opt_out_list(phone));
+  auto c = contact(phone);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(get_s(*c, "opt_out_confirmation_message_id"), sent[0]["MessageId"].get<std::string>());
+  EXPECT_EQ(common::aws::get_int(*c, "message_count_in"), 1);
+  EXPECT_EQ(common::aws::get_int(*c, "message_count_out"), 1);
+  EXPECT_EQ(log_items(phone, "inbound").size(), 1u);
+  EXPECT_EQ(log_items(phone, "outbound").size(), 1u);
+
+  // A second, different STOP: already opted out, so no second confirmation.
+  invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(outbox_for(phone).size(), 1u);
+}
+
+// SPEC 2 opt-in words; an opt-in is confirmed and lifts the opt-out list entry.
+TEST_F(SmsInbound, StartAfterStopOptsInAndConfirms) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())}));
+  ASSERT_TRUE(on_opt_out_list(phone));
+  auto response =
+      invoke_ok(event_of({sns_record(phone, "start", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(response["results"][0]["intent"], "opt_in");
+
+  auto c = contact(phone);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(get_s(*c, "consent_status"), "opted_in");
+  EXPECT_FALSE(c->count("opted_out_at"));
+  EXPECT_EQ(get_s(*c, "opt_in_method"), "sms_keyword");
+  EXPECT_FALSE(on_opt_out_list(phone));
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 2u);  // the opt-out confirmation, then the opt-in confirmation
+  EXPECT_NE(sent[1]["MessageBody"].get<std::string>().find("subscribed"), std::string::npos);
+  EXPECT_NE(sent[1]["MessageBody"].get<std::string>().find("STOP"), std::string::npos);
+  EXPECT_EQ(log_items(phone, "consent").size(), 2u);
+}
+
+// SPEC 2: an opt-in never overrides a newer opt-out (SNS does not keep order).
+TEST_F(SmsInbound, OlderStartDoesNotOverrideNewerStop) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"),
+                                 "2026-11-19T12:00:05.000Z")}));
+  auto response = invoke_ok(event_of({sns_record(phone, "START", fresh_id("in"), fresh_id("sns"),
+                                                 "2026-11-19T12:00:00.000Z")}));
+  EXPECT_EQ(response["results"][0]["actions"][0], "opt_in_ignored_newer_opt_out");
+  EXPECT_EQ(get_s(existing_contact(phone), "consent_status"), "opted_out");
+  EXPECT_TRUE(on_opt_out_list(phone));
+  EXPECT_TRUE(outbox_for(phone).empty());
+}
+
+// CTIA: HELP is answered to anyone, with program, contact, rates and opt-out instructions.
+TEST_F(SmsInbound, HelpFromUnknownNumberGetsHelpText) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, " Help ", fresh_id("in"), fresh_id("sns"), now_text())}));
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 1u);
+  const std::string body = sent[0]["MessageBody"];
+  for (const char* part : {"Acme Dental", "help@acme.example", "Msg&data rates may apply",
+                           "Reply STOP to cancel"}) {
+    EXPECT_NE(body.find(part), std::string::npos) << part << " missing from: " << body;
+  }
+  EXPECT_EQ(sent[0]["MessageType"], "TRANSACTIONAL");
+  auto c = contact(phone);
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->count("consent_status")) << "HELP is no consent";
+}
+
+// SPEC 2 fail closed: an opted-out number gets nothing back; the message is still logged.
+TEST_F(SmsInbound, TextFromOptedOutNumberSendsNothingButIsLogged) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "UNSUBSCRIBE", fresh_id("in"), fresh_id("sns"),
+                                 "2026-11-18T10:00:00.000Z")}));
+  auto response = invoke_ok(event_of({sns_record(phone, "what time is my appointment?",
+                                                 fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(response["results"][0]["actions"][0], "no_reply_opted_out");
+  EXPECT_TRUE(outbox_for(phone).empty());
+  EXPECT_EQ(log_items(phone, "inbound").size(), 2u);
+  EXPECT_EQ(common::aws::get_int(existing_contact(phone), "message_count_in"), 2);
+}
+
+// 47 CFR 64.1200(a)(10): revocation "by any reasonable means", recorded with the rule.
+TEST_F(SmsInbound, PhraseRevocationIsAnOptOutWithItsRule) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "please stop texting me", fresh_id("in"), fresh_id("sns"),
+                                 now_text())}));
+  auto c = contact(phone);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(get_s(*c, "consent_status"), "opted_out");
+  EXPECT_EQ(get_s(*c, "opt_out_rule"), "phrase:stop texting");
+  EXPECT_TRUE(on_opt_out_list(phone));
+  EXPECT_EQ(outbox_for(phone).size(), 1u);
+}
+
+// SPEC 2: CANCEL inside a longer text is not an opt-out, but flagged for review.
+TEST_F(SmsInbound, CancelInsideSentenceIsFlaggedNotOptedOut) {
+  const std::string phone = fresh_number();
+  auto response = invoke_ok(event_of({sns_record(phone, "I need to cancel my appointment",
+                                                 fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(response["results"][0]["possible_revocation"], true);
+  EXPECT_NE(get_s(existing_contact(phone), "consent_status"), "opted_out");
+  EXPECT_FALSE(on_opt_out_list(phone));
+  auto inbound = log_items(phone, "inbound");
+  ASSERT_EQ(inbound.size(), 1u);
+  EXPECT_EQ(inbound[0].at("possible_revocation").as_bool(), true);
+}
+
+// Batch processing: one bad record never sinks the others.
+TEST_F(SmsInbound, MalformedRecordBesideTwoGoodOnes) {
+  const std::string a = fresh_number(), b = fresh_number();
+  json bad = sns_record("+12065550111", "x", "x", fresh_id("sns"), now_text());
+  bad["Sns"]["Message"] = "{not json";
+  json missing_phone = sns_record("+12065550112", "x", "x", fresh_id("sns"), now_text());
+  missing_phone["Sns"]["Message"] = json{{"messageBody", "STOP"}}.dump();
+  auto lines = invoke(event_of({sns_record(a, "STOP", fresh_id("in"), fresh_id("sns"), now_text()),
+                                bad, missing_phone,
+                                sns_record(b, "HELP", fresh_id("in"), fresh_id("sns"), now_text())}));
+  ASSERT_EQ(lines.size(), 1u) << last_log_;
+  EXPECT_EQ(lines[0]["status"], "success");
+  const json& r = lines[0]["response"];
+  EXPECT_EQ(r["processed"], 2);
+  EXPECT_EQ(r["malformed"], 2);
+  EXPECT_EQ(r["results"][1]["reason"], "Sns.Message is not a JSON object");
+  EXPECT_EQ(r["results"][2]["reason"], "Message.originationNumber is missing");
+  EXPECT_NE(last_log_.find("malformed record skipped"), std::string::npos);
+  EXPECT_TRUE(on_opt_out_list(a));
+  EXPECT_EQ(outbox_for(b).size(), 1u);
+}
+
+// Transient AWS failure: surfaced so Lambda retries; the retry completes without duplicates.
+TEST_F(SmsInbound, DynamoDbUnreachableFailsInvocationAndRetryCompletesOnce) {
+  const std::string phone = fresh_number();
+  const json event = event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())});
+  // Port 9 (discard) on loopback: nothing listens, connections are refused.
+  auto lines = invoke(event, {"AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:9"});
+  ASSERT_EQ(lines.size(), 1u) << last_log_;
+  EXPECT_EQ(lines[0]["status"], "error");
+  EXPECT_EQ(lines[0]["error"]["errorType"], "RecordsFailed");
+  EXPECT_TRUE(outbox_for(phone).empty());
+  EXPECT_FALSE(on_opt_out_list(phone));
+  EXPECT_FALSE(contact(phone).has_value());
+
+  auto response = invoke_ok(event);  // Lambda's retry, DynamoDB back
+  EXPECT_EQ(response["processed"], 1);
+  EXPECT_EQ(outbox_for(phone).size(), 1u);
+  EXPECT_TRUE(on_opt_out_list(phone));
+}
+
+// A throttled opt-out list update fails the record after the confirmation went
+// out; the retry finishes the opt-out and never sends a second confirmation.
+TEST_F(SmsInbound, ThrottledOptOutListRetriesWithoutSecondConfirmation) {
+  const std::string phone = fresh_number();
+  httplib::Client control("127.0.0.1",
+                          std::stoi(env_["AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2"].substr(17)));
+  auto armed = control.Post("/_standin/faults",
+                            json{{"operation", "PutOptedOutNumber"},
+                                 {"status", 400},
+                                 {"code", "ThrottlingException"},
+                                 {"count", 2}}
+                                .dump(),
+                            "application/json");
+  ASSERT_TRUE(armed && armed->status == 200) << (armed ? armed->body : "no answer");
+  const json event = event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())});
+  auto lines = invoke(event);  // AWS_MAX_ATTEMPTS=2: both attempts throttled
+  ASSERT_EQ(lines.size(), 1u) << last_log_;
+  EXPECT_EQ(lines[0]["status"], "error") << lines[0].dump();
+  EXPECT_EQ(outbox_for(phone).size(), 1u);
+  EXPECT_FALSE(on_opt_out_list(phone));
+  EXPECT_EQ(get_s(existing_contact(phone), "opt_out_pending"), "PENDING");
+
+  invoke_ok(event);
+  EXPECT_TRUE(on_opt_out_list(phone));
+  EXPECT_EQ(outbox_for(phone).size(), 1u);
+  EXPECT_FALSE(existing_contact(phone).count("opt_out_pending"));
+}
+
+// Ordinary texts from a consenting contact go to BACKEND_URL; its reply is sent.
+TEST_F(SmsInbound, BackendReplyIsSentToConsentingContact) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "YES", fresh_id("in"), fresh_id("sns"), now_text())}));
+  ASSERT_EQ(get_s(existing_contact(phone), "consent_status"), "opted_in");
+
+  httplib::Server backend;
+  json received;
+  backend.Post("/inbound", [&](const httplib::Request& req, httplib::Response& res) {
+    received = json::parse(req.body);
+    res.set_content(R"({"reply":"See you Friday at 10."})", "application/json");
+  });
+  const int port = backend.bind_to_any_port("127.0.0.1");
+  std::thread server([&] { backend.listen_after_bind(); });
+  const std::string inbound_id = fresh_id("in");
+  invoke_ok(event_of({sns_record(phone, "Can I come Friday?", inbound_id, fresh_id("sns"), now_text())}),
+            {"BACKEND_URL=http://127.0.0.1:" + std::to_string(port) + "/inbound"});
+  backend.stop();
+  server.join();
+
+  EXPECT_EQ(received["phone_number"], phone);
+  EXPECT_EQ(received["message_body"], "Can I come Friday?");
+  EXPECT_EQ(received["message_id"], inbound_id);
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 2u);  // opt-in confirmation, then the backend's reply
+  EXPECT_EQ(sent[1]["MessageBody"], "See you Friday at 10.");
+}
+
+// Start-up configuration is checked: a missing variable is an init error naming it.
+TEST_F(SmsInbound, MissingConfigurationIsAnInitError) {
+  auto lines = invoke(event_of({}), {"HELP_CONTACT="});
+  ASSERT_FALSE(lines.empty()) << last_log_;
+  EXPECT_EQ(lines[0]["status"], "init_error");
+  EXPECT_NE(lines[0]["error"]["errorMessage"].get<std::string>().find("HELP_CONTACT"),
+            std::string::npos);
+}
+
+// Logs never carry a full phone number (guide: mask like +1425***1234).
+TEST_F(SmsInbound, LogsMaskPhoneNumbers) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "HELP", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(last_log_.find(phone), std::string::npos) << last_log_;
+  EXPECT_NE(last_log_.find(phone.substr(0, 5) + "***" + phone.substr(phone.size() - 4)),
+            std::string::npos);
+}
+
+}  // namespace

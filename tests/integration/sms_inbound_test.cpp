@@ -466,3 +466,58 @@ TEST_F(SmsInbound, LogsMaskPhoneNumbers) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 2: the bootstrap may rely on nothing of the host but the kernel,
+// /etc/hosts, /etc/resolv.conf and a CA bundle. It runs chrooted into a folder
+// holding only those, and reaches the stack by name (resolved from /etc/hosts).
+TEST_F(SmsInbound, StaticBootstrapRunsInEmptyChroot) {
+  if (geteuid() != 0) GTEST_SKIP() << "chroot needs root; skipped (not root here)";
+  const fs::path root = fs::temp_directory_path() / fresh_id("chroot");
+  fs::create_directories(root / "etc/ssl/certs");
+  fs::copy_file("/etc/hosts", root / "etc/hosts");
+  if (fs::exists("/etc/resolv.conf")) fs::copy_file("/etc/resolv.conf", root / "etc/resolv.conf");
+  const char* bundle = "/etc/ssl/certs/ca-certificates.crt";
+  if (fs::exists(bundle)) fs::copy_file(bundle, root / "etc/ssl/certs/ca-certificates.crt");
+  fs::copy_file(SMSC_SMS_INBOUND, root / "bootstrap");
+
+  // Probe whether chroot is permitted here (containers may forbid it).
+  pid_t probe = fork();
+  if (probe == 0) _exit(chroot(root.c_str()) == 0 ? 0 : 1);
+  int status = 0;
+  waitpid(probe, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    fs::remove_all(root);
+    GTEST_SKIP() << "chroot is not permitted on this machine";
+  }
+
+  auto by_name = [](std::string url) {
+    return url.replace(url.find("127.0.0.1"), 9, "localhost");
+  };
+  const std::string phone = fresh_number();
+  const std::string event_path = fs::temp_directory_path() / (fresh_id("event") + ".json");
+  std::ofstream(event_path)
+      << event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())}).dump();
+  const std::string cmd =
+      std::string(SMSC_EMULATOR) + " --output json --chroot " + shell_quote(root.string()) +
+      " --env-file " + shell_quote(std::string(SMSC_STACK_DIR) + "/env") +
+      " --env PROGRAM_NAME=Acme --env HELP_CONTACT=help@acme.example" +
+      " --env AWS_ENDPOINT_URL_DYNAMODB=" + by_name(env_["AWS_ENDPOINT_URL_DYNAMODB"]) +
+      " --env AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2=" +
+      by_name(env_["AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2"]) + " /bootstrap " + event_path +
+      " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[4096];
+  while (fgets(buf, sizeof buf, pipe)) out += buf;
+  pclose(pipe);
+  fs::remove_all(root);
+  fs::remove(event_path);
+  EXPECT_NE(out.find(R"("status":"success")"), std::string::npos) << out;
+  EXPECT_TRUE(on_opt_out_list(phone)) << out;
+  EXPECT_EQ(outbox_for(phone).size(), 1u) << out;
+}
+
+}  // namespace

@@ -1,0 +1,77 @@
+// After a local invocation: prints the texts the function sent (from the
+// stand-in's outbox) and the stored contact record of every number in the
+// events. Used by scripts/invoke; reads the local stack's env file.
+//
+//   node invoke-report.mjs --env-file <state>/env --outbox-offset <bytes> <event.json>...
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { callDynamo } from './create-tables.mjs';
+
+/** Reads KEY=VALUE lines into an object. */
+function readEnv(file) {
+  const env = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0 && !line.startsWith('#')) env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return env;
+}
+
+/** DynamoDB wire form -> plain JSON, for people to read. */
+function plain(value) {
+  const [type, v] = Object.entries(value)[0];
+  switch (type) {
+    case 'S': case 'BOOL': return v;
+    case 'N': return Number(v);
+    case 'NULL': return null;
+    case 'M': return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+    case 'L': return v.map(plain);
+    case 'SS': case 'NS': case 'BS': return v;
+    default: return v;
+  }
+}
+
+/** The originationNumber of every SNS record in an event file (other events: none). */
+function numbersIn(file) {
+  const numbers = new Set();
+  try {
+    const event = JSON.parse(readFileSync(file, 'utf8'));
+    for (const record of event.Records ?? []) {
+      try {
+        const sms = JSON.parse(record?.Sns?.Message ?? '');
+        if (typeof sms.originationNumber === 'string') numbers.add(sms.originationNumber);
+      } catch { /* a malformed record: nothing to show */ }
+    }
+  } catch { /* not JSON: the emulator already said so */ }
+  return [...numbers];
+}
+
+const { values, positionals } = parseArgs({
+  options: { 'env-file': { type: 'string' }, 'outbox-offset': { type: 'string', default: '0' } },
+  allowPositionals: true,
+});
+const env = readEnv(values['env-file']);
+const outbox = env.LOCAL_STACK_OUTBOX;
+const offset = Number(values['outbox-offset']);
+
+let sent = [];
+try {
+  if (statSync(outbox).size > offset) {
+    sent = readFileSync(outbox).subarray(offset).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  }
+} catch { /* no outbox yet: nothing sent */ }
+console.log(`\n--- texts sent (${sent.length}) from ${outbox}`);
+for (const m of sent) {
+  console.log(`${m.timestamp}  to ${m.DestinationPhoneNumber}  [${m.MessageType ?? '-'}, ${m.segments ?? '?'} segment(s)]`);
+  console.log(`    ${m.MessageBody}`);
+}
+
+for (const number of new Set(positionals.flatMap(numbersIn))) {
+  const { status, body } = await callDynamo(env.AWS_ENDPOINT_URL_DYNAMODB, 'GetItem', {
+    TableName: env.CONTACTS_TABLE, Key: { phone_number: { S: number } }, ConsistentRead: true,
+  }, env.AWS_REGION);
+  console.log(`\n--- contact ${number} (${env.CONTACTS_TABLE})`);
+  if (status !== 200) console.log(`    GetItem failed: HTTP ${status} ${JSON.stringify(body)}`);
+  else if (!body.Item) console.log('    (no record)');
+  else console.log(JSON.stringify(plain({ M: body.Item }), null, 2));
+}

@@ -1,0 +1,105 @@
+// Structured logs (masking) and CloudWatch Embedded Metric Format lines.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/observe/logger.hpp"
+#include "common/observe/metrics.hpp"
+
+namespace {
+
+using common::observe::Logger;
+using common::observe::LogLevel;
+using common::observe::mask_phone_numbers;
+using common::observe::Metrics;
+using json = nlohmann::json;
+
+// Guide: "Logs never carry a full phone number ... Mask numbers like +1425***1234".
+TEST(MaskPhoneNumbers, MasksEveryE164Run) {
+  EXPECT_EQ(mask_phone_numbers("from +14255551234 to +442079460958"),
+            "from +1425***1234 to +4420***0958");
+  EXPECT_EQ(mask_phone_numbers("\"+14255551234\""), "\"+1425***1234\"");
+}
+
+TEST(MaskPhoneNumbers, LeavesOtherNumbersAlone) {
+  EXPECT_EQ(mask_phone_numbers("epoch 1795247046388, +1425***1234, +7 items, +1234567"),
+            "epoch 1795247046388, +1425***1234, +7 items, +1234567");
+}
+
+TEST(Logger, WritesOneJsonLineWithRequestIdAndColdStart) {
+  std::ostringstream out;
+  Logger log("sms-inbound", LogLevel::kInfo, out);
+  log.start_invocation("req-1");
+  log.info("first", {{"phone", "+14255551234"}});
+  log.start_invocation("req-2");
+  log.debug("hidden below INFO");
+  log.warn("second");
+  std::istringstream lines(out.str());
+  std::string a, b, c;
+  ASSERT_TRUE(std::getline(lines, a));
+  ASSERT_TRUE(std::getline(lines, b));
+  EXPECT_FALSE(std::getline(lines, c)) << "DEBUG must be filtered at INFO";
+  json first = json::parse(a), second = json::parse(b);
+  EXPECT_EQ(first["level"], "INFO");
+  EXPECT_EQ(first["message"], "first");
+  EXPECT_EQ(first["requestId"], "req-1");
+  EXPECT_EQ(first["cold_start"], true);
+  EXPECT_EQ(first["function"], "sms-inbound");
+  EXPECT_EQ(first["phone"], "+1425***1234") << "the logger masks what a caller forgot to";
+  EXPECT_EQ(second["level"], "WARN");
+  EXPECT_EQ(second["requestId"], "req-2");
+  EXPECT_EQ(second["cold_start"], false);
+}
+
+TEST(Logger, LevelFromEnvironment) {
+  using common::aws::Environment;
+  EXPECT_EQ(common::observe::log_level_from_environment(
+                Environment::from_map({{"AWS_LAMBDA_LOG_LEVEL", "debug"}})),
+            LogLevel::kDebug);
+  EXPECT_EQ(common::observe::log_level_from_environment(
+                Environment::from_map({{"LOG_LEVEL", "ERROR"}})),
+            LogLevel::kError);
+  EXPECT_EQ(common::observe::log_level_from_environment(Environment::from_map({})), LogLevel::kInfo);
+}
+
+TEST(Logger, InvalidUtf8DoesNotThrow) {
+  std::ostringstream out;
+  Logger log("f", LogLevel::kInfo, out);
+  EXPECT_NO_THROW(log.info("x", {{"reason", std::string("bad \xff byte")}}));
+  EXPECT_NO_THROW(json::parse(out.str()));
+}
+
+// EMF specification: _aws.Timestamp (epoch ms), CloudWatchMetrics[{Namespace, Dimensions, Metrics}],
+// and each metric and dimension as a top-level member.
+TEST(Metrics, FlushWritesOneEmfLineSummingValues) {
+  std::ostringstream out;
+  Metrics m("SmsCompliance", "sms-inbound", out);
+  m.add("OptOuts", 1);
+  m.add("OptOuts", 2);
+  m.add("Latency", 12.5, "Milliseconds");
+  m.set_property("requestId", "req-1");
+  EXPECT_EQ(m.value("OptOuts"), 3);
+  m.flush();
+  json line = json::parse(out.str());
+  EXPECT_EQ(line["OptOuts"], 3);
+  EXPECT_EQ(line["Latency"], 12.5);
+  EXPECT_EQ(line["FunctionName"], "sms-inbound");
+  EXPECT_EQ(line["requestId"], "req-1");
+  const json& directive = line["_aws"]["CloudWatchMetrics"][0];
+  EXPECT_EQ(directive["Namespace"], "SmsCompliance");
+  EXPECT_EQ(directive["Dimensions"], json::parse(R"([["FunctionName"]])"));
+  EXPECT_EQ(directive["Metrics"].size(), 2u);
+  EXPECT_TRUE(line["_aws"]["Timestamp"].is_number_integer());
+  EXPECT_EQ(m.value("OptOuts"), 0) << "flush starts the next invocation from zero";
+}
+
+TEST(Metrics, FlushWithoutMetricsWritesNothing) {
+  std::ostringstream out;
+  Metrics m("SmsCompliance", "f", out);
+  m.set_property("requestId", "r");
+  m.flush();
+  EXPECT_TRUE(out.str().empty());
+}
+
+}  // namespace

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -147,8 +148,8 @@ void add_expression(json& body, const ExpressionBuilder& expression) {
   }
 }
 
-// Parses one member (`Item` or `Attributes`) of a response, absent -> empty.
-std::optional<AttributeMap> parse_member(const std::string& response, std::string_view member) {
+// Parses one member (`Item` or `Attributes`) of a response, absent -> nullopt.
+std::optional<AttributeMap> parse_member(std::string_view response, std::string_view member) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded(response);
   try {
@@ -168,15 +169,54 @@ Outcome<WriteResult> write_outcome(Outcome<std::string> raw) {
     if (raw.error().code == "ConditionalCheckFailedException") {
       WriteResult result;
       result.condition_failed = true;
+      // With ReturnValuesOnConditionCheckFailure = ALL_OLD the body carries `Item`.
+      if (!raw.error().body.empty()) {
+        if (auto item = parse_member(raw.error().body, "Item")) {
+          result.condition_failed_item = std::move(*item);
+        }
+      }
       return result;
     }
     return raw.error();
   }
-  WriteResult result;
-  if (auto attributes = parse_member(raw.value(), "Attributes")) {
-    result.attributes = std::move(*attributes);
+  return parse_write_response(raw.value());
+}
+
+void add_condition(json& body, const std::string& condition, ReturnValues on_failure) {
+  if (!condition.empty()) body["ConditionExpression"] = condition;
+  if (on_failure != ReturnValues::kNone) {
+    body["ReturnValuesOnConditionCheckFailure"] = return_values_name(on_failure);
   }
-  return result;
+}
+
+json transact_item_json(const TransactWriteItem& t) {
+  json inner = {{"TableName", t.table_name}};
+  switch (t.kind) {
+    case TransactWriteItem::Kind::kPut: inner["Item"] = map_to_json(t.item); break;
+    case TransactWriteItem::Kind::kUpdate:
+      inner["Key"] = map_to_json(t.key);
+      inner["UpdateExpression"] = t.update_expression;
+      break;
+    case TransactWriteItem::Kind::kDelete:
+    case TransactWriteItem::Kind::kConditionCheck: inner["Key"] = map_to_json(t.key); break;
+  }
+  add_condition(inner, t.condition_expression, t.return_values_on_condition_check_failure);
+  add_expression(inner, t.expression);
+  switch (t.kind) {
+    case TransactWriteItem::Kind::kPut: return {{"Put", inner}};
+    case TransactWriteItem::Kind::kUpdate: return {{"Update", inner}};
+    case TransactWriteItem::Kind::kDelete: return {{"Delete", inner}};
+    case TransactWriteItem::Kind::kConditionCheck: return {{"ConditionCheck", inner}};
+  }
+  return nullptr;
+}
+
+std::string string_of(value v, std::string_view field) {
+  std::string_view s;
+  if (v.get_string().get(s) != simdjson::SUCCESS) {
+    throw std::runtime_error("expected a string in " + std::string(field));
+  }
+  return std::string(s);
 }
 
 }  // namespace
@@ -260,7 +300,14 @@ bool AttributeValue::operator==(const AttributeValue& other) const {
     case Type::kNull: return true;
     case Type::kM: return *map_ == *other.map_;
     case Type::kL: return *list_ == *other.list_;
-    default: return set_ == other.set_;
+    default: {
+      if (set_.size() != other.set_.size()) return false;
+      std::vector<std::string> mine = set_;
+      std::vector<std::string> theirs = other.set_;
+      std::sort(mine.begin(), mine.end());
+      std::sort(theirs.begin(), theirs.end());
+      return mine == theirs;
+    }
   }
 }
 
@@ -303,19 +350,61 @@ std::string ExpressionBuilder::value(AttributeValue value) {
   return placeholder;
 }
 
-Outcome<std::optional<AttributeMap>> DynamoDbClient::get_item(const GetItemRequest& request) {
+// ---- Request bodies ----
+
+std::string request_json(const GetItemRequest& request) {
   json body = {{"TableName", request.table_name}, {"Key", map_to_json(request.key)}};
   if (request.consistent_read) body["ConsistentRead"] = true;
-  auto raw = client_.call("GetItem", body.dump());
-  if (!raw.ok()) return raw.error();
-  return parse_member(raw.value(), "Item");
+  if (!request.projection_expression.empty()) {
+    body["ProjectionExpression"] = request.projection_expression;
+  }
+  add_expression(body, request.expression);
+  return body.dump();
 }
 
-Outcome<QueryResult> DynamoDbClient::query(const QueryRequest& request) {
+std::string request_json(const PutItemRequest& request) {
+  json body = {{"TableName", request.table_name}, {"Item", map_to_json(request.item)}};
+  add_condition(body, request.condition_expression,
+                request.return_values_on_condition_check_failure);
+  add_expression(body, request.expression);
+  if (request.return_values != ReturnValues::kNone) {
+    body["ReturnValues"] = return_values_name(request.return_values);
+  }
+  return body.dump();
+}
+
+std::string request_json(const UpdateItemRequest& request) {
+  json body = {{"TableName", request.table_name},
+               {"Key", map_to_json(request.key)},
+               {"UpdateExpression", request.update_expression}};
+  add_condition(body, request.condition_expression,
+                request.return_values_on_condition_check_failure);
+  add_expression(body, request.expression);
+  if (request.return_values != ReturnValues::kNone) {
+    body["ReturnValues"] = return_values_name(request.return_values);
+  }
+  return body.dump();
+}
+
+std::string request_json(const DeleteItemRequest& request) {
+  json body = {{"TableName", request.table_name}, {"Key", map_to_json(request.key)}};
+  add_condition(body, request.condition_expression,
+                request.return_values_on_condition_check_failure);
+  add_expression(body, request.expression);
+  if (request.return_values != ReturnValues::kNone) {
+    body["ReturnValues"] = return_values_name(request.return_values);
+  }
+  return body.dump();
+}
+
+std::string request_json(const QueryRequest& request) {
   json body = {{"TableName", request.table_name},
                {"KeyConditionExpression", request.key_condition_expression}};
   if (!request.index_name.empty()) body["IndexName"] = request.index_name;
   if (!request.filter_expression.empty()) body["FilterExpression"] = request.filter_expression;
+  if (!request.projection_expression.empty()) {
+    body["ProjectionExpression"] = request.projection_expression;
+  }
   add_expression(body, request.expression);
   if (request.limit) body["Limit"] = *request.limit;
   if (!request.scan_index_forward) body["ScanIndexForward"] = false;
@@ -323,11 +412,45 @@ Outcome<QueryResult> DynamoDbClient::query(const QueryRequest& request) {
   if (!request.exclusive_start_key.empty()) {
     body["ExclusiveStartKey"] = map_to_json(request.exclusive_start_key);
   }
-  auto raw = client_.call("Query", body.dump());
-  if (!raw.ok()) return raw.error();
+  return body.dump();
+}
+
+std::string request_json(const TransactWriteRequest& request) {
+  json items = json::array();
+  for (const auto& item : request.items) items.push_back(transact_item_json(item));
+  json body = {{"TransactItems", items}};
+  if (!request.client_request_token.empty()) {
+    body["ClientRequestToken"] = request.client_request_token;
+  }
+  return body.dump();
+}
+
+std::string batch_write_request_json(const std::vector<BatchWriteOperation>& operations) {
+  json tables = json::object();
+  for (const auto& op : operations) {
+    json entry = op.is_delete ? json{{"DeleteRequest", {{"Key", map_to_json(op.item)}}}}
+                              : json{{"PutRequest", {{"Item", map_to_json(op.item)}}}};
+    tables[op.table_name].push_back(std::move(entry));
+  }
+  return json{{"RequestItems", tables}}.dump();
+}
+
+// ---- Response parsers ----
+
+std::optional<AttributeMap> parse_get_item_response(std::string_view text) {
+  return parse_member(text, "Item");
+}
+
+WriteResult parse_write_response(std::string_view text) {
+  WriteResult result;
+  if (auto attributes = parse_member(text, "Attributes")) result.attributes = std::move(*attributes);
+  return result;
+}
+
+QueryResult parse_query_response(std::string_view text) {
   QueryResult result;
   simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(raw.value());
+  simdjson::padded_string padded(text);
   try {
     auto doc = parser.iterate(padded);
     for (auto member : doc.get_object()) {
@@ -339,6 +462,10 @@ Outcome<QueryResult> DynamoDbClient::query(const QueryRequest& request) {
         }
       } else if (key == "LastEvaluatedKey") {
         result.last_evaluated_key = parse_map(member.value().get_object(), "LastEvaluatedKey");
+      } else if (key == "Count") {
+        result.count = member.value().get_int64();
+      } else if (key == "ScannedCount") {
+        result.scanned_count = member.value().get_int64();
       }
     }
   } catch (const simdjson::simdjson_error& e) {
@@ -347,30 +474,207 @@ Outcome<QueryResult> DynamoDbClient::query(const QueryRequest& request) {
   return result;
 }
 
+TransactWriteResult parse_transaction_canceled(std::string_view error_body) {
+  TransactWriteResult result;
+  result.canceled = true;
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(error_body);
+  try {
+    auto doc = parser.iterate(padded);
+    value reasons;
+    if (doc.get_object().find_field_unordered("CancellationReasons").get(reasons) !=
+        simdjson::SUCCESS) {
+      return result;
+    }
+    size_t i = 0;
+    for (auto entry : reasons.get_array()) {
+      const std::string field = "CancellationReasons[" + std::to_string(i++) + "]";
+      CancellationReason reason;
+      for (auto member : entry.get_object()) {
+        std::string_view key = member.unescaped_key();
+        if (key == "Code") {
+          reason.code = string_of(member.value(), field + ".Code");
+        } else if (key == "Message") {
+          reason.message = string_of(member.value(), field + ".Message");
+        } else if (key == "Item") {
+          reason.item = parse_map(member.value().get_object(), field + ".Item");
+        }
+      }
+      result.reasons.push_back(std::move(reason));
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    throw std::runtime_error(std::string("malformed TransactionCanceledException: ") + e.what());
+  }
+  return result;
+}
+
+std::vector<BatchWriteOperation> parse_unprocessed_items(std::string_view text) {
+  std::vector<BatchWriteOperation> out;
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(text);
+  try {
+    auto doc = parser.iterate(padded);
+    value tables;
+    if (doc.get_object().find_field_unordered("UnprocessedItems").get(tables) != simdjson::SUCCESS) {
+      return out;
+    }
+    for (auto table : tables.get_object()) {
+      const std::string name(std::string_view(table.unescaped_key()));
+      for (auto request : table.value().get_array()) {
+        for (auto kind : request.get_object()) {
+          std::string_view tag = kind.unescaped_key();
+          object inner = kind.value().get_object();
+          if (tag == "PutRequest") {
+            out.push_back(BatchWriteOperation::put(
+                name, parse_map(inner.find_field_unordered("Item").get_object(), "PutRequest.Item")));
+          } else if (tag == "DeleteRequest") {
+            out.push_back(BatchWriteOperation::remove(
+                name, parse_map(inner.find_field_unordered("Key").get_object(), "DeleteRequest.Key")));
+          }
+        }
+      }
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    throw std::runtime_error(std::string("malformed BatchWriteItem response: ") + e.what());
+  }
+  return out;
+}
+
+// ---- Value types ----
+
+TransactWriteItem TransactWriteItem::put(std::string table, AttributeMap item) {
+  TransactWriteItem t;
+  t.kind = Kind::kPut;
+  t.table_name = std::move(table);
+  t.item = std::move(item);
+  return t;
+}
+TransactWriteItem TransactWriteItem::update(std::string table, AttributeMap key,
+                                            std::string update_expression) {
+  TransactWriteItem t;
+  t.kind = Kind::kUpdate;
+  t.table_name = std::move(table);
+  t.key = std::move(key);
+  t.update_expression = std::move(update_expression);
+  return t;
+}
+TransactWriteItem TransactWriteItem::remove(std::string table, AttributeMap key) {
+  TransactWriteItem t;
+  t.kind = Kind::kDelete;
+  t.table_name = std::move(table);
+  t.key = std::move(key);
+  return t;
+}
+TransactWriteItem TransactWriteItem::condition_check(std::string table, AttributeMap key,
+                                                     std::string condition_expression) {
+  TransactWriteItem t;
+  t.kind = Kind::kConditionCheck;
+  t.table_name = std::move(table);
+  t.key = std::move(key);
+  t.condition_expression = std::move(condition_expression);
+  return t;
+}
+
+bool TransactWriteResult::condition_failed() const {
+  return std::any_of(reasons.begin(), reasons.end(),
+                     [](const CancellationReason& r) { return r.code == "ConditionalCheckFailed"; });
+}
+
+bool TransactWriteResult::retryable() const {
+  bool any = false;
+  for (const auto& r : reasons) {
+    if (r.code == "None" || r.code.empty()) continue;
+    any = true;
+    if (r.code != "TransactionConflict" && r.code != "ThrottlingError" &&
+        r.code != "ProvisionedThroughputExceeded") {
+      return false;
+    }
+  }
+  return any;
+}
+
+BatchWriteOperation BatchWriteOperation::put(std::string table, AttributeMap item) {
+  return BatchWriteOperation{std::move(table), false, std::move(item)};
+}
+BatchWriteOperation BatchWriteOperation::remove(std::string table, AttributeMap key) {
+  return BatchWriteOperation{std::move(table), true, std::move(key)};
+}
+
+// ---- The client ----
+
+Outcome<std::optional<AttributeMap>> DynamoDbClient::get_item(const GetItemRequest& request) {
+  auto raw = client_.call("GetItem", request_json(request));
+  if (!raw.ok()) return raw.error();
+  return parse_get_item_response(raw.value());
+}
+
+Outcome<QueryResult> DynamoDbClient::query(const QueryRequest& request) {
+  auto raw = client_.call("Query", request_json(request));
+  if (!raw.ok()) return raw.error();
+  return parse_query_response(raw.value());
+}
+
+Outcome<QueryResult> DynamoDbClient::query_all(QueryRequest request, std::size_t max_items) {
+  QueryResult all;
+  for (;;) {
+    auto page = query(request);
+    if (!page.ok()) return page.error();
+    QueryResult result = std::move(page).value();
+    all.count += result.count;
+    all.scanned_count += result.scanned_count;
+    for (auto& item : result.items) all.items.push_back(std::move(item));
+    all.last_evaluated_key = std::move(result.last_evaluated_key);
+    if (all.last_evaluated_key.empty() || all.items.size() >= max_items) return all;
+    request.exclusive_start_key = all.last_evaluated_key;
+  }
+}
+
 Outcome<WriteResult> DynamoDbClient::put_item(const PutItemRequest& request) {
-  json body = {{"TableName", request.table_name}, {"Item", map_to_json(request.item)}};
-  if (!request.condition_expression.empty()) {
-    body["ConditionExpression"] = request.condition_expression;
-  }
-  add_expression(body, request.expression);
-  if (request.return_values != ReturnValues::kNone) {
-    body["ReturnValues"] = return_values_name(request.return_values);
-  }
-  return write_outcome(client_.call("PutItem", body.dump()));
+  return write_outcome(client_.call("PutItem", request_json(request)));
 }
 
 Outcome<WriteResult> DynamoDbClient::update_item(const UpdateItemRequest& request) {
-  json body = {{"TableName", request.table_name},
-               {"Key", map_to_json(request.key)},
-               {"UpdateExpression", request.update_expression}};
-  if (!request.condition_expression.empty()) {
-    body["ConditionExpression"] = request.condition_expression;
+  return write_outcome(client_.call("UpdateItem", request_json(request)));
+}
+
+Outcome<WriteResult> DynamoDbClient::delete_item(const DeleteItemRequest& request) {
+  return write_outcome(client_.call("DeleteItem", request_json(request)));
+}
+
+Outcome<TransactWriteResult> DynamoDbClient::transact_write_items(
+    const TransactWriteRequest& request) {
+  auto raw = client_.call("TransactWriteItems", request_json(request));
+  if (raw.ok()) return TransactWriteResult{};
+  if (raw.error().code == "TransactionCanceledException") {
+    return parse_transaction_canceled(raw.error().body);
   }
-  add_expression(body, request.expression);
-  if (request.return_values != ReturnValues::kNone) {
-    body["ReturnValues"] = return_values_name(request.return_values);
+  return raw.error();
+}
+
+Outcome<BatchWriteResult> DynamoDbClient::batch_write_item(
+    const std::vector<BatchWriteOperation>& operations, int max_unprocessed_retries) {
+  constexpr std::size_t kMaxPerRequest = 25;  // the service's limit per BatchWriteItem
+  BatchWriteResult result;
+  std::vector<BatchWriteOperation> pending(operations.begin(), operations.end());
+  int retry = 0;
+  while (!pending.empty()) {
+    std::vector<BatchWriteOperation> unprocessed;
+    for (std::size_t i = 0; i < pending.size(); i += kMaxPerRequest) {
+      std::vector<BatchWriteOperation> chunk(
+          pending.begin() + static_cast<std::ptrdiff_t>(i),
+          pending.begin() + static_cast<std::ptrdiff_t>(std::min(pending.size(), i + kMaxPerRequest)));
+      auto raw = client_.call("BatchWriteItem", batch_write_request_json(chunk));
+      ++result.requests;
+      if (!raw.ok()) return raw.error();
+      for (auto& op : parse_unprocessed_items(raw.value())) unprocessed.push_back(std::move(op));
+    }
+    pending = std::move(unprocessed);
+    if (pending.empty()) break;
+    // Unprocessed items mean the table is over its throughput: back off as when throttled.
+    if (++retry > max_unprocessed_retries || !client_.wait_before_retry(retry, true)) break;
   }
-  return write_outcome(client_.call("UpdateItem", body.dump()));
+  result.unprocessed = std::move(pending);
+  return result;
 }
 
 }  // namespace common::aws

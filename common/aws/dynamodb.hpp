@@ -55,6 +55,7 @@ class AttributeValue {
   /// SS, NS or BS members (nullptr otherwise).
   const std::vector<std::string>* as_set() const;
 
+  /// Same type and value; SS/NS/BS compare as sets (DynamoDB keeps no order).
   bool operator==(const AttributeValue& other) const;
 
  private:
@@ -102,6 +103,8 @@ struct GetItemRequest {
   std::string table_name;
   AttributeMap key;
   bool consistent_read = false;
+  std::string projection_expression{};  // optional; placeholders from `expression`
+  ExpressionBuilder expression{};
 };
 
 /// PutItem input; `condition_expression` uses placeholders from `expression`.
@@ -111,6 +114,9 @@ struct PutItemRequest {
   std::string condition_expression;
   ExpressionBuilder expression;
   ReturnValues return_values = ReturnValues::kNone;  // kNone or kAllOld
+  /// kAllOld: when the condition fails, DynamoDB returns the item as it is
+  /// (WriteResult::condition_failed_item), saving a read.
+  ReturnValues return_values_on_condition_check_failure = ReturnValues::kNone;
 };
 
 /// UpdateItem input; both expressions use placeholders from `expression`.
@@ -121,6 +127,17 @@ struct UpdateItemRequest {
   std::string condition_expression;
   ExpressionBuilder expression;
   ReturnValues return_values = ReturnValues::kNone;
+  ReturnValues return_values_on_condition_check_failure = ReturnValues::kNone;  // kNone or kAllOld
+};
+
+/// DeleteItem input; `condition_expression` uses placeholders from `expression`.
+struct DeleteItemRequest {
+  std::string table_name;
+  AttributeMap key;
+  std::string condition_expression{};
+  ExpressionBuilder expression{};
+  ReturnValues return_values = ReturnValues::kNone;  // kNone or kAllOld
+  ReturnValues return_values_on_condition_check_failure = ReturnValues::kNone;  // kNone or kAllOld
 };
 
 /// Query input: one partition (of the table or of `index_name`), optionally
@@ -135,19 +152,113 @@ struct QueryRequest {
   bool scan_index_forward = true;        // ascending sort key
   bool consistent_read = false;          // not allowed on a GSI
   AttributeMap exclusive_start_key;      // empty: first page
+  std::string projection_expression{};   // optional; placeholders from `expression`
 };
 
-/// One page of a Query.
+/// One page of a Query. A page holds at most 1 MB of items read; `count` and
+/// `scanned_count` are the service's counts after and before the filter.
 struct QueryResult {
   std::vector<AttributeMap> items;
   AttributeMap last_evaluated_key;  // empty on the last page
+  std::int64_t count = 0;
+  std::int64_t scanned_count = 0;
 };
 
 /// Outcome of a conditional write: a failed condition is an expected result, not an error.
 struct WriteResult {
   bool condition_failed = false;
   AttributeMap attributes;  // what ReturnValues asked for (empty otherwise)
+  /// On a failed condition with ReturnValuesOnConditionCheckFailure = ALL_OLD:
+  /// the item as it stood (empty when there was none or it was not asked for).
+  AttributeMap condition_failed_item{};
 };
+
+/// One action of a TransactWriteItems: Put (`item`), Update (`key` +
+/// `update_expression`), Delete (`key`) or ConditionCheck (`key` + condition).
+struct TransactWriteItem {
+  enum class Kind { kPut, kUpdate, kDelete, kConditionCheck };
+  Kind kind = Kind::kPut;
+  std::string table_name;
+  AttributeMap item;  // kPut
+  AttributeMap key;   // the others
+  std::string update_expression;     // kUpdate
+  std::string condition_expression;  // required for kConditionCheck
+  ExpressionBuilder expression;
+  ReturnValues return_values_on_condition_check_failure = ReturnValues::kNone;  // or kAllOld
+
+  static TransactWriteItem put(std::string table, AttributeMap item);
+  static TransactWriteItem update(std::string table, AttributeMap key, std::string update_expression);
+  static TransactWriteItem remove(std::string table, AttributeMap key);
+  static TransactWriteItem condition_check(std::string table, AttributeMap key,
+                                           std::string condition_expression);
+};
+
+/// TransactWriteItems input: up to 100 actions on distinct items, all or none.
+struct TransactWriteRequest {
+  std::vector<TransactWriteItem> items;
+  /// Idempotency token (1-36 characters): a repeat within 10 minutes is a no-op.
+  std::string client_request_token{};
+};
+
+/// Why one action of a canceled transaction failed, in request order. `code`
+/// is "None" for actions not at fault; otherwise ConditionalCheckFailed,
+/// TransactionConflict, ItemCollectionSizeLimitExceeded, ThrottlingError,
+/// ProvisionedThroughputExceeded or ValidationError.
+struct CancellationReason {
+  std::string code;
+  std::string message;
+  AttributeMap item;  // with ReturnValuesOnConditionCheckFailure = ALL_OLD
+};
+
+/// Outcome of TransactWriteItems: committed, or canceled with one reason per action.
+struct TransactWriteResult {
+  bool canceled = false;
+  std::vector<CancellationReason> reasons;  // empty when committed
+  /// True when a condition of an action failed.
+  bool condition_failed() const;
+  /// True when every failing reason is a conflict or throttling: trying again may succeed.
+  bool retryable() const;
+};
+
+/// One Put or Delete of a BatchWriteItem.
+struct BatchWriteOperation {
+  std::string table_name;
+  bool is_delete = false;
+  AttributeMap item;  // Put: the item; Delete: the key
+
+  static BatchWriteOperation put(std::string table, AttributeMap item);
+  static BatchWriteOperation remove(std::string table, AttributeMap key);
+};
+
+/// Outcome of batch_write_item: what was still unprocessed when the retries ran out.
+struct BatchWriteResult {
+  std::vector<BatchWriteOperation> unprocessed;  // empty: everything written
+  int requests = 0;  // BatchWriteItem requests sent (chunks of 25, plus resends)
+};
+
+// ---- Wire form of each request and response (pure; used by the client, tests, benches) ----
+
+/// Request bodies of each operation (JSON text).
+std::string request_json(const GetItemRequest& request);
+std::string request_json(const PutItemRequest& request);
+std::string request_json(const UpdateItemRequest& request);
+std::string request_json(const DeleteItemRequest& request);
+std::string request_json(const QueryRequest& request);
+std::string request_json(const TransactWriteRequest& request);
+/// BatchWriteItem body for at most 25 operations (not checked here).
+std::string batch_write_request_json(const std::vector<BatchWriteOperation>& operations);
+
+/// GetItem response -> the item, or nullopt when absent. Throws std::runtime_error naming
+/// the field on malformed input (as do the parsers below).
+std::optional<AttributeMap> parse_get_item_response(std::string_view json);
+/// Query response -> one page.
+QueryResult parse_query_response(std::string_view json);
+/// PutItem/UpdateItem/DeleteItem response -> WriteResult (`Attributes`).
+WriteResult parse_write_response(std::string_view json);
+/// The body of a TransactionCanceledException -> its CancellationReasons.
+TransactWriteResult parse_transaction_canceled(std::string_view error_body);
+/// The UnprocessedItems of a BatchWriteItem response.
+std::vector<BatchWriteOperation> parse_unprocessed_items(std::string_view json);
 
 /// DynamoDB client for the item operations (one kept-alive connection, retries,
 /// deadline-aware; see JsonClient). Errors other than a failed condition come back
@@ -163,8 +274,27 @@ class DynamoDbClient {
   /// UpdateItem, conditional when a condition is given.
   Outcome<WriteResult> update_item(const UpdateItemRequest& request);
 
+  /// DeleteItem, conditional when a condition is given.
+  Outcome<WriteResult> delete_item(const DeleteItemRequest& request);
+
   /// Query: one page; the caller loops while `last_evaluated_key` is not empty.
   Outcome<QueryResult> query(const QueryRequest& request);
+  /// Query, every page: follows LastEvaluatedKey until the end or until `max_items`
+  /// items are collected (then `last_evaluated_key` of the result tells where to go on).
+  Outcome<QueryResult> query_all(QueryRequest request,
+                                 std::size_t max_items = static_cast<std::size_t>(-1));
+
+  /// TransactWriteItems: a cancellation (a failed condition, a conflict) is a value
+  /// with its reasons; other failures are AwsError.
+  Outcome<TransactWriteResult> transact_write_items(const TransactWriteRequest& request);
+
+  /// BatchWriteItem for any number of operations: sent in chunks of 25; what
+  /// DynamoDB leaves in UnprocessedItems is resent after full-jitter backoff
+  /// (throttling base delay), at most `max_unprocessed_retries` times and never
+  /// past the deadline; what is left then comes back in the result. An AwsError
+  /// means a request failed: the chunks before it are written.
+  Outcome<BatchWriteResult> batch_write_item(const std::vector<BatchWriteOperation>& operations,
+                                             int max_unprocessed_retries = 8);
 
   /// The underlying transport (deadline, retry quota).
   JsonClient& transport() { return client_; }

@@ -3,8 +3,9 @@
 namespace common::aws {
 
 std::string sanitize_error_code(std::string_view raw) {
-  if (auto hash = raw.rfind('#'); hash != std::string_view::npos) raw.remove_prefix(hash + 1);
+  // The ':' cut comes first: what follows it is a URL that may itself hold a '#'.
   if (auto colon = raw.find(':'); colon != std::string_view::npos) raw = raw.substr(0, colon);
+  if (auto hash = raw.rfind('#'); hash != std::string_view::npos) raw.remove_prefix(hash + 1);
   while (!raw.empty() && raw.back() == ' ') raw.remove_suffix(1);
   return std::string(raw);
 }

@@ -21,16 +21,28 @@ enum class ErrorKind {
 struct AwsError {
   std::string service;     // "dynamodb", "sms-voice"
   std::string operation;   // "PutItem", "SendTextMessage"
-  std::string code;        // "ConditionalCheckFailedException"; "NetworkError"/"Timeout" when no response
+  std::string code;        // "ConditionalCheckFailedException"; when no response arrived:
+                           // "NetworkError", "RequestTimeout" (the attempt timed out) or
+                           // "DeadlineExceeded" (too little time left to start one)
   std::string message;     // the service's message, or the transport error
   std::string reason;      // End User Messaging `Reason` member (e.g. DESTINATION_PHONE_NUMBER_OPTED_OUT)
   long http_status = 0;    // 0 when no HTTP response arrived
   std::string request_id;  // x-amzn-RequestId
   int attempts = 1;        // attempts made, including the first
   ErrorKind kind = ErrorKind::kFinal;
+  /// The error response's body as received (JSON), for members only the operation
+  /// knows (DynamoDB's `Item` on a failed condition, `CancellationReasons`); empty
+  /// when no response arrived.
+  std::string body{};
 
   /// True for throttling and transient errors.
   bool retryable() const { return kind != ErrorKind::kFinal; }
+  /// True when the service asked us to slow down.
+  bool throttling() const { return kind == ErrorKind::kThrottling; }
+  /// True for connection failures, timeouts and 5xx-like errors.
+  bool transient() const { return kind == ErrorKind::kTransient; }
+  /// True when the sanitised code is `error_code` (e.g. is("ResourceNotFoundException")).
+  bool is(std::string_view error_code) const { return code == error_code; }
   /// True when no response arrived, so the request may or may not have taken effect.
   bool outcome_unknown() const { return http_status == 0; }
   /// One line for logs: "dynamodb PutItem: Code (HTTP 400): message [request id, N attempts]".

@@ -99,13 +99,21 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode (gzip/deflate)
 
-  if (request.method == "GET") {
+  if (request.fresh_connection) curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+
+  const std::string& method = request.method;
+  const bool sends_body = method == "POST" || method == "PUT" || method == "PATCH" ||
+                          (method != "GET" && method != "HEAD" && !request.body.empty());
+  if (method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (!sends_body) {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    if (method != "GET") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
   } else {
     curl_easy_setopt(c, CURLOPT_POST, 1L);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    if (request.method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
 
   curl_slist* list = nullptr;
@@ -114,7 +122,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
   }
   // libcurl would otherwise add these on its own.
   list = curl_slist_append(list, "Expect:");
-  if (request.method != "GET") list = curl_slist_append(list, "Transfer-Encoding:");
+  if (sends_body) list = curl_slist_append(list, "Transfer-Encoding:");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
 
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -124,6 +132,9 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
 
   CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(list);
+  long new_connections = 0;
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &new_connections);
+  response.reused_connection = new_connections == 0;
   if (rc != CURLE_OK) {
     response.status = 0;
     response.headers.clear();
@@ -131,6 +142,8 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
     response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     response.connect_failed = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
                               rc == CURLE_COULDNT_RESOLVE_PROXY;
+    response.connection_lost = rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR ||
+                               rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE;
     response.transport_error = impl_->error_buffer[0] ? impl_->error_buffer : curl_easy_strerror(rc);
     if (rc == CURLE_SSL_CACERT_BADFILE && impl_->options.ca_bundle.empty()) {
       response.transport_error +=

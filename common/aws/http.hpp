@@ -16,7 +16,8 @@ namespace common::aws {
 /// One HTTP header, name as sent.
 using Header = std::pair<std::string, std::string>;
 
-/// A request to send. `url` is absolute (http:// or https://).
+/// A request to send. `url` is absolute (http:// or https://). Any method: GET and
+/// HEAD send no body; other methods send `body` (none when empty and not POST/PUT/PATCH).
 struct HttpRequest {
   std::string method = "POST";
   std::string url;
@@ -24,6 +25,9 @@ struct HttpRequest {
   std::string body;
   /// Whole-exchange limit for this request (connect + send + receive).
   std::chrono::milliseconds timeout{10000};
+  /// Open a new connection instead of reusing the kept-alive one (after the
+  /// kept-alive one turned out dead).
+  bool fresh_connection = false;
 };
 
 /// What came back. `status` is 0 when no HTTP response arrived; then
@@ -36,6 +40,11 @@ struct HttpResponse {
   std::string transport_error;
   bool timed_out = false;
   bool connect_failed = false;
+  /// The connection broke after it was up: the peer closed or reset it while we
+  /// sent or received (also a reply with nothing in it).
+  bool connection_lost = false;
+  /// The request went over a kept-alive connection opened by an earlier request.
+  bool reused_connection = false;
 
   /// Value of the first header called `name` (case-insensitive), if any.
   std::optional<std::string> header(std::string_view name) const;
@@ -60,9 +69,11 @@ std::string find_ca_bundle(const Environment& env);
 /// An HTTP client owning one libcurl easy handle, so the TCP/TLS connection is
 /// kept alive and reused across requests (and across Lambda invocations, the
 /// client living as long as the process). TCP_NODELAY on, TLS peer and host
-/// verification always on. Proxies: libcurl's own handling of the
-/// `https_proxy`/`HTTPS_PROXY`, `http_proxy` and `no_proxy`/`NO_PROXY`
-/// variables applies (lower-case `http_proxy` only, as curl does).
+/// verification always on, no redirects followed. Proxies: exactly libcurl's own
+/// rules and nothing more: `https_proxy`/`HTTPS_PROXY` for https URLs,
+/// lower-case `http_proxy` only for http URLs (curl ignores `HTTP_PROXY` as a
+/// CGI safety measure), and `no_proxy`/`NO_PROXY` (comma-separated hosts,
+/// domain suffixes, `*`) to bypass them. Lambda sets none of these.
 /// Not thread-safe: one client per thread.
 class HttpClient {
  public:

@@ -61,8 +61,13 @@ JsonClient::JsonClient(const ServiceInfo& service, JsonClientConfig config)
 
 AwsError JsonClient::to_error(std::string_view operation, const HttpResponse& response,
                               int attempts) const {
+  return error_from_response(service_.signing_name, operation, response, attempts);
+}
+
+AwsError error_from_response(std::string_view service, std::string_view operation,
+                             const HttpResponse& response, int attempts) {
   AwsError error;
-  error.service = std::string(service_.signing_name);
+  error.service = std::string(service);
   error.operation = std::string(operation);
   error.attempts = attempts;
   error.http_status = response.status;
@@ -72,7 +77,9 @@ AwsError JsonClient::to_error(std::string_view operation, const HttpResponse& re
     error.kind = ErrorKind::kTransient;
     return error;
   }
-  error.request_id = response.header("x-amzn-RequestId").value_or("");
+  error.request_id = response.header("x-amzn-RequestId")
+                         .value_or(response.header("x-amz-request-id").value_or(""));
+  error.body = response.body;
   std::string raw_code = response.header("X-Amzn-Errortype").value_or("");
   // The body may say more (message, Reason); it may also be empty or not JSON.
   simdjson::ondemand::parser parser;
@@ -97,48 +104,84 @@ AwsError JsonClient::to_error(std::string_view operation, const HttpResponse& re
   return error;
 }
 
+HttpResponse JsonClient::send_once(const std::string& target, const std::string& body,
+                                   milliseconds timeout, bool fresh_connection) {
+  const SigningRequest signing{std::string("POST"),
+                               std::string("/"),
+                               std::string(),
+                               {{"host", config_.endpoint.host},
+                                {"content-type", "application/x-amz-json-1.0"},
+                                {"x-amz-target", target}},
+                               body};
+  SigV4Result signature =
+      sign_v4(signing, config_.credentials, config_.region, service_.signing_name, Clock::now());
+  HttpRequest request;
+  request.method = "POST";
+  request.url = config_.endpoint.url;
+  request.body = body;
+  request.headers = {{"Content-Type", "application/x-amz-json-1.0"},
+                     {"X-Amz-Target", target},
+                     {"User-Agent", "sms-compliance-cpp/0.1"}};
+  for (auto& header : signature.headers_to_add) request.headers.push_back(std::move(header));
+  request.timeout = timeout;
+  request.fresh_connection = fresh_connection;
+  return http_.send(request);
+}
+
+bool JsonClient::wait_before_retry(int retry, bool throttling) {
+  const auto delay = backoff_delay(config_.retry, retry, throttling, rng_);
+  if (deadline_ != Clock::time_point::max() &&
+      Clock::now() + delay + kMinimumAttemptTime > deadline_) {
+    return false;
+  }
+  config_.sleep(delay);
+  return true;
+}
+
 Outcome<std::string> JsonClient::call(std::string_view operation, const std::string& body) {
   const std::string target = std::string(service_.target_prefix) + "." + std::string(operation);
+  const bool has_deadline = deadline_ != Clock::time_point::max();
+  last_call_ = CallStats{};
   int last_retry_cost = 0;
   for (int attempt = 1;; ++attempt) {
-    const auto now = Clock::now();
-    const auto left = std::chrono::duration_cast<milliseconds>(deadline_ - now);
-    HttpResponse response;
-    if (deadline_ != Clock::time_point::max() && left < kMinimumAttemptTime) {
-      response.transport_error = "not started: the invocation deadline is too close";
-      response.timed_out = true;
-    } else {
-      SigningRequest signing;
-      signing.method = "POST";
-      signing.path = "/";
-      signing.headers = {{"host", config_.endpoint.host},
-                         {"content-type", "application/x-amz-json-1.0"},
-                         {"x-amz-target", target}};
-      signing.body = body;
-      SigV4Result signature = sign_v4(signing, config_.credentials, config_.region,
-                                      service_.signing_name, now);
-      HttpRequest request;
-      request.method = "POST";
-      request.url = config_.endpoint.url;
-      request.body = body;
-      request.headers = {{"Content-Type", "application/x-amz-json-1.0"},
-                         {"X-Amz-Target", target},
-                         {"User-Agent", "sms-compliance-cpp/0.1"}};
-      for (auto& header : signature.headers_to_add) request.headers.push_back(std::move(header));
-      request.timeout = std::min(config_.attempt_timeout, left);
-      response = http_.send(request);
-      if (response.status == 200) {
-        quota_.on_success(last_retry_cost);
-        return std::move(response.body);
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline_ - Clock::now());
+    if (has_deadline && left < kMinimumAttemptTime) {
+      AwsError error;
+      error.service = std::string(service_.signing_name);
+      error.operation = std::string(operation);
+      error.code = "DeadlineExceeded";
+      error.message = "not started: the invocation deadline is too close";
+      error.attempts = attempt - 1;
+      error.kind = ErrorKind::kTransient;
+      return error;
+    }
+    last_call_.attempts = attempt;
+    const milliseconds timeout = has_deadline ? std::min(config_.attempt_timeout, left)
+                                              : config_.attempt_timeout;
+    HttpResponse response = send_once(target, body, timeout, false);
+    // A kept-alive connection the server dropped while we were frozen fails on
+    // first use; that says nothing about the service, so resend at once.
+    if (!response.received() && response.connection_lost && response.reused_connection &&
+        !response.timed_out) {
+      ++last_call_.fresh_connection_retries;
+      const auto remaining = std::chrono::duration_cast<milliseconds>(deadline_ - Clock::now());
+      if (!has_deadline || remaining >= kMinimumAttemptTime) {
+        response = send_once(target, body,
+                             has_deadline ? std::min(config_.attempt_timeout, remaining)
+                                          : config_.attempt_timeout,
+                             true);
       }
+    }
+    if (response.status == 200) {
+      quota_.on_success(last_retry_cost);
+      return std::move(response.body);
     }
 
     AwsError error = to_error(operation, response, attempt);
     if (!error.retryable() || attempt >= config_.retry.max_attempts) return error;
     const bool throttling = error.kind == ErrorKind::kThrottling;
     const auto delay = backoff_delay(config_.retry, attempt, throttling, rng_);
-    if (deadline_ != Clock::time_point::max() &&
-        Clock::now() + delay + kMinimumAttemptTime > deadline_) {
+    if (has_deadline && Clock::now() + delay + kMinimumAttemptTime > deadline_) {
       error.message += " (no retry: the invocation deadline is too close)";
       return error;
     }
@@ -147,6 +190,7 @@ Outcome<std::string> JsonClient::call(std::string_view operation, const std::str
       return error;
     }
     last_retry_cost = response.timed_out ? RetryQuota::kTimeoutRetryCost : RetryQuota::kRetryCost;
+    last_call_.backoff += delay;
     config_.sleep(delay);
   }
 }

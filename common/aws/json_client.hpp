@@ -35,11 +35,30 @@ struct JsonClientConfig {
 /// Throws std::invalid_argument with the variable's name when one is missing or bad.
 JsonClientConfig client_config_from_environment(const ServiceInfo& service, const Environment& env);
 
+/// Turns a failed exchange into an AwsError the way the AWS JSON protocols
+/// define it: code from the `X-Amzn-Errortype` header, else the body's
+/// `__type`, else `code` (sanitised), message from `message`/`Message`,
+/// `Reason`, request id from `x-amzn-RequestId`, the body kept, and the kind
+/// from classify_error(). No response: "RequestTimeout" or "NetworkError", transient.
+AwsError error_from_response(std::string_view service, std::string_view operation,
+                             const HttpResponse& response, int attempts);
+
+/// How the last call() went, for tests, logs and metrics.
+struct CallStats {
+  int attempts = 0;                 // attempts sent (a stale-connection resend not counted)
+  int fresh_connection_retries = 0; // resends after a kept-alive connection turned out dead
+  std::chrono::milliseconds backoff{0};  // total time slept between attempts
+};
+
 /// A client for one AWS service that speaks JSON 1.0 (`POST /`,
 /// `Content-Type: application/x-amz-json-1.0`, `X-Amz-Target: <prefix>.<Op>`),
 /// signed with SigV4. It keeps one connection alive across calls, retries as
-/// the SDKs' standard mode does, and never starts an attempt that cannot end
-/// before the deadline set with set_deadline(). Not thread-safe.
+/// the SDKs' standard mode does (see retry.hpp), and never starts an attempt
+/// that cannot end before the deadline set with set_deadline(): each attempt's
+/// total timeout is min(attempt_timeout, time left). A kept-alive connection
+/// found dead on use (the server closed it while the Lambda sandbox was frozen)
+/// is retried once at once on a fresh connection, costing neither an attempt
+/// nor retry quota. Not thread-safe.
 class JsonClient {
  public:
   JsonClient(const ServiceInfo& service, JsonClientConfig config);
@@ -53,18 +72,33 @@ class JsonClient {
   /// invocation's deadline. Default: no deadline.
   void set_deadline(std::chrono::system_clock::time_point deadline) { deadline_ = deadline; }
 
+  /// The deadline set with set_deadline() (time_point::max() when none).
+  std::chrono::system_clock::time_point deadline() const { return deadline_; }
+
+  /// For a caller's own retry loop (e.g. DynamoDB's UnprocessedItems): sleeps the
+  /// full-jitter backoff before retry number `retry` (1-based) and returns true,
+  /// or returns false at once when an attempt after that wait could not finish
+  /// before the deadline. Spends no retry quota.
+  bool wait_before_retry(int retry, bool throttling);
+
   const ServiceInfo& service() const { return service_; }
   const JsonClientConfig& config() const { return config_; }
   /// Tokens left in the retry quota (for tests and metrics).
   int retry_tokens() const { return quota_.available(); }
+  /// How the last call() went.
+  const CallStats& last_call() const { return last_call_; }
 
  private:
+  HttpResponse send_once(const std::string& target, const std::string& body,
+                         std::chrono::milliseconds timeout, bool fresh_connection);
+
   AwsError to_error(std::string_view operation, const HttpResponse& response, int attempts) const;
 
   ServiceInfo service_;
   JsonClientConfig config_;
   HttpClient http_;
   RetryQuota quota_;
+  CallStats last_call_;
   std::mt19937_64 rng_;
   std::chrono::system_clock::time_point deadline_ = std::chrono::system_clock::time_point::max();
 };

@@ -9,15 +9,26 @@
 namespace common::aws {
 namespace {
 
+// The SDKs' throttling codes (botocore/Java v2 standard mode), plus those the
+// service models of DynamoDB and PinpointSMSVoiceV2 mark as throttling.
 constexpr std::array<std::string_view, 14> kThrottlingCodes = {
     "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
     "TooManyRequestsException", "ProvisionedThroughputExceededException",
     "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-    "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-    "EC2ThrottledException"};
+    "LimitExceededException", "RequestThrottled", "SlowDown", "EC2ThrottledException",
+    "ThrottlingError"};
 
-constexpr std::array<std::string_view, 4> kTransientCodes = {
-    "RequestTimeout", "RequestTimeoutException", "InternalServerError", "InternalServerException"};
+// Transient codes of the SDKs, plus those the models mark retryable
+// (InternalServerException of PinpointSMSVoiceV2, InternalServerError of DynamoDB).
+constexpr std::array<std::string_view, 9> kTransientCodes = {
+    "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
+    "InternalServerError", "InternalServerException", "ServiceUnavailable",
+    "ServiceUnavailableException", "InternalFailure", "IDPCommunicationError"};
+
+// Codes that are never retried, whatever the HTTP status.
+constexpr std::array<std::string_view, 6> kFinalCodes = {
+    "ConditionalCheckFailedException", "ValidationException", "ResourceNotFoundException",
+    "ConflictException", "TransactionCanceledException", "ClientValidationError"};
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& list, std::string_view code) {
@@ -50,6 +61,8 @@ ErrorKind classify_error(long http_status, std::string_view code) {
   if (http_status == 0) return ErrorKind::kTransient;
   if (contains(kThrottlingCodes, code) || http_status == 429) return ErrorKind::kThrottling;
   if (contains(kTransientCodes, code)) return ErrorKind::kTransient;
+  // A refusal stays a refusal even behind an odd status: retrying cannot change it.
+  if (contains(kFinalCodes, code) || code.starts_with("AccessDenied")) return ErrorKind::kFinal;
   if (http_status == 500 || http_status == 502 || http_status == 503 || http_status == 504) {
     return ErrorKind::kTransient;
   }

@@ -31,11 +31,15 @@ struct RetryConfig {
 RetryConfig retry_config_from_environment(const Environment& env);
 
 /// Classifies a failed call. `http_status` 0 means no response (connection
-/// failure or timeout: transient). Throttling codes and 429 are kThrottling;
-/// 500/502/503/504, RequestTimeout, PriorRequestNotComplete and the like are
-/// kTransient; everything else (ConditionalCheckFailedException,
-/// ValidationException, AccessDenied*, ResourceNotFoundException,
-/// ConflictException, ...) is kFinal.
+/// failure or timeout: transient). Throttling codes (ThrottlingException,
+/// ProvisionedThroughputExceededException, RequestLimitExceeded,
+/// TooManyRequestsException, LimitExceededException,
+/// TransactionInProgressException, ...) and 429 are kThrottling;
+/// 500/502/503/504, RequestTimeout, PriorRequestNotComplete, InternalServer*
+/// and ServiceUnavailable* are kTransient; everything else
+/// (ConditionalCheckFailedException, ValidationException, AccessDenied*,
+/// ResourceNotFoundException, ConflictException, TransactionCanceledException,
+/// ...) is kFinal, whatever the status.
 ErrorKind classify_error(long http_status, std::string_view code);
 
 /// The SDKs' retry quota: a token bucket of 500; a retry costs 5 (10 after a

@@ -2,7 +2,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace common::aws {
 namespace {
@@ -26,10 +28,62 @@ std::string string_field(const std::string& body, std::string_view key) {
   return std::string(value);
 }
 
+// JSON 1.0 timestamps are epoch seconds, possibly fractional.
+std::chrono::system_clock::time_point from_epoch_seconds(double seconds) {
+  return std::chrono::system_clock::time_point(
+      std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0 + (seconds < 0 ? -0.5 : 0.5))));
+}
+
+template <class Object>
+OptedOutNumberInfo number_info(Object& o) {
+  OptedOutNumberInfo info;
+  for (auto member : o) {
+    std::string_view key = member.unescaped_key();
+    if (key == "OptedOutNumber") {
+      info.opted_out_number = std::string(std::string_view(member.value().get_string()));
+    } else if (key == "OptedOutTimestamp") {
+      info.opted_out_at = from_epoch_seconds(double(member.value().get_number().value().as_double()));
+    } else if (key == "EndUserOptedOut") {
+      info.end_user_opted_out = bool(member.value().get_bool());
+    }
+  }
+  return info;
+}
+
 Outcome<OptedOutNumberResult> opted_out_result(Outcome<std::string> raw) {
   if (!raw.ok()) return raw.error();
-  return OptedOutNumberResult{string_field(raw.value(), "OptOutListName"),
-                              string_field(raw.value(), "OptedOutNumber")};
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(raw.value());
+  OptedOutNumberResult result;
+  try {
+    auto doc = parser.iterate(padded);
+    auto object = doc.get_object();
+    for (auto member : object) {
+      std::string_view key = member.unescaped_key();
+      if (key == "OptOutListName") {
+        result.opt_out_list_name = std::string(std::string_view(member.value().get_string()));
+      } else if (key == "OptedOutNumber") {
+        result.opted_out_number = std::string(std::string_view(member.value().get_string()));
+      } else if (key == "OptedOutTimestamp") {
+        result.opted_out_at = from_epoch_seconds(double(member.value().get_number().value().as_double()));
+      } else if (key == "EndUserOptedOut") {
+        result.end_user_opted_out = bool(member.value().get_bool());
+      }
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    throw std::runtime_error(std::string("malformed PinpointSMSVoiceV2 response: ") + e.what());
+  }
+  return result;
+}
+
+AwsError client_validation_error(std::string operation, std::string problem) {
+  AwsError error;
+  error.service = "sms-voice";
+  error.operation = std::move(operation);
+  error.code = "ClientValidationError";
+  error.message = std::move(problem);
+  error.attempts = 0;
+  return error;
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -100,15 +154,7 @@ std::optional<std::string> validate(const SendTextMessageRequest& r) {
 
 Outcome<SendTextMessageResult> SmsVoiceClient::send_text_message(
     const SendTextMessageRequest& r) {
-  if (auto problem = validate(r)) {
-    AwsError error;
-    error.service = "sms-voice";
-    error.operation = "SendTextMessage";
-    error.code = "ClientValidationError";
-    error.message = *problem;
-    error.attempts = 0;
-    return error;
-  }
+  if (auto problem = validate(r)) return client_validation_error("SendTextMessage", *problem);
   json body = {{"DestinationPhoneNumber", r.destination_phone_number},
                {"MessageBody", r.message_body}};
   if (!r.origination_identity.empty()) body["OriginationIdentity"] = r.origination_identity;
@@ -126,14 +172,89 @@ Outcome<SendTextMessageResult> SmsVoiceClient::send_text_message(
 
 Outcome<OptedOutNumberResult> SmsVoiceClient::put_opted_out_number(const std::string& list_name,
                                                                    const std::string& number) {
+  if (!valid_phone(number)) {
+    return client_validation_error("PutOptedOutNumber", "OptedOutNumber must match \\+?[1-9][0-9]{1,18}");
+  }
   json body = {{"OptOutListName", list_name}, {"OptedOutNumber", number}};
   return opted_out_result(client_.call("PutOptedOutNumber", body.dump()));
 }
 
 Outcome<OptedOutNumberResult> SmsVoiceClient::delete_opted_out_number(
     const std::string& list_name, const std::string& number) {
+  if (!valid_phone(number)) {
+    return client_validation_error("DeleteOptedOutNumber",
+                                   "OptedOutNumber must match \\+?[1-9][0-9]{1,18}");
+  }
   json body = {{"OptOutListName", list_name}, {"OptedOutNumber", number}};
   return opted_out_result(client_.call("DeleteOptedOutNumber", body.dump()));
+}
+
+std::string describe_opted_out_numbers_json(const DescribeOptedOutNumbersRequest& request,
+                                            const std::vector<std::string>& numbers,
+                                            const std::string& next_token) {
+  json body = {{"OptOutListName", request.opt_out_list_name}};
+  if (!numbers.empty()) body["OptedOutNumbers"] = numbers;
+  if (request.end_user_opted_out) {
+    body["Filters"] = json::array(
+        {{{"Name", "end-user-opted-out"},
+          {"Values", json::array({*request.end_user_opted_out ? "true" : "false"})}}});
+  }
+  body["MaxResults"] = request.page_size;
+  if (!next_token.empty()) body["NextToken"] = next_token;
+  return body.dump();
+}
+
+Outcome<std::vector<OptedOutNumberInfo>> SmsVoiceClient::describe_opted_out_numbers(
+    const DescribeOptedOutNumbersRequest& request) {
+  constexpr std::size_t kMaxNumbersPerRequest = 5;  // OptedOutNumbers: list max 5 in the model
+  for (const auto& number : request.numbers) {
+    if (!valid_phone(number)) {
+      return client_validation_error("DescribeOptedOutNumbers",
+                                     "OptedOutNumbers must match \\+?[1-9][0-9]{1,18}");
+    }
+  }
+  if (request.page_size < 1 || request.page_size > 100) {
+    return client_validation_error("DescribeOptedOutNumbers", "MaxResults must be 1-100");
+  }
+  // One batch of nothing means "the whole list".
+  std::vector<std::vector<std::string>> batches;
+  for (std::size_t i = 0; i < request.numbers.size(); i += kMaxNumbersPerRequest) {
+    const auto end = std::min(request.numbers.size(), i + kMaxNumbersPerRequest);
+    batches.emplace_back(request.numbers.begin() + static_cast<std::ptrdiff_t>(i),
+                         request.numbers.begin() + static_cast<std::ptrdiff_t>(end));
+  }
+  if (batches.empty()) batches.emplace_back();
+
+  std::vector<OptedOutNumberInfo> out;
+  for (const auto& batch : batches) {
+    std::string next_token;
+    do {
+      auto raw = client_.call("DescribeOptedOutNumbers",
+                              describe_opted_out_numbers_json(request, batch, next_token));
+      if (!raw.ok()) return raw.error();
+      next_token.clear();
+      simdjson::ondemand::parser parser;
+      simdjson::padded_string padded(raw.value());
+      try {
+        auto doc = parser.iterate(padded);
+        for (auto member : doc.get_object()) {
+          std::string_view key = member.unescaped_key();
+          if (key == "OptedOutNumbers") {
+            for (auto entry : member.value().get_array()) {
+              auto object = entry.get_object();
+              out.push_back(number_info(object));
+            }
+          } else if (key == "NextToken") {
+            next_token = std::string(std::string_view(member.value().get_string()));
+          }
+        }
+      } catch (const simdjson::simdjson_error& e) {
+        throw std::runtime_error(std::string("malformed DescribeOptedOutNumbers response: ") +
+                                 e.what());
+      }
+    } while (!next_token.empty());
+  }
+  return out;
 }
 
 }  // namespace common::aws

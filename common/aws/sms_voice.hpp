@@ -1,9 +1,11 @@
 // End User Messaging SMS (API PinpointSMSVoiceV2): sending texts and keeping the opt-out list.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/aws/json_client.hpp"
 
@@ -36,7 +38,31 @@ struct SendTextMessageResult {
 struct OptedOutNumberResult {
   std::string opt_out_list_name;
   std::string opted_out_number;
+  std::chrono::system_clock::time_point opted_out_at{};  // when it went on the list
+  bool end_user_opted_out = false;  // the person texted STOP (not put there by us)
 };
+
+/// One number on an opt-out list (DescribeOptedOutNumbers).
+struct OptedOutNumberInfo {
+  std::string opted_out_number;
+  std::chrono::system_clock::time_point opted_out_at;
+  bool end_user_opted_out = false;
+};
+
+/// DescribeOptedOutNumbers input.
+struct DescribeOptedOutNumbersRequest {
+  std::string opt_out_list_name;
+  /// Only these numbers (any count: sent 5 at a time, the API's limit); empty: the whole list.
+  std::vector<std::string> numbers{};
+  /// Only numbers whose EndUserOptedOut is this (filter end-user-opted-out).
+  std::optional<bool> end_user_opted_out{};
+  int page_size = 100;  // MaxResults per request, 1-100
+};
+
+/// DescribeOptedOutNumbers body for one request (at most 5 numbers; not checked here).
+std::string describe_opted_out_numbers_json(const DescribeOptedOutNumbersRequest& request,
+                                            const std::vector<std::string>& numbers,
+                                            const std::string& next_token);
 
 /// Client for the End User Messaging SMS operations we use. Errors come back as
 /// AwsError: e.g. ConflictException with reason DESTINATION_PHONE_NUMBER_OPTED_OUT
@@ -55,6 +81,12 @@ class SmsVoiceClient {
   /// Removes `number` from `list_name` (AWS allows this once per number per 30 days).
   Outcome<OptedOutNumberResult> delete_opted_out_number(const std::string& list_name,
                                                         const std::string& number);
+  /// DescribeOptedOutNumbers, every page (NextToken followed) of every batch of 5
+  /// numbers. Numbers not on the list are simply absent from the result. A number
+  /// that does not match \+?[1-9][0-9]{1,18} is refused before sending with
+  /// "ClientValidationError" (as are bad numbers for put/delete).
+  Outcome<std::vector<OptedOutNumberInfo>> describe_opted_out_numbers(
+      const DescribeOptedOutNumbersRequest& request);
 
   JsonClient& transport() { return client_; }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/compliance/business_days.hpp"
+#include "common/consent/store.hpp"
 #include "common/compliance/phone.hpp"
 #include "common/time.hpp"
 
@@ -23,13 +24,8 @@ using json = nlohmann::json;
 
 constexpr std::string_view kInProgress = "in_progress";
 constexpr std::string_view kProcessed = "processed";
-constexpr std::string_view kOptedIn = "opted_in";
-constexpr std::string_view kOptedOut = "opted_out";
-// Marks a contact whose opt-out is not yet honoured: the key of the sparse
-// `pending-opt-outs` index that deadline-monitor queries.
-constexpr std::string_view kPending = "PENDING";
-// How often a contact update is retried when another writer changed the item first.
-constexpr int kMaxVersionConflicts = 5;
+using common::consent::Contact;
+using common::consent::ContactUpdate;
 
 AttributeValue S(std::string_view s) { return AttributeValue::S(std::string(s)); }
 AttributeValue N(std::int64_t n) { return AttributeValue::N(n); }
@@ -37,78 +33,6 @@ AttributeValue N(std::int64_t n) { return AttributeValue::N(n); }
 std::string masked(const std::string& phone) {
   return common::compliance::mask_phone_number(phone);
 }
-
-// A contact's stored state, as far as these decisions need it.
-struct Contact {
-  bool exists = false;
-  std::int64_t version = 0;
-  std::string consent_status;
-  std::string opted_out_at;
-  std::string opted_in_at;
-  std::string opt_out_inbound_id;
-  bool confirmation_claimed = false;
-  bool honored = false;
-
-  bool opted_out() const { return consent_status == kOptedOut; }
-  // Fail closed (SPEC 2): only an explicit, current opt-in allows texting.
-  bool may_receive() const { return consent_status == kOptedIn && opted_out_at.empty(); }
-
-  static Contact from(const std::optional<AttributeMap>& item) {
-    Contact c;
-    if (!item) return c;
-    c.exists = true;
-    c.version = common::aws::get_int(*item, "version").value_or(0);
-    c.consent_status = common::aws::get_s(*item, "consent_status").value_or("");
-    c.opted_out_at = common::aws::get_s(*item, "opted_out_at").value_or("");
-    c.opted_in_at = common::aws::get_s(*item, "opted_in_at").value_or("");
-    c.opt_out_inbound_id = common::aws::get_s(*item, "opt_out_inbound_id").value_or("");
-    c.confirmation_claimed = item->count("opt_out_confirmation_claimed_at") > 0;
-    c.honored = item->count("opt_out_honored_at") > 0;
-    return c;
-  }
-};
-
-// A contact update under construction: SET/REMOVE/ADD clauses with placeholders.
-class ContactUpdate {
- public:
-  void set(std::string_view name, AttributeValue value) {
-    sets_.push_back(expression_.name(name) + " = " + expression_.value(std::move(value)));
-  }
-  void set_if_absent(std::string_view name, AttributeValue value) {
-    const std::string n = expression_.name(name);
-    sets_.push_back(n + " = if_not_exists(" + n + ", " + expression_.value(std::move(value)) + ")");
-  }
-  void remove(std::string_view name) { removes_.push_back(expression_.name(name)); }
-  void add(std::string_view name, std::int64_t delta) {
-    adds_.push_back(expression_.name(name) + " " + expression_.value(N(delta)));
-  }
-
-  common::aws::UpdateItemRequest build(const std::string& table, const std::string& phone,
-                                       const std::string& condition_suffix = "") {
-    common::aws::UpdateItemRequest request;
-    request.table_name = table;
-    request.key = {{"phone_number", S(phone)}};
-    std::string expr;
-    auto join = [](const std::vector<std::string>& parts) {
-      std::string out;
-      for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
-      return out;
-    };
-    if (!sets_.empty()) expr += "SET " + join(sets_);
-    if (!removes_.empty()) expr += (expr.empty() ? "" : " ") + std::string("REMOVE ") + join(removes_);
-    if (!adds_.empty()) expr += (expr.empty() ? "" : " ") + std::string("ADD ") + join(adds_);
-    request.update_expression = expr;
-    request.condition_expression = condition_suffix;
-    request.expression = std::move(expression_);
-    return request;
-  }
-
-  ExpressionBuilder& expression() { return expression_; }
-
- private:
-  ExpressionBuilder expression_;
-  std::vector<std::string> sets_, removes_, adds_;
-};
 
 }  // namespace
 
@@ -192,7 +116,10 @@ namespace {
 class RecordProcessor {
  public:
   RecordProcessor(const Config& config, Services& services, const InboundSms& message)
-      : config_(config), s_(services), m_(message) {
+      : config_(config),
+        s_(services),
+        m_(message),
+        store_(services.dynamodb, {config.contacts_table, config.message_log_table}) {
     inbound_sk_ = common::format_rfc3339(m_.received_at) + "#in#" + m_.message_id();
     ttl_ = common::epoch_seconds(m_.received_at + kRetention);
   }
@@ -293,57 +220,15 @@ class RecordProcessor {
     (void)s_.dynamodb.update_item(u).value();
   }
 
-  Contact read_contact() {
-    return Contact::from(s_.dynamodb
-                             .get_item({config_.contacts_table,
-                                        {{"phone_number", S(m_.origination_number)}}, true})
-                             .value());
-  }
+  Contact read_contact() { return store_.read(m_.origination_number); }
 
-  // Read-decide-write with optimistic concurrency on `version`: `decide` fills
-  // the update from the current state (or returns false for "nothing to do").
-  Contact update_contact(const std::function<bool(const Contact&, ContactUpdate&)>& decide) {
-    for (int attempt = 0; attempt < kMaxVersionConflicts; ++attempt) {
-      Contact current = read_contact();
-      ContactUpdate u;
-      if (!decide(current, u)) return current;
-      u.set("version", N(current.version + 1));
-      u.set("updated_at", S(common::format_rfc3339(common::now_ms())));
-      u.set_if_absent("created_at", S(common::format_rfc3339(common::now_ms())));
-      auto& e = u.expression();
-      const std::string condition =
-          current.exists ? e.name("version") + " = " + e.value(N(current.version))
-                         : "attribute_not_exists(" + e.name("phone_number") + ")";
-      auto result = s_.dynamodb.update_item(u.build(config_.contacts_table, m_.origination_number,
-                                                    condition))
-                        .value();
-      if (!result.condition_failed) return read_contact();
-    }
-    throw AwsException(AwsError{"sms-inbound", "UpdateContact", "ContactContention",
-                                "the contact kept changing under us", "", 0, "", kMaxVersionConflicts,
-                                common::aws::ErrorKind::kTransient});
-  }
+  common::consent::ConsentStore& store() { return store_; }
 
-  void put_consent_event(std::string_view event, const std::string& rule, const json& extra) {
-    common::aws::PutItemRequest put;
-    put.table_name = config_.message_log_table;
-    put.item = {{"phone_number", S(m_.origination_number)},
-                {"sk", S(common::format_rfc3339(m_.received_at) + "#consent#" + m_.message_id())},
-                {"direction", S("consent")},
-                {"event", S(event)},
-                {"channel", S("sms")},
-                {"method", S("sms_keyword")},
-                {"rule", S(rule)},
-                {"occurred_at", S(common::format_rfc3339(m_.received_at))},
-                {"inbound_message_id", S(m_.message_id())},
-                {"ttl", N(ttl_)}};
-    for (auto& [k, v] : extra.items()) put.item[k] = S(v.get<std::string>());
-    if (event == "opt_out") {
-      put.item["scope_channels"] = AttributeValue::SS({"email", "sms", "voice"});
-      put.item["scope_categories"] = S("all");
-    }
-    put.condition_expression = "attribute_not_exists(" + put.expression.name("sk") + ")";
-    (void)s_.dynamodb.put_item(put).value();  // a failed condition means it was already written
+  void put_consent_event(std::string_view event, const std::string& rule, AttributeMap details) {
+    details["rule"] = S(rule);
+    details["inbound_message_id"] = S(m_.message_id());
+    store_.put_consent_event({m_.origination_number, std::string(event), m_.received_at,
+                              m_.message_id(), "sms", "sms_keyword", std::move(details)});
   }
 
   enum class Send { kSent, kSkipped, kBlocked };
@@ -353,7 +238,7 @@ class RecordProcessor {
   // `allowed_without_consent` is for HELP and confirmations (SPEC 2).
   Send reply(std::string_view kind, const std::string& body, bool allowed_without_consent,
              Handler::Outcome& outcome) {
-    if (!allowed_without_consent && !read_contact().may_receive()) {
+    if (!allowed_without_consent && !common::consent::may_receive(read_contact()).allowed) {
       log_blocked(kind, body, "no_consent");
       outcome.actions.push_back(std::string(kind) + "_blocked_no_consent");
       return Send::kBlocked;
@@ -470,42 +355,14 @@ class RecordProcessor {
   }
 
   void log_outbound(std::string_view kind, const std::string& body, const std::string& message_id) {
-    const TimePoint now = common::now_ms();
-    common::aws::PutItemRequest put;
-    put.table_name = config_.message_log_table;
-    put.item = {{"phone_number", S(m_.origination_number)},
-                {"sk", S(common::format_rfc3339(now) + "#out#" + message_id)},
-                {"direction", S("outbound")},
-                {"kind", S(kind)},
-                {"message_id", S(message_id)},
-                {"in_reply_to", S(m_.message_id())},
-                {"message_body", S(body)},
-                {"origination_identity", S(config_.origination_identity)},
-                {"message_type", S("TRANSACTIONAL")},
-                {"sent_at", S(common::format_rfc3339(now))},
-                {"ttl", N(common::epoch_seconds(now + kRetention))}};
-    (void)s_.dynamodb.put_item(put).value();
-    ContactUpdate u;
-    u.add("message_count_out", 1);
-    u.set("last_outbound_at", S(common::format_rfc3339(now)));
-    (void)s_.dynamodb.update_item(u.build(config_.contacts_table, m_.origination_number)).value();
+    store_.record_outbound({m_.origination_number, std::string(kind), body, message_id,
+                            m_.message_id(), config_.origination_identity, "TRANSACTIONAL",
+                            common::now_ms()});
   }
 
   void log_blocked(std::string_view kind, const std::string& body, const std::string& reason) {
-    const TimePoint now = common::now_ms();
-    common::aws::PutItemRequest put;
-    put.table_name = config_.message_log_table;
-    put.item = {{"phone_number", S(m_.origination_number)},
-                {"sk", S(common::format_rfc3339(now) + "#blocked#" + m_.message_id() + "#" +
-                         std::string(kind))},
-                {"direction", S("blocked")},
-                {"kind", S(kind)},
-                {"reason", S(reason)},
-                {"in_reply_to", S(m_.message_id())},
-                {"message_body", S(body)},
-                {"blocked_at", S(common::format_rfc3339(now))},
-                {"ttl", N(common::epoch_seconds(now + kRetention))}};
-    (void)s_.dynamodb.put_item(put).value();
+    store_.record_blocked({m_.origination_number, std::string(kind), body, reason, m_.message_id(),
+                           m_.message_id(), common::now_ms()});
     s_.logger.info("send blocked", {{"kind", kind}, {"reason", reason},
                                     {"phone", masked(m_.origination_number)}});
   }
@@ -513,6 +370,7 @@ class RecordProcessor {
   const Config& config_;
   Services& s_;
   const InboundSms& m_;
+  common::consent::ConsentStore store_;
   std::string inbound_sk_;
   std::int64_t ttl_ = 0;
   std::string last_message_id_;
@@ -542,31 +400,15 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         const auto deadline = common::compliance::opt_out_deadline(m.received_at);
         // Universal scope (SPEC 2): every channel, every category. The earliest
         // pending request time, and its deadline, are kept.
-        auto contact = p.update_contact([&](const Contact& current, ContactUpdate& u) {
-          const bool fresh = !current.opted_out();
-          const bool earlier = !fresh && received < current.opted_out_at;
-          if (!fresh && !earlier) return false;
-          u.set("consent_status", S(kOptedOut));
-          u.set("opted_out_at", S(received));
-          u.set("opt_out_deadline", S(common::format_rfc3339(deadline)));
-          if (fresh) {
-            u.set("opt_out_method", S("sms"));
-            u.set("opt_out_channel", S("sms"));
-            u.set("opt_out_rule", S(c.rule));
-            u.set("opt_out_channels", AttributeValue::SS({"email", "sms", "voice"}));
-            u.set("opt_out_categories", S("all"));
-            u.set("opt_out_inbound_id", S(m.message_id()));
-            u.set("opt_out_pending", S(kPending));
-            u.remove("opt_out_honored_at");
-            u.remove("opt_out_list_synced_at");
-            u.remove("opt_out_confirmation_claimed_at");
-            u.remove("opt_out_confirmation_sent_at");
-            u.remove("opt_out_confirmation_message_id");
-          }
-          return true;
-        });
-        p.put_consent_event("opt_out", c.rule,
-                            {{"deadline", common::format_rfc3339(deadline)}});
+        common::consent::OptOutRequest request;
+        request.phone_number = m.origination_number;
+        request.requested_at = m.received_at;
+        request.channel = "sms";
+        request.method = "sms";
+        request.rule = c.rule;
+        request.inbound_message_id = m.message_id();
+        const Contact contact = p.store().record_opt_out(request).contact;
+        p.put_consent_event("opt_out", c.rule, {{"deadline", S(common::format_rfc3339(deadline))}});
         outcome.actions.push_back("opted_out");
         if (contact.opt_out_inbound_id == m.message_id() && !contact.confirmation_claimed) {
           p.confirm_opt_out(outcome);
@@ -575,20 +417,14 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         auto listed = services_.sms.put_opted_out_number(config_.opt_out_list_name,
                                                          m.origination_number);
         if (!listed.ok()) throw AwsException(listed.error());
-        p.update_contact([&](const Contact& current, ContactUpdate& u) {
-          if (!current.opted_out()) return false;  // opted in again meanwhile
-          const std::string now = common::format_rfc3339(common::now_ms());
-          u.set("opt_out_list_synced_at", S(now));
-          u.set_if_absent("opt_out_honored_at", S(now));
-          u.remove("opt_out_pending");
-          return true;
-        });
+        // False when opted in again meanwhile: nothing to mark.
+        (void)p.store().mark_opt_out_honored(m.origination_number, common::now_ms(), false);
         outcome.actions.push_back("opt_out_list_updated");
         break;
       }
       case MessageIntent::kOptIn: {
         Contact current = p.read_contact();
-        if (current.opted_out() && current.opted_out_at > received) {
+        if (!common::consent::opt_in_applies(current, m.received_at)) {
           // SPEC 2: an opt-in never overrides a newer opt-out (texts arrive unordered).
           outcome.actions.push_back("opt_in_ignored_newer_opt_out");
           services_.logger.warn("opt-in older than the opt-out on record; ignored",
@@ -613,26 +449,15 @@ Handler::Outcome Handler::process(const InboundSms& m) {
             outcome.actions.push_back("opt_out_list_removed");
           }
         }
-        p.update_contact([&](const Contact& now_state, ContactUpdate& u) {
-          if (now_state.opted_out() && now_state.opted_out_at > received) return false;
-          u.set("consent_status", S(kOptedIn));
-          u.set("opted_in_at", S(received));
-          u.set("opt_in_method", S("sms_keyword"));
-          u.set("opt_in_source", AttributeValue::M({{"channel", S("sms")},
-                                                    {"keyword", S(c.rule)},
-                                                    {"inbound_message_id", S(m.message_id())}}));
-          if (!now_state.opted_out_at.empty()) u.set("last_opted_out_at", S(now_state.opted_out_at));
-          for (const char* field :
-               {"opted_out_at", "opt_out_deadline", "opt_out_pending", "opt_out_method",
-                "opt_out_channel", "opt_out_rule", "opt_out_channels", "opt_out_categories",
-                "opt_out_inbound_id", "opt_out_honored_at", "opt_out_list_synced_at",
-                "opt_out_confirmation_claimed_at", "opt_out_confirmation_sent_at",
-                "opt_out_confirmation_message_id"}) {
-            u.remove(field);
-          }
-          return true;
-        });
-        p.put_consent_event("opt_in", c.rule, json::object());
+        common::consent::OptInRequest opt_in;
+        opt_in.phone_number = m.origination_number;
+        opt_in.opted_in_at = m.received_at;
+        opt_in.method = "sms_keyword";
+        opt_in.source = AttributeValue::M({{"channel", S("sms")},
+                                           {"keyword", S(c.rule)},
+                                           {"inbound_message_id", S(m.message_id())}});
+        (void)p.store().record_opt_in(opt_in);
+        p.put_consent_event("opt_in", c.rule, {});
         outcome.actions.push_back("opted_in");
         p.reply("opt_in_confirmation", opt_in_confirmation_text(config_), true, outcome);
         break;
@@ -653,7 +478,7 @@ Handler::Outcome Handler::process(const InboundSms& m) {
           outcome.actions.push_back("flagged_for_review");
         }
         Contact contact = p.read_contact();
-        if (!contact.may_receive()) {
+        if (!common::consent::may_receive(contact).allowed) {
           outcome.actions.push_back(contact.opted_out() ? "no_reply_opted_out"
                                                         : "no_reply_no_consent");
           break;

@@ -11,6 +11,7 @@
 #include "common/aws/http.hpp"
 #include "common/aws/sms_voice.hpp"
 #include "common/compliance/keywords.hpp"
+#include "common/consent/contact.hpp"
 #include "common/observe/logger.hpp"
 #include "common/observe/metrics.hpp"
 #include "functions/sms-inbound/sns_event.hpp"
@@ -52,9 +53,8 @@ struct Services {
 /// The opt-out confirmation may only be sent this soon after receipt (CTIA; FCC 24-24 one-time
 /// confirmation text within 5 minutes, 47 CFR 64.1200(a)(12)).
 inline constexpr std::chrono::minutes kConfirmationWindow{5};
-/// Records are kept at least 4 years (28 U.S.C. 1658): 4 x 365 days plus the one leap day any
-/// 4-year span holds before 2100, plus one day of margin.
-inline constexpr std::chrono::days kRetention{4 * 365 + 1 + 1};
+/// Records are kept at least 4 years (28 U.S.C. 1658); shared with every function.
+inline constexpr std::chrono::days kRetention = common::consent::kRetention;
 
 /// The HELP answer: program name, support contact, "Msg&data rates may apply",
 /// "Reply STOP to cancel" (CTIA Messaging Principles, HELP response).

@@ -298,9 +298,29 @@ class Store {
     }
   }
 
+  /**
+   * Writes the lists to their files. Rewriting a big list on every change would make a run over
+   * thousands of numbers quadratic, so when writes come faster than ten times their own cost they
+   * are coalesced into one trailing write (at most that long later); POST /_standin/flush and
+   * shutdown write at once. Small lists (a write well under 1 ms) are always written at once.
+   */
   save() {
+    const since = Date.now() - (this.lastSaveAt ?? 0);
+    const window = 10 * (this.lastSaveMs ?? 0);
+    if (since >= window) return this.flush();
+    this.pendingSave ??= setTimeout(() => this.flush(), window - since);
+    return undefined;
+  }
+
+  /** Writes any coalesced change now. */
+  flush() {
+    clearTimeout(this.pendingSave);
+    this.pendingSave = null;
+    const started = Date.now();
     writeAtomic(this.listsFile, `${JSON.stringify(this.lists, null, 2)}\n`);
     writeAtomic(this.deletionsFile, `${JSON.stringify(this.deletions, null, 2)}\n`);
+    this.lastSaveAt = Date.now();
+    this.lastSaveMs = this.lastSaveAt - started;
   }
 
   now() {
@@ -313,7 +333,7 @@ class Store {
     this.deletions = {};
     this.faults.clear();
     this.clockOffsetMs = 0;
-    this.save();
+    this.flush();
     writeFileSync(this.outboxFile, '');
   }
 
@@ -381,8 +401,10 @@ const kOperations = {
   PutOptedOutNumber(input, store, log) {
     const { name, entries } = store.list(input.OptOutListName);
     const number = e164(input.OptedOutNumber);
-    entries[number] ??= { OptedOutTimestamp: store.now().toISOString(), EndUserOptedOut: false };
-    store.save();
+    if (!entries[number]) {
+      entries[number] = { OptedOutTimestamp: store.now().toISOString(), EndUserOptedOut: false };
+      store.save();
+    }
     log(`opted out ${maskPhone(number)} on ${name}`);
     return { OptOutListArn: store.arn(name), OptOutListName: name, ...numberInfo(number, entries[number]) };
   },
@@ -465,7 +487,7 @@ function sendError(res, err) {
     { 'X-Amzn-ErrorType': err.code });
 }
 
-/** Control endpoints for tests (not part of AWS): faults, reset, clock, health. */
+/** Control endpoints for tests (not part of AWS): faults, reset, flush, clock, health. */
 function control(req, res, path, body, store, log) {
   const parse = () => {
     try { return body ? JSON.parse(body) : {}; } catch { throw serialization('control body must be JSON'); }
@@ -473,6 +495,10 @@ function control(req, res, path, body, store, log) {
   if (req.method === 'GET' && path === '/_standin/health') return send(res, 200, { ok: true, lists: Object.keys(store.lists) });
   if (req.method === 'GET' && path === '/_standin/faults') return send(res, 200, Object.fromEntries(store.faults));
   if (req.method !== 'POST') throw new AwsError(404, 'UnknownOperationException', `no control endpoint ${req.method} ${path}`);
+  if (path === '/_standin/flush') {
+    store.flush();
+    return send(res, 200, { ok: true });
+  }
   if (path === '/_standin/reset') {
     store.reset();
     log('state reset');
@@ -490,6 +516,21 @@ function control(req, res, path, body, store, log) {
       delayMs: Number.isInteger(f.delayMs) ? f.delayMs : 0,
     };
     if (op !== '*' && !kOperations[op]) throw serialization(`unknown operation '${op}'`);
+    if (f.numbers !== undefined) {
+      // Per-number faults: only calls naming one of these numbers fail, each up to `count`
+      // times (default: until cleared with {"operation", "numbers", "clear": true} or reset).
+      if (!Array.isArray(f.numbers) || f.numbers.some((n) => typeof n !== 'string')) {
+        throw serialization('numbers must be a list of phone numbers');
+      }
+      if (!Number.isInteger(f.count)) fault.count = Infinity;
+      for (const n of f.numbers) {
+        const key = `${op}|${e164(n)}`;
+        if (f.clear === true) store.faults.delete(key);
+        else store.faults.set(key, [{ ...fault }]);
+      }
+      log(`${f.clear === true ? 'cleared' : 'armed'} ${op} fault for ${f.numbers.length} number(s)`);
+      return send(res, 200, { ok: true });
+    }
     store.faults.set(op, [...(store.faults.get(op) ?? []), fault]);
     log(`fault armed: ${op} -> ${fault.status} ${fault.code} x${fault.count}${fault.delayMs ? ` after ${fault.delayMs} ms` : ''}`);
     return send(res, 200, { ok: true });
@@ -504,9 +545,21 @@ function control(req, res, path, body, store, log) {
   throw new AwsError(404, 'UnknownOperationException', `no control endpoint POST ${path}`);
 }
 
-/** Takes the next armed fault for `op`, if any. */
-function takeFault(store, op) {
-  for (const key of [op, '*']) {
+/** The number an operation is about (destination or opted-out number), if any. */
+function numberOf(body) {
+  try {
+    const input = JSON.parse(body);
+    const n = input.DestinationPhoneNumber ?? input.OptedOutNumber;
+    return typeof n === 'string' ? e164(n) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Takes the next armed fault for `op` (a per-number one first), if any. */
+function takeFault(store, op, number) {
+  const keys = number ? [`${op}|${number}`, op, '*'] : [op, '*'];
+  for (const key of keys) {
     const queue = store.faults.get(key);
     if (!queue?.length) continue;
     const fault = queue[0];
@@ -539,7 +592,7 @@ async function handle(req, res, body, store, cfg) {
     if (!target.startsWith(kTargetPrefix) || !kOperations[op]) {
       throw new AwsError(400, 'UnknownOperationException', `Unknown operation '${target}'`);
     }
-    const fault = takeFault(store, op);
+    const fault = takeFault(store, op, numberOf(body));
     if (fault) {
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       throw new AwsError(fault.status, fault.code, fault.message,
@@ -610,7 +663,7 @@ async function main() {
     },
   });
   const listNames = opt['opt-out-lists'].split(',').map((s) => s.trim()).filter(Boolean);
-  const { port } = await startStandin({
+  const { port, store } = await startStandin({
     host: opt.host, port: Number(opt.port), stateDir: resolve(opt['state-dir']), listNames,
     region: opt.region, accountId: opt['account-id'], verifySignature: opt['verify-signature'],
     secretAccessKey: opt['secret-access-key'], quiet: opt.quiet,
@@ -619,7 +672,12 @@ async function main() {
   if (opt['port-file']) writeAtomic(opt['port-file'], `${port}\n`);
   console.log(`sms-voice stand-in listening on http://${opt.host}:${port}; state in ${resolve(opt['state-dir'])}; ` +
     `opt-out lists ${listNames.join(', ')}${opt['verify-signature'] ? '; verifying signatures' : ''}`);
-  for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));
+  for (const sig of ['SIGTERM', 'SIGINT']) {
+    process.on(sig, () => {
+      store.flush();
+      process.exit(0);
+    });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

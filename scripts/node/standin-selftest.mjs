@@ -179,6 +179,37 @@ test('fault injection and reset', async ({ port, stateDir }) => {
   assert.deepEqual(JSON.parse(readFileSync(join(stateDir, 'opt-out-lists.json'), 'utf8')), { [kList]: {} });
 });
 
+test('per-number faults: only the named numbers fail, until cleared', async ({ port }) => {
+  const failing = ['+14255550111', '14255550112'];
+  const arm = { operation: 'PutOptedOutNumber', numbers: failing, status: 500, code: 'InternalServerException' };
+  assert.equal((await http(port, { path: '/_standin/faults', body: JSON.stringify(arm) })).status, 200);
+  const put = (n) => call(port, 'PutOptedOutNumber', { OptOutListName: kList, OptedOutNumber: n });
+  for (let i = 0; i < 3; i++) {
+    expectError(await put('+14255550111'), 500, 'InternalServerException');
+    expectError(await put('+14255550112'), 500, 'InternalServerException');
+  }
+  assert.equal((await put('+14255550113')).status, 200, 'other numbers are not affected');
+  const send = await call(port, 'SendTextMessage', { DestinationPhoneNumber: '+14255550111', MessageBody: 'hi' });
+  assert.equal(send.status, 200, 'other operations are not affected');
+  const once = { operation: 'PutOptedOutNumber', numbers: ['+14255550114'], status: 400, code: 'ThrottlingException', count: 1 };
+  await http(port, { path: '/_standin/faults', body: JSON.stringify(once) });
+  expectError(await put('+14255550114'), 400, 'ThrottlingException');
+  assert.equal((await put('+14255550114')).status, 200, 'count limits a per-number fault');
+  await http(port, { path: '/_standin/faults', body: JSON.stringify({ ...arm, clear: true }) });
+  assert.equal((await put('+14255550111')).status, 200, 'cleared');
+  assert.equal((await put('+14255550112')).status, 200, 'cleared');
+  const bad = await http(port, { path: '/_standin/faults', body: JSON.stringify({ operation: 'PutOptedOutNumber', numbers: 'x' }) });
+  assert.equal(bad.status, 400);
+});
+
+test('a burst of opt-outs is on file after a flush', async ({ port, stateDir }) => {
+  const numbers = Array.from({ length: 300 }, (_, i) => `+1425555${String(1000 + i)}`);
+  for (const n of numbers) assert.equal((await call(port, 'PutOptedOutNumber', { OptOutListName: kList, OptedOutNumber: n })).status, 200);
+  assert.equal((await http(port, { path: '/_standin/flush' })).status, 200);
+  const file = JSON.parse(readFileSync(join(stateDir, 'opt-out-lists.json'), 'utf8'));
+  for (const n of numbers) assert.ok(file[kList][n], `${n} on file`);
+});
+
 async function main() {
   const stateDir = mkdtempSync(join(tmpdir(), 'standin-selftest-'));
   const { server, port } = await startStandin({ port: 0, stateDir, listNames: [kList], verifySignature: true, quiet: true });

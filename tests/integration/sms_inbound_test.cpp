@@ -149,11 +149,21 @@ class SmsInbound : public ::testing::Test {
   }
 
   static bool on_opt_out_list(const std::string& phone) {
+    // The stand-in may group writes of its state file: have it write now.
+    httplib::Client control("127.0.0.1", sms_port());
+    auto flushed = control.Post("/_standin/flush", "{}", "application/json");
+    EXPECT_TRUE(flushed && flushed->status == 200) << "stand-in flush failed";
     std::ifstream in(env_["LOCAL_STACK_OPT_OUT_FILE"]);
     if (!in) return false;
     json lists = json::parse(in);
     const auto& list = lists[env_["OPT_OUT_LIST_NAME"]];
     return list.is_object() && list.contains(phone);
+  }
+
+  // Port of the SMS stand-in, from its endpoint URL (http://127.0.0.1:<port>).
+  static int sms_port() {
+    const std::string& url = env_["AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2"];
+    return std::stoi(url.substr(url.rfind(':') + 1));
   }
 
   static std::optional<AttributeMap> contact(const std::string& phone) {
@@ -395,8 +405,7 @@ TEST_F(SmsInbound, DynamoDbUnreachableFailsInvocationAndRetryCompletesOnce) {
 // out; the retry finishes the opt-out and never sends a second confirmation.
 TEST_F(SmsInbound, ThrottledOptOutListRetriesWithoutSecondConfirmation) {
   const std::string phone = fresh_number();
-  httplib::Client control("127.0.0.1",
-                          std::stoi(env_["AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2"].substr(17)));
+  httplib::Client control("127.0.0.1", sms_port());
   auto armed = control.Post("/_standin/faults",
                             json{{"operation", "PutOptedOutNumber"},
                                  {"status", 400},

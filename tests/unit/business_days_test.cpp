@@ -1,12 +1,13 @@
 // Federal holidays (5 U.S.C. 6103) and the opt-out deadline (47 CFR 64.1200(a)(10), FCC 24-24:
 // within 10 business days of receipt). Expected holiday dates are OPM's published federal
-// holiday tables (opm.gov, "Federal Holidays", years 2021, 2025, 2026, 2027, 2028).
+// holiday tables (opm.gov, "Federal Holidays", years 2021 and 2024 to 2030).
 #include "common/compliance/business_days.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -136,6 +137,107 @@ TEST(FederalHoliday, Opm2028) {
   EXPECT_FALSE(federal_holiday(ymd(2028, 1, 1)).has_value());
   EXPECT_FALSE(federal_holiday(ymd(2028, 1, 3)).has_value());  // Monday: not a second New Year
   EXPECT_TRUE(is_business_day(ymd(2028, 1, 3)));
+}
+
+// OPM 2024 table: no holiday falls on a weekend.
+TEST(FederalHoliday, Opm2024) {
+  expect_holidays({{ymd(2024, 1, 1), kNewYear},
+                   {ymd(2024, 1, 15), kMlk},
+                   {ymd(2024, 2, 19), kWashington},
+                   {ymd(2024, 5, 27), kMemorial},
+                   {ymd(2024, 6, 19), kJuneteenth},
+                   {ymd(2024, 7, 4), kIndependence},
+                   {ymd(2024, 9, 2), kLabor},
+                   {ymd(2024, 10, 14), kColumbus},
+                   {ymd(2024, 11, 11), kVeterans},
+                   {ymd(2024, 11, 28), kThanksgiving},
+                   {ymd(2024, 12, 25), kChristmas}});
+}
+
+// OPM 2029 table: Veterans Day (Sun 11/11) observed Mon 11/12.
+TEST(FederalHoliday, Opm2029) {
+  expect_holidays({{ymd(2029, 1, 1), kNewYear},
+                   {ymd(2029, 1, 15), kMlk},
+                   {ymd(2029, 2, 19), kWashington},
+                   {ymd(2029, 5, 28), kMemorial},
+                   {ymd(2029, 6, 19), kJuneteenth},
+                   {ymd(2029, 7, 4), kIndependence},
+                   {ymd(2029, 9, 3), kLabor},
+                   {ymd(2029, 10, 8), kColumbus},
+                   {ymd(2029, 11, 12), kVeterans},
+                   {ymd(2029, 11, 22), kThanksgiving},
+                   {ymd(2029, 12, 25), kChristmas}});
+  EXPECT_FALSE(federal_holiday(ymd(2029, 11, 11)).has_value()) << "the Sunday itself";
+}
+
+// OPM 2030 table: no holiday falls on a weekend.
+TEST(FederalHoliday, Opm2030) {
+  expect_holidays({{ymd(2030, 1, 1), kNewYear},
+                   {ymd(2030, 1, 21), kMlk},
+                   {ymd(2030, 2, 18), kWashington},
+                   {ymd(2030, 5, 27), kMemorial},
+                   {ymd(2030, 6, 19), kJuneteenth},
+                   {ymd(2030, 7, 4), kIndependence},
+                   {ymd(2030, 9, 2), kLabor},
+                   {ymd(2030, 10, 14), kColumbus},
+                   {ymd(2030, 11, 11), kVeterans},
+                   {ymd(2030, 11, 28), kThanksgiving},
+                   {ymd(2030, 12, 25), kChristmas}});
+}
+
+// Exactly the eleven OPM holidays in each year 2024-2030 (2027 has twelve dates: New Year 2028
+// is observed Fri 2027-12-31; 2028 has ten), nothing else is a holiday.
+TEST(FederalHoliday, CountsPerYear2024To2030) {
+  const std::map<int, int> expected = {{2024, 11}, {2025, 11}, {2026, 11}, {2027, 12},
+                                       {2028, 10}, {2029, 11}, {2030, 11}};
+  for (const auto& [y, count] : expected) {
+    int found = 0;
+    for (sys_days d = sys_days{ymd(y, 1, 1)}; d <= sys_days{ymd(y, 12, 31)}; d += days{1}) {
+      found += federal_holiday(year_month_day{d}).has_value() ? 1 : 0;
+    }
+    EXPECT_EQ(found, count) << y;
+  }
+}
+
+// Computed, not tabulated: every year 2020-2100 has its holidays on weekdays only, each of the
+// eleven names once (Juneteenth from 2021; a Saturday New Year's Day moves into the year
+// before), and between 248 and 253 business days.
+TEST(FederalHoliday, SaneForEveryYear2020To2100) {
+  for (int y = 2020; y <= 2100; ++y) {
+    std::map<std::string_view, int> names;
+    int business = 0;
+    for (sys_days d = sys_days{ymd(y, 1, 1)}; d <= sys_days{ymd(y, 12, 31)}; d += days{1}) {
+      const auto holiday = federal_holiday(year_month_day{d});
+      if (holiday) {
+        const weekday wd{d};
+        EXPECT_TRUE(wd != Saturday && wd != Sunday) << iso(year_month_day{d});
+        ++names[*holiday];
+      }
+      business += is_business_day(year_month_day{d}) ? 1 : 0;
+    }
+    const bool new_year_moved_out = weekday{sys_days{ymd(y, 1, 1)}} == Saturday;
+    const bool new_year_moved_in = weekday{sys_days{ymd(y + 1, 1, 1)}} == Saturday;
+    const int expected_new_years = 1 - (new_year_moved_out ? 1 : 0) + (new_year_moved_in ? 1 : 0);
+    EXPECT_EQ(names[kNewYear], expected_new_years) << y;
+    EXPECT_EQ(names[kJuneteenth], y >= 2021 ? 1 : 0) << y;
+    for (auto name : {kMlk, kWashington, kMemorial, kIndependence, kLabor, kColumbus, kVeterans,
+                      kThanksgiving, kChristmas}) {
+      EXPECT_EQ(names[name], 1) << y << " " << name;
+    }
+    EXPECT_GE(business, 248) << y;
+    EXPECT_LE(business, 253) << y;
+  }
+}
+
+// Deadlines that cross the 2027-12-31 observance of New Year's Day 2028 (OPM 2027/2028 tables).
+TEST(OptOutDeadline, CrossesNewYear2028ObservedOn2027_12_31) {
+  // Thu 2027-12-16: skips Christmas (observed Fri 12-24) and Fri 12-31 -> Mon 2028-01-03.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 16), hours{10}))), "2028-01-03T10:00:00.000Z");
+  // Mon 2027-12-27: 12-28..12-30, then 2028-01-03..01-07 and 01-10 (MLK is 01-17) -> Tue 01-11.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 27), hours{0}))), "2028-01-11T00:00:00.000Z");
+  // Saturday 2028-01-01 itself is no observed holiday, just a weekend day.
+  EXPECT_FALSE(federal_holiday(ymd(2028, 1, 1)).has_value());
+  EXPECT_EQ(business_days_left(at(ymd(2027, 12, 30), hours{9}), at(ymd(2028, 1, 3), hours{9})), 1);
 }
 
 // Juneteenth became a holiday on 2021-06-17 (Pub. L. 117-17); OPM 2021: observed Fri 6/18.

@@ -1,0 +1,93 @@
+// Micro-benchmarks of the AWS client layer's CPU work per call: SigV4 signing,
+// and building / parsing DynamoDB requests and responses. No I/O.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <string>
+
+#include "common/aws/dynamodb.hpp"
+#include "common/aws/sigv4.hpp"
+
+namespace {
+
+using common::aws::AttributeMap;
+using common::aws::AttributeValue;
+
+const common::aws::Credentials kCredentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                                            "session-token-of-a-lambda-function"};
+
+// A contact record about the size sms-inbound keeps (SPEC section 3).
+AttributeMap contact(int i) {
+  return {{"phone_number", AttributeValue::S("+1206555" + std::to_string(1000 + i % 9000))},
+          {"consent_status", AttributeValue::S("opted_in")},
+          {"opted_in_at", AttributeValue::S("2025-01-02T03:04:05.678Z")},
+          {"opt_in_method", AttributeValue::S("sms")},
+          {"opt_in_source", AttributeValue::S("keyword START, message 0f8fad5b-d9cb-469f-a165-70867728950e")},
+          {"opt_out_channels", AttributeValue::SS({"sms", "voice", "email"})},
+          {"message_count", AttributeValue::N(i)},
+          {"version", AttributeValue::N(7)},
+          {"conversation", AttributeValue::M({{"state", AttributeValue::S("idle")},
+                                              {"last_inbound_at", AttributeValue::S("2025-01-02T03:04:05Z")}})},
+          {"ttl", AttributeValue::N("1861920000")}};
+}
+
+void BM_SigV4SignDynamoDbRequest(benchmark::State& state) {
+  const std::string body(static_cast<size_t>(state.range(0)), 'x');
+  common::aws::SigningRequest request{"POST", "/", "",
+                                      {{"host", "dynamodb.us-east-1.amazonaws.com"},
+                                       {"content-type", "application/x-amz-json-1.0"},
+                                       {"x-amz-target", "DynamoDB_20120810.PutItem"}},
+                                      body};
+  const auto now = std::chrono::system_clock::now();
+  for (auto _ : state) {
+    auto result = common::aws::sign_v4(request, kCredentials, "us-east-1", "dynamodb", now);
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_SigV4SignDynamoDbRequest)->Arg(0)->Arg(1024)->Arg(64 * 1024);
+
+void BM_BuildConditionalPutItem(benchmark::State& state) {
+  const AttributeMap item = contact(1);
+  for (auto _ : state) {
+    common::aws::PutItemRequest put;
+    put.table_name = "contacts";
+    put.item = item;
+    put.condition_expression = "attribute_not_exists(" + put.expression.name("phone_number") +
+                               ") OR " + put.expression.name("version") + " < " +
+                               put.expression.value(AttributeValue::N(7));
+    auto body = common::aws::request_json(put);
+    benchmark::DoNotOptimize(body);
+  }
+}
+BENCHMARK(BM_BuildConditionalPutItem);
+
+void BM_ParseGetItemResponse(benchmark::State& state) {
+  const std::string response = "{\"Item\":" + common::aws::to_json(contact(1)) + "}";
+  for (auto _ : state) {
+    auto item = common::aws::parse_get_item_response(response);
+    benchmark::DoNotOptimize(item);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * response.size()));
+}
+BENCHMARK(BM_ParseGetItemResponse);
+
+void BM_ParseQueryResponse(benchmark::State& state) {
+  std::string response = "{\"Count\":" + std::to_string(state.range(0)) + ",\"Items\":[";
+  for (int i = 0; i < state.range(0); ++i) {
+    if (i > 0) response += ",";
+    response += common::aws::to_json(contact(i));
+  }
+  response += "],\"ScannedCount\":" + std::to_string(state.range(0)) + "}";
+  for (auto _ : state) {
+    auto page = common::aws::parse_query_response(response);
+    benchmark::DoNotOptimize(page);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * response.size()));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_ParseQueryResponse)->Arg(10)->Arg(1000);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,88 @@
+// A contact's consent state as stored in CONTACTS_TABLE, and the pure decisions every function
+// takes on it: may a text go out (fail closed), which opt-out time wins, may an opt-in apply.
+// No I/O here; the store (store.hpp) reads and writes. Rules: SPEC section 2.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/aws/dynamodb.hpp"
+#include "common/time.hpp"
+
+namespace common::consent {
+
+/// `consent_status` values.
+inline constexpr std::string_view kOptedIn = "opted_in";
+inline constexpr std::string_view kOptedOut = "opted_out";
+/// The value of `opt_out_pending` while an opt-out is not honoured: the partition key of the
+/// sparse index kPendingIndex (sort key `opt_out_deadline`), which deadline-monitor queries.
+inline constexpr std::string_view kPending = "PENDING";
+inline constexpr std::string_view kPendingIndex = "pending-opt-outs";
+/// Records are kept at least 4 years (28 U.S.C. 1658): 4 x 365 days plus the one leap day any
+/// 4-year span holds before 2100, plus one day of margin.
+inline constexpr std::chrono::days kRetention{4 * 365 + 1 + 1};
+/// Channels an opt-out covers, whatever channel it came from (universal scope, SPEC 2).
+inline constexpr std::string_view kAllChannels[] = {"email", "sms", "voice"};
+
+/// The stored state of one number, as far as consent decisions need it. Built from the
+/// item with from_item(); an absent item gives exists == false.
+struct Contact {
+  bool exists = false;
+  /// True when an attribute the decisions rely on has an unexpected type or value
+  /// (e.g. an unknown consent_status or an unparseable opt-in time): such a contact may
+  /// not be texted (fail closed).
+  bool unreadable = false;
+  std::int64_t version = 0;  ///< optimistic-concurrency counter
+  std::string phone_number;
+  std::string consent_status;  ///< "", kOptedIn or kOptedOut
+  std::string opted_in_at;     ///< RFC 3339, empty when none
+  std::string opted_out_at;    ///< RFC 3339 of the earliest pending opt-out request, or empty
+  std::string opt_out_deadline;        ///< RFC 3339, empty when not opted out
+  std::string opt_out_honored_at;      ///< RFC 3339, empty until honoured
+  std::string opt_out_list_synced_at;  ///< RFC 3339, empty until on the opt-out list
+  std::string opt_out_channel;         ///< channel the opt-out came from (sms, email, ...)
+  std::string opt_out_inbound_id;      ///< inbound SMS of an SMS opt-out (confirmation claim)
+  bool opt_out_pending = false;        ///< opt_out_pending == kPending
+  bool confirmation_claimed = false;   ///< opt_out_confirmation_claimed_at present
+
+  bool opted_out() const { return consent_status == kOptedOut; }
+  bool honored() const { return !opt_out_honored_at.empty(); }
+
+  /// Reads the fields above from a contacts-table item (nullopt: no such contact).
+  static Contact from_item(const std::optional<common::aws::AttributeMap>& item);
+};
+
+/// Whether a text may be sent to a contact, and why (for the blocked-send log).
+struct SendDecision {
+  bool allowed = false;
+  /// "opted_in" when allowed; else "no_contact", "unreadable_state", "opted_out",
+  /// "opt_out_recorded" (an opt-out time on an opted-in record: inconsistent, so stale),
+  /// "no_consent" (known number, never opted in).
+  std::string_view reason;
+};
+
+/// Fail closed (SPEC 2; 47 CFR 64.1200(a)(2) prior express consent): a text may go out only to a
+/// readable record that is opted in and carries no opt-out. Anything unknown blocks.
+SendDecision may_receive(const Contact& contact);
+
+/// What an opt-out request at `requested_at` does to the stored state.
+enum class OptOutChange {
+  kNew,       ///< not opted out yet: record it (deadline from `requested_at`)
+  kEarlier,   ///< already opted out, but this request is earlier: it and its deadline win
+  kUnchanged  ///< already opted out at or before `requested_at`: nothing to change
+};
+
+/// The earliest request of a pending revocation wins, since the 10-business-day clock of
+/// 47 CFR 64.1200(a)(10) runs from the first one received. An unparseable stored time is
+/// replaced by the new request (a readable deadline beats an unreadable one).
+OptOutChange opt_out_change(const Contact& current, common::TimePoint requested_at);
+
+/// SPEC 2: an opt-in never overrides an opt-out that is newer than it (messages and
+/// channels are not ordered). True when an opt-in given at `opted_in_at` may apply.
+/// An opt-out at the same instant does not block it; an unreadable opt-out time does.
+bool opt_in_applies(const Contact& current, common::TimePoint opted_in_at);
+
+}  // namespace common::consent

@@ -1,0 +1,155 @@
+#include "functions/deadline-monitor/handler.hpp"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <vector>
+
+#include "common/compliance/business_days.hpp"
+#include "common/compliance/phone.hpp"
+#include "common/consent/store.hpp"
+
+namespace deadline_monitor {
+namespace {
+
+using json = nlohmann::json;
+
+long long positive(const common::aws::Environment& env, const char* name, long long fallback) {
+  auto v = env.get(name);
+  if (!v) return fallback;
+  try {
+    size_t used = 0;
+    long long n = std::stoll(*v, &used);
+    if (used != v->size() || n <= 0) throw std::invalid_argument(name);
+    return n;
+  } catch (const std::exception&) {
+    throw std::invalid_argument(std::string(name) + " must be a positive integer (got '" + *v + "')");
+  }
+}
+
+}  // namespace
+
+Config config_from_environment(const common::aws::Environment& env) {
+  Config c;
+  std::vector<std::string> missing;
+  auto required = [&](const char* name, std::string& out) {
+    if (auto v = env.get(name)) out = *v; else missing.emplace_back(name);
+  };
+  required("CONTACTS_TABLE", c.contacts_table);
+  required("OPT_OUT_LIST_NAME", c.opt_out_list_name);
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) {
+      if (!list.empty()) list.append(", ");
+      list.append(m);
+    }
+    throw std::invalid_argument("missing required environment variables: " + list);
+  }
+  c.message_log_table = env.get_or("MESSAGE_LOG_TABLE", "");
+  c.metrics_namespace = env.get_or("METRICS_NAMESPACE", "SmsCompliance");
+  // DynamoDB's Query Limit is at most what one page can hold; 1000 keeps pages small.
+  c.page_size = static_cast<int>(std::min(positive(env, "PAGE_SIZE", 100), 1000LL));
+  c.time_reserve = std::chrono::milliseconds(positive(env, "TIME_RESERVE_MS", 3000));
+  return c;
+}
+
+RunSummary Handler::run(common::TimePoint now, std::chrono::system_clock::time_point stop_at) {
+  common::consent::ConsentStore store(services_.dynamodb,
+                                      {config_.contacts_table, config_.message_log_table});
+  RunSummary s;
+  auto out_of_time = [&] { return std::chrono::system_clock::now() >= stop_at; };
+  common::aws::AttributeMap start;
+  for (;;) {
+    if (out_of_time()) return s;
+    auto page = store.pending_opt_outs(config_.page_size, start);
+    ++s.pages;
+    for (const auto& contact : page.contacts) {
+      if (out_of_time()) return s;
+      ++s.scanned;
+      const std::string masked = common::compliance::mask_phone_number(contact.phone_number);
+      std::vector<std::string> missing;
+      std::string error;
+      if (contact.opt_out_list_synced_at.empty()) {
+        auto listed = services_.sms.put_opted_out_number(config_.opt_out_list_name,
+                                                         contact.phone_number);
+        if (!listed.ok()) {
+          ++s.sync_failures;
+          error = listed.error().code;
+          missing.push_back("opt_out_list_sync");
+        }
+      }
+      if (missing.empty()) {
+        // The index lags the table: the condition re-checks that it is still pending.
+        if (store.mark_opt_out_honored(contact.phone_number, common::now_ms(), true)) {
+          ++s.honored;
+        } else {
+          ++s.already_honored;
+        }
+        continue;
+      }
+      ++s.pending;
+      const auto deadline = common::parse_rfc3339(contact.opt_out_deadline);
+      int days_left = 0;
+      bool overdue = true;  // an unreadable deadline is treated as passed (fail closed)
+      if (deadline) {
+        days_left = common::compliance::business_days_left(now, *deadline);
+        overdue = *deadline <= now;
+      }
+      const bool due_soon = !overdue && days_left <= kDueSoonBusinessDays;
+      if (overdue) ++s.overdue;
+      if (due_soon) ++s.due_soon;
+      json fields = {{"phone", masked},
+                     {"deadline", contact.opt_out_deadline},
+                     {"business_days_left", days_left},
+                     {"missing", missing},
+                     {"error", error},
+                     {"opted_out_at", contact.opted_out_at},
+                     {"channel", contact.opt_out_channel}};
+      if (overdue || due_soon) {
+        fields["alert"] = overdue ? "OptOutOverdue" : "OptOutDueSoon";
+        services_.logger.error("opt-out at risk of missing its deadline", fields);
+      } else {
+        services_.logger.warn("opt-out not yet honoured; will retry", fields);
+      }
+    }
+    if (page.next.empty()) {
+      s.complete = true;
+      return s;
+    }
+    start = std::move(page.next);
+  }
+}
+
+std::string Handler::handle(const runtime::Invocation& invocation) {
+  services_.logger.start_invocation(invocation.request_id);
+  services_.dynamodb.transport().set_deadline(invocation.deadline);
+  services_.sms.transport().set_deadline(invocation.deadline);
+  services_.metrics.set_property("requestId", invocation.request_id);
+  const auto stop_at = invocation.deadline == std::chrono::system_clock::time_point::max()
+                           ? invocation.deadline
+                           : invocation.deadline - config_.time_reserve;
+  RunSummary s;
+  try {
+    s = run(common::now_ms(), stop_at);
+  } catch (...) {
+    services_.metrics.flush();
+    throw;
+  }
+  services_.metrics.add("OptOutsPending", s.pending);
+  services_.metrics.add("OptOutsDueSoon", s.due_soon);
+  services_.metrics.add("OptOutsOverdue", s.overdue);
+  services_.metrics.add("OptOutSyncFailures", s.sync_failures);
+  services_.metrics.add("OptOutsHonored", s.honored);
+  services_.metrics.set_property("complete", s.complete);
+  services_.metrics.flush();
+  json summary = {{"scanned", s.scanned},         {"honored", s.honored},
+                  {"already_honored", s.already_honored},
+                  {"sync_failures", s.sync_failures}, {"pending", s.pending},
+                  {"due_soon", s.due_soon},       {"overdue", s.overdue},
+                  {"pages", s.pages},             {"complete", s.complete}};
+  (s.complete ? services_.logger.info("deadline monitor run", summary)
+              : services_.logger.warn("deadline monitor run stopped early; the next run resumes",
+                                      summary));
+  return summary.dump();
+}
+
+}  // namespace deadline_monitor

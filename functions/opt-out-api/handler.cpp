@@ -1,0 +1,434 @@
+#include "functions/opt-out-api/handler.hpp"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <variant>
+#include <vector>
+
+#include "common/compliance/business_days.hpp"
+#include "common/compliance/phone.hpp"
+#include "common/consent/store.hpp"
+
+namespace opt_out_api {
+namespace {
+
+using common::TimePoint;
+using common::aws::AttributeMap;
+using common::aws::AttributeValue;
+using json = nlohmann::json;
+
+AttributeValue S(std::string_view s) { return AttributeValue::S(std::string(s)); }
+
+constexpr std::size_t kMaxNotes = 2000;
+constexpr std::size_t kMaxSourceValue = 512;
+constexpr std::size_t kMaxSourceEntries = 20;
+constexpr std::size_t kMaxDisclosureText = 4000;
+const std::set<std::string> kChannels = {"sms", "email", "voice", "web", "api"};
+
+// Reads a JSON object field by field; the first problem becomes a 400 naming the field.
+class Fields {
+ public:
+  Fields(const json& object, std::set<std::string> known) : object_(object) {
+    for (const auto& [name, value] : object.items()) {
+      if (!known.count(name)) fail(name, "unknown field");
+    }
+  }
+
+  std::optional<std::string> text(const char* name, bool required, std::size_t max_length) {
+    auto it = object_.find(name);
+    if (it == object_.end() || it->is_null()) {
+      if (required) fail(name, "is required");
+      return std::nullopt;
+    }
+    if (!it->is_string()) return fail(name, "must be a string"), std::nullopt;
+    std::string value = it->get<std::string>();
+    if (required && value.empty()) return fail(name, "must not be empty"), std::nullopt;
+    if (value.size() > max_length) {
+      return fail(name, "is longer than " + std::to_string(max_length) + " bytes"), std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<std::string> phone(const char* name) {
+    auto raw = text(name, true, 64);
+    if (!raw) return std::nullopt;
+    auto parsed = common::compliance::parse_phone_number(*raw);
+    if (!parsed.ok) return fail(name, parsed.error), std::nullopt;
+    return parsed.e164;
+  }
+
+  // An RFC 3339 time no later than `latest`.
+  std::optional<TimePoint> time(const char* name, TimePoint latest) {
+    auto raw = text(name, false, 64);
+    if (!raw) return std::nullopt;
+    auto t = common::parse_rfc3339(*raw);
+    if (!t) return fail(name, "must be an RFC 3339 date-time, e.g. 2026-11-20T15:04:05Z"), std::nullopt;
+    if (*t > latest) return fail(name, "lies in the future"), std::nullopt;
+    return t;
+  }
+
+  // A flat object of string, number or boolean values, kept as a DynamoDB map of strings.
+  std::optional<AttributeValue> source(const char* name, bool required,
+                                       const std::set<std::string>* allowed_keys) {
+    auto it = object_.find(name);
+    if (it == object_.end() || it->is_null()) {
+      if (required) fail(name, "is required");
+      return std::nullopt;
+    }
+    if (!it->is_object()) return fail(name, "must be an object"), std::nullopt;
+    if (it->size() > kMaxSourceEntries) return fail(name, "has too many entries"), std::nullopt;
+    AttributeMap out;
+    for (const auto& [key, value] : it->items()) {
+      const std::string field = std::string(name) + "." + key;
+      if (allowed_keys && !allowed_keys->count(key)) return fail(field, "unknown field"), std::nullopt;
+      std::string text;
+      if (value.is_string()) {
+        text = value.get<std::string>();
+      } else if (value.is_number() || value.is_boolean()) {
+        text = value.dump();
+      } else {
+        return fail(field, "must be a string, number or boolean"), std::nullopt;
+      }
+      if (text.size() > kMaxSourceValue) return fail(field, "is too long"), std::nullopt;
+      if (!text.empty()) out[key] = S(text);
+    }
+    return AttributeValue::M(std::move(out));
+  }
+
+  std::optional<HttpResponse> error() const { return error_; }
+
+ private:
+  void fail(const std::string& field, const std::string& message) {
+    if (!error_) error_ = error_response(400, "invalid_field", field + " " + message, field);
+  }
+
+  const json& object_;
+  std::optional<HttpResponse> error_;
+};
+
+// The JSON object in a POST body, or the error response (415, 413, 400).
+std::variant<json, HttpResponse> json_body(const HttpRequest& request) {
+  if (request.body_too_large) {
+    return error_response(413, "payload_too_large",
+                          "request body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
+  }
+  auto type = request.headers.find("content-type");
+  std::string media = type == request.headers.end() ? "" : type->second.substr(0, type->second.find(';'));
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (char& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (media != "application/json") {
+    return error_response(415, "unsupported_media_type", "Content-Type must be application/json");
+  }
+  if (request.body_undecodable) return error_response(400, "invalid_body", "body is not valid base64");
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return error_response(400, "invalid_json", "body is not valid JSON");
+  if (!body.is_object()) return error_response(400, "invalid_json", "body must be a JSON object");
+  return body;
+}
+
+json nullable(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+// Who called, as the gateway tells it (IAM callers), for logs and the consent record.
+std::string caller_of(const HttpRequest& request) {
+  if (request.caller.is_object()) {
+    for (const char* key : {"userArn", "callerId", "accountId"}) {
+      auto it = request.caller.find(key);
+      if (it != request.caller.end() && it->is_string() && !it->get<std::string>().empty()) {
+        return it->get<std::string>();
+      }
+    }
+  }
+  return "anonymous";
+}
+
+std::string event_id(const HttpRequest& request, TimePoint now) {
+  return request.request_id.empty() ? "api-" + std::to_string(now.time_since_epoch().count())
+                                    : request.request_id;
+}
+
+}  // namespace
+
+Config config_from_environment(const common::aws::Environment& env) {
+  Config c;
+  std::vector<std::string> missing;
+  auto required = [&](const char* name, std::string& out) {
+    if (auto v = env.get(name)) out = *v; else missing.emplace_back(name);
+  };
+  required("CONTACTS_TABLE", c.contacts_table);
+  required("MESSAGE_LOG_TABLE", c.message_log_table);
+  required("OPT_OUT_LIST_NAME", c.opt_out_list_name);
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) {
+      if (!list.empty()) list.append(", ");
+      list.append(m);
+    }
+    throw std::invalid_argument("missing required environment variables: " + list);
+  }
+  c.metrics_namespace = env.get_or("METRICS_NAMESPACE", "SmsCompliance");
+  return c;
+}
+
+HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
+  auto parsed = json_body(request);
+  if (auto* error = std::get_if<HttpResponse>(&parsed)) return *error;
+  const json& body = std::get<json>(parsed);
+  Fields f(body, {"phone_number", "channel", "requested_at", "notes", "source"});
+  auto phone = f.phone("phone_number");
+  auto channel = f.text("channel", true, 16);
+  auto requested_at = f.time("requested_at", now + kMaxClockSkew);
+  auto notes = f.text("notes", false, kMaxNotes);
+  auto source = f.source("source", false, nullptr);
+  if (auto error = f.error()) return *error;
+  if (!kChannels.count(*channel)) {
+    return error_response(400, "invalid_field", "channel must be one of sms, email, voice, web, api",
+                          "channel");
+  }
+  const TimePoint at = requested_at.value_or(now);
+  const std::string caller = caller_of(request);
+
+  common::consent::ConsentStore store(services_.dynamodb,
+                                      {config_.contacts_table, config_.message_log_table});
+  common::consent::OptOutRequest opt_out;
+  opt_out.phone_number = *phone;
+  opt_out.requested_at = at;
+  opt_out.channel = *channel;
+  opt_out.method = "opt_out_api";
+  opt_out.notes = notes.value_or("");
+  opt_out.source = source;
+  auto recorded = store.record_opt_out(opt_out);
+
+  AttributeMap details = {
+      {"deadline", S(common::format_rfc3339(common::compliance::opt_out_deadline(at)))},
+      {"reported_by", S(caller)},
+      {"change", S(recorded.change == common::consent::OptOutChange::kNew       ? "new"
+                   : recorded.change == common::consent::OptOutChange::kEarlier ? "earlier"
+                                                                                 : "unchanged")}};
+  if (!request.source_ip.empty()) details["caller_ip"] = S(request.source_ip);
+  if (source) details["source"] = *source;
+  if (notes && !notes->empty()) details["notes"] = S(*notes);
+  store.put_consent_event({*phone, "opt_out", at, event_id(request, now), *channel, "opt_out_api",
+                           std::move(details)});
+  services_.metrics.add("OptOuts", 1);
+
+  common::consent::Contact contact = recorded.contact;
+  std::string sync_error;
+  if (contact.opted_out() && !contact.honored()) {
+    // No text for a non-SMS opt-out: straight onto the list, so AWS itself blocks every send.
+    auto listed = services_.sms.put_opted_out_number(config_.opt_out_list_name, *phone);
+    if (listed.ok()) {
+      (void)store.mark_opt_out_honored(*phone, common::now_ms(), false);
+      contact = store.read(*phone);
+    } else {
+      sync_error = listed.error().code;
+      services_.metrics.add("OptOutSyncFailures", 1);
+      services_.logger.warn("opt-out list update failed; deadline-monitor will retry",
+                            {{"phone", common::compliance::mask_phone_number(*phone)},
+                             {"error", listed.error().describe()}});
+    }
+  }
+  services_.logger.info("opt-out recorded",
+                        {{"phone", common::compliance::mask_phone_number(*phone)},
+                         {"channel", *channel},
+                         {"caller", caller},
+                         {"honored", contact.honored()},
+                         {"deadline", contact.opt_out_deadline}});
+  HttpResponse response;
+  response.body = {{"phone_number", *phone},
+                   {"status", contact.honored() ? "honored" : "pending"},
+                   {"requested_at", nullable(contact.opted_out_at)},
+                   {"deadline", nullable(contact.opt_out_deadline)},
+                   {"honored_at", nullable(contact.opt_out_honored_at)},
+                   {"channels", {"email", "sms", "voice"}},
+                   {"categories", "all"}};
+  if (!sync_error.empty()) response.body["opt_out_list_error"] = sync_error;
+  return response;
+}
+
+HttpResponse Handler::opt_in(const HttpRequest& request, TimePoint now) {
+  auto parsed = json_body(request);
+  if (auto* error = std::get_if<HttpResponse>(&parsed)) return *error;
+  const json& body = std::get<json>(parsed);
+  Fields f(body, {"phone_number", "method", "source", "disclosure_version", "disclosure_text",
+                  "consented_at"});
+  static const std::set<std::string> kSourceKeys = {"ip", "user_agent", "channel"};
+  auto phone = f.phone("phone_number");
+  auto method = f.text("method", true, 64);
+  auto source = f.source("source", true, &kSourceKeys);
+  auto version = f.text("disclosure_version", true, 64);
+  auto text = f.text("disclosure_text", false, kMaxDisclosureText);
+  auto consented_at = f.time("consented_at", now + kMaxClockSkew);
+  if (auto error = f.error()) return *error;
+  if (source->as_map()->empty()) {
+    return error_response(400, "invalid_field", "source needs at least one of ip, user_agent, channel",
+                          "source");
+  }
+  const TimePoint at = consented_at.value_or(now);
+  const std::string caller = caller_of(request);
+
+  common::consent::ConsentStore store(services_.dynamodb,
+                                      {config_.contacts_table, config_.message_log_table});
+  common::consent::OptInRequest opt_in;
+  opt_in.phone_number = *phone;
+  opt_in.opted_in_at = at;
+  opt_in.method = *method;
+  opt_in.source = *source;
+  opt_in.disclosure_version = *version;
+  opt_in.disclosure_text = text.value_or("");
+  auto recorded = store.record_opt_in(opt_in);
+
+  AttributeMap details = {{"disclosure_version", S(*version)},
+                          {"source", *source},
+                          {"reported_by", S(caller)},
+                          {"applied", AttributeValue::Bool(recorded.applied)}};
+  if (text && !text->empty()) details["disclosure_text"] = S(*text);
+  if (!request.source_ip.empty()) details["caller_ip"] = S(request.source_ip);
+  std::string channel = "api";
+  if (auto it = source->as_map()->find("channel"); it != source->as_map()->end()) {
+    channel = *it->second.as_s();
+  }
+  store.put_consent_event(
+      {*phone, "opt_in", at, event_id(request, now), channel, *method, std::move(details)});
+
+  HttpResponse response;
+  response.body = {{"phone_number", *phone}, {"applied", recorded.applied}};
+  if (!recorded.applied) {
+    // SPEC 2: an opt-in never overrides a newer opt-out.
+    response.body["status"] = "opted_out";
+    response.body["reason"] = "newer_opt_out_on_record";
+    response.body["opted_out_at"] = recorded.contact.opted_out_at;
+    services_.logger.warn("opt-in older than the opt-out on record; ignored",
+                          {{"phone", common::compliance::mask_phone_number(*phone)},
+                           {"caller", caller}});
+    return response;
+  }
+  services_.metrics.add("OptIns", 1);
+  std::string list = "not_listed";
+  if (recorded.before.opted_out()) {
+    // AWS refuses every text to a listed number, so consent means leaving the list.
+    auto removed = services_.sms.delete_opted_out_number(config_.opt_out_list_name, *phone);
+    if (removed.ok() || removed.error().code == "ResourceNotFoundException") {
+      list = "removed";
+    } else {
+      list = "removal_failed";
+      services_.logger.warn("could not remove number from the opt-out list",
+                            {{"phone", common::compliance::mask_phone_number(*phone)},
+                             {"error", removed.error().describe()}});
+    }
+  }
+  services_.logger.info("opt-in recorded",
+                        {{"phone", common::compliance::mask_phone_number(*phone)},
+                         {"method", *method},
+                         {"caller", caller},
+                         {"opt_out_list", list}});
+  response.body["status"] = recorded.contact.consent_status;
+  response.body["opted_in_at"] = recorded.contact.opted_in_at;
+  response.body["disclosure_version"] = *version;
+  response.body["opt_out_list"] = list;
+  return response;
+}
+
+HttpResponse Handler::contact_status(const std::string& raw_phone) {
+  std::string decoded;
+  if (!percent_decode(raw_phone, decoded)) {
+    return error_response(400, "invalid_field", "phone_number is not a valid path segment",
+                          "phone_number");
+  }
+  auto parsed = common::compliance::parse_phone_number(decoded);
+  if (!parsed.ok) {
+    return error_response(400, "invalid_field", "phone_number " + parsed.error, "phone_number");
+  }
+  common::consent::ConsentStore store(services_.dynamodb,
+                                      {config_.contacts_table, config_.message_log_table});
+  auto item = store.read_item(parsed.e164);
+  if (!item) return error_response(404, "contact_not_found", "no consent record for this number");
+  const auto contact = common::consent::Contact::from_item(item);
+  const auto decision = common::consent::may_receive(contact);
+  HttpResponse response;
+  response.body = {
+      {"phone_number", parsed.e164},
+      {"consent_status", contact.consent_status.empty() ? "none" : contact.consent_status},
+      {"may_receive", decision.allowed},
+      {"reason", decision.reason},
+      {"opted_in_at", nullable(contact.opted_in_at)},
+      {"opt_in_method", nullable(common::aws::get_s(*item, "opt_in_method").value_or(""))},
+      {"opt_in_disclosure_version",
+       nullable(common::aws::get_s(*item, "opt_in_disclosure_version").value_or(""))},
+      {"opted_out_at", nullable(contact.opted_out_at)},
+      {"opt_out_channel", nullable(contact.opt_out_channel)},
+      {"deadline", nullable(contact.opt_out_deadline)},
+      {"honored_at", nullable(contact.opt_out_honored_at)},
+      {"pending", contact.opt_out_pending}};
+  return response;
+}
+
+HttpResponse Handler::respond(const HttpRequest& request, TimePoint now) {
+  const std::string& path = request.path;
+  const std::string kContacts = "/contacts/";
+  if (path == "/opt-out" || path == "/opt-in") {
+    if (request.method != "POST") {
+      auto r = error_response(405, "method_not_allowed", "use POST " + path);
+      r.headers["allow"] = "POST";
+      return r;
+    }
+    return path == "/opt-out" ? opt_out(request, now) : opt_in(request, now);
+  }
+  if (path.compare(0, kContacts.size(), kContacts) == 0 && path.size() > kContacts.size() &&
+      path.find('/', kContacts.size()) == std::string::npos) {
+    if (request.method != "GET") {
+      auto r = error_response(405, "method_not_allowed", "use GET /contacts/{phone_number}");
+      r.headers["allow"] = "GET";
+      return r;
+    }
+    return contact_status(path.substr(kContacts.size()));
+  }
+  return error_response(404, "not_found", "no route; use POST /opt-out, POST /opt-in or GET /contacts/{phone_number}");
+}
+
+std::string Handler::handle(const runtime::Invocation& invocation) {
+  services_.logger.start_invocation(invocation.request_id);
+  services_.dynamodb.transport().set_deadline(invocation.deadline);
+  services_.sms.transport().set_deadline(invocation.deadline);
+  services_.metrics.set_property("requestId", invocation.request_id);
+
+  HttpRequest request;
+  try {
+    request = parse_http_event(invocation.payload, kMaxBodyBytes);
+  } catch (const std::invalid_argument& e) {
+    services_.logger.error("invalid event", {{"reason", e.what()}});
+    services_.metrics.add("InvalidEvents", 1);
+    services_.metrics.flush();
+    throw runtime::FunctionError("InvalidEvent", e.what());
+  }
+  const std::string route = request.path.rfind("/contacts/", 0) == 0 ? "/contacts/{phone_number}"
+                                                                      : request.path;
+  HttpResponse response;
+  try {
+    response = respond(request, common::now_ms());
+  } catch (const std::exception& e) {
+    // Our fault (or AWS's): the details go to the log with the request id, never to the caller.
+    services_.logger.error("request failed", {{"route", route},
+                                              {"method", request.method},
+                                              {"api_request_id", request.request_id},
+                                              {"error", e.what()}});
+    response = error_response(500, "internal_error",
+                              "internal error; quote request id " + invocation.request_id);
+  }
+  services_.metrics.add("ApiRequests", 1);
+  if (response.status >= 500) {
+    services_.metrics.add("ServerErrors", 1);
+  } else if (response.status >= 400) {
+    services_.metrics.add("ClientErrors", 1);
+  }
+  services_.logger.info("request", {{"method", request.method},
+                                    {"route", route},
+                                    {"status", response.status},
+                                    {"caller", caller_of(request)},
+                                    {"api_request_id", request.request_id}});
+  services_.metrics.flush();
+  return response.to_event_json();
+}
+
+}  // namespace opt_out_api

@@ -1,0 +1,76 @@
+// opt-out-api: universal opt-out from any channel, consent capture and consent status over HTTP
+// (API Gateway HTTP API payload 2.0, or a Function URL). Rules: SPEC section 2;
+// 47 CFR 64.1200(a)(10) (revocation by any reasonable means, honoured within 10 business days).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "common/aws/dynamodb.hpp"
+#include "common/aws/environment.hpp"
+#include "common/aws/sms_voice.hpp"
+#include "common/observe/logger.hpp"
+#include "common/observe/metrics.hpp"
+#include "common/time.hpp"
+#include "functions/opt-out-api/http_event.hpp"
+#include "runtime/runtime.hpp"
+
+namespace opt_out_api {
+
+/// The function's configuration, from environment variables (checked at start-up).
+struct Config {
+  std::string contacts_table;                       // CONTACTS_TABLE (required)
+  std::string message_log_table;                    // MESSAGE_LOG_TABLE (required)
+  std::string opt_out_list_name;                    // OPT_OUT_LIST_NAME (required)
+  std::string metrics_namespace = "SmsCompliance";  // METRICS_NAMESPACE
+};
+
+/// Reads Config. Throws std::invalid_argument naming every missing variable.
+Config config_from_environment(const common::aws::Environment& env);
+
+/// The clients and sinks the handler works with, built once per process in main.cpp.
+struct Services {
+  common::aws::DynamoDbClient& dynamodb;
+  common::aws::SmsVoiceClient& sms;
+  common::observe::Logger& logger;
+  common::observe::Metrics& metrics;
+};
+
+/// Request bodies above this size are refused with 413 (after base64 decoding).
+inline constexpr std::size_t kMaxBodyBytes = 16 * 1024;
+/// A reported request time may run ahead of our clock by this much (clock skew); later is refused,
+/// since a future time would push the deadline out.
+inline constexpr std::chrono::minutes kMaxClockSkew{5};
+
+/// Routes:
+///  - POST /opt-out {phone_number, channel, requested_at?, notes?, source?}: universal opt-out,
+///    put on the End User Messaging opt-out list at once and marked honoured when that works;
+///    200 {phone_number, status: "honored"|"pending", requested_at, deadline, honored_at}.
+///  - POST /opt-in {phone_number, method, source, disclosure_version, disclosure_text?,
+///    consented_at?}: express consent with evidence, never over a newer opt-out;
+///    200 {phone_number, status, applied, ...} (applied false: a newer opt-out stands).
+///  - GET /contacts/{phone_number}: consent status, deadline, honoured time (no message bodies).
+/// Errors: {"error": {"code", "message", "field"?}} with 400, 404, 405, 413, 415; 500 only for our
+/// own faults (details logged with the request id, never returned).
+class Handler {
+ public:
+  Handler(Config config, Services services) : config_(std::move(config)), services_(services) {}
+
+  /// One invocation: a payload 2.0 event in, a payload 2.0 response out. Throws
+  /// runtime::FunctionError("InvalidEvent") for an event that is not an HTTP event.
+  std::string handle(const runtime::Invocation& invocation);
+
+  /// The routing and the work, for one parsed request at `now`.
+  HttpResponse respond(const HttpRequest& request, common::TimePoint now);
+
+ private:
+  HttpResponse opt_out(const HttpRequest& request, common::TimePoint now);
+  HttpResponse opt_in(const HttpRequest& request, common::TimePoint now);
+  HttpResponse contact_status(const std::string& raw_phone);
+
+  Config config_;
+  Services services_;
+};
+
+}  // namespace opt_out_api

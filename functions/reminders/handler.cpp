@@ -1,0 +1,509 @@
+#include "functions/reminders/handler.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <stdexcept>
+#include <thread>
+
+#include "common/appointments/appointments.hpp"
+#include "common/compliance/area_codes.hpp"
+#include "common/compliance/phone.hpp"
+#include "common/compliance/quiet_hours.hpp"
+#include "common/consent/contact.hpp"
+#include "common/consent/store.hpp"
+#include "common/sms/segments.hpp"
+#include "common/tz/time_zone.hpp"
+
+namespace reminders {
+
+using common::TimePoint;
+using common::appointments::Appointment;
+using common::appointments::ReminderOutcome;
+using json = nlohmann::json;
+
+namespace {
+
+std::string masked(const std::string& phone) { return common::compliance::mask_phone_number(phone); }
+
+// What happened to one due reminder; counted into the summary.
+enum class Result { kSent, kBlocked, kDeferred, kMissed, kFailed, kAlreadyClaimed };
+
+struct Summary {
+  int sent = 0, deferred = 0, missed = 0, failed = 0, already_claimed = 0, segments = 0;
+  std::map<std::string, int> blocked;
+  bool stopped_early = false;
+};
+
+// The blocked-reason family, without details such as a zone name (a metric dimension must not
+// explode): "unknown_time_zone:Mars/Base" -> "unknown_time_zone".
+std::string reason_family(const std::string& reason) { return reason.substr(0, reason.find(':')); }
+
+// Paces sends to a rate in message parts per second; a throttled send halves the rate.
+class Pacer {
+ public:
+  explicit Pacer(double parts_per_second) : rate_(parts_per_second) {}
+  /// When the next send of `parts` may start.
+  std::chrono::steady_clock::time_point next_start() const { return next_; }
+  void sent(int parts) {
+    const auto now = std::chrono::steady_clock::now();
+    next_ = std::max(next_, now) + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                       std::chrono::duration<double>(parts / rate_));
+  }
+  void throttled() { rate_ = std::max(rate_ / 2, 0.1); }
+  double rate() const { return rate_; }
+
+ private:
+  double rate_;
+  std::chrono::steady_clock::time_point next_ = std::chrono::steady_clock::now();
+};
+
+class Run {
+ public:
+  Run(const Config& config, Services& services, const runtime::Invocation& invocation, TimePoint now)
+      : config_(config),
+        s_(services),
+        invocation_(invocation),
+        now_(now),
+        store_(services.dynamodb, config.appointments_table, config.shards),
+        consent_(services.dynamodb, {config.contacts_table, config.message_log_table}),
+        pacer_(config.parts_per_second),
+        claimant_(invocation.request_id.empty() ? "run-" + common::format_rfc3339(now)
+                                                : invocation.request_id) {}
+
+  Summary run() {
+    for (const auto& shard : common::appointments::shards_to_query(now_, config_.lookback, config_.shards)) {
+      common::aws::AttributeMap start;
+      do {
+        if (time_short()) return stop();
+        auto page = store_.due_page(shard, now_, start);
+        if (!page) {
+          s_.logger.error("querying due reminders failed", {{"shard", shard}, {"error", page.error().describe()}});
+          ++summary_.failed;
+          break;
+        }
+        for (const auto& item : page.value().items) {
+          if (time_short()) return stop();
+          count(process(item));
+          if (stopping_) return stop();
+        }
+        start = page.value().last_evaluated_key;
+      } while (!start.empty());
+    }
+    return summary_;
+  }
+
+ private:
+  Summary stop() {
+    summary_.stopped_early = true;
+    s_.logger.info("stopping: invocation time is short; the next run picks up the rest",
+                   {{"remaining_ms", invocation_.remaining_time().count()}});
+    return summary_;
+  }
+
+  bool time_short() const { return invocation_.remaining_time() < config_.stop_before_deadline; }
+
+  void count(Result r) {
+    switch (r) {
+      case Result::kSent: ++summary_.sent; break;
+      case Result::kBlocked: break;  // counted by reason in block()
+      case Result::kDeferred: ++summary_.deferred; break;
+      case Result::kMissed: ++summary_.missed; break;
+      case Result::kFailed: ++summary_.failed; break;
+      case Result::kAlreadyClaimed: ++summary_.already_claimed; break;
+    }
+  }
+
+  Result process(const common::aws::AttributeMap& item) {
+    std::string error;
+    auto parsed = Appointment::from_item(item, &error);
+    if (!parsed) {
+      s_.logger.error("appointment item unreadable; skipped",
+                      {{"appointment_id", common::aws::get_s(item, "appointment_id").value_or("")},
+                       {"error", error}});
+      return Result::kFailed;
+    }
+    const Appointment& a = *parsed;
+    try {
+      return decide_and_send(a);
+    } catch (const common::aws::AwsException& e) {
+      s_.logger.error("reminder failed; it stays due for the next run",
+                      {{"appointment_id", a.appointment_id}, {"error", e.what()}});
+      return Result::kFailed;
+    }
+  }
+
+  Result decide_and_send(const Appointment& a) {
+    const json ctx = {{"appointment_id", a.appointment_id}, {"phone", masked(a.phone_number)},
+                      {"lead_minutes", a.reminder_lead.count()}};
+    if (a.status == common::appointments::kCancelled) return block(a, "appointment_cancelled", ctx);
+    if (now_ >= a.starts_at) return miss(a, "appointment_started", ctx);
+
+    // Consent first (fail closed): the contact must be opted in with no opt-out on any channel.
+    const auto contact_item = consent_.read_item(a.phone_number);
+    const auto contact = common::consent::Contact::from_item(contact_item);
+    const auto decision = common::consent::may_receive(contact);
+    if (!decision.allowed) return block(a, std::string(decision.reason), ctx);
+
+    // Where the recipient is: the contact's zone, else the appointment's, else the area code's.
+    const auto area = common::compliance::phone_number_location(a.phone_number);
+    std::vector<std::string> zones;
+    const std::string contact_zone =
+        contact_item ? common::aws::get_s(*contact_item, "time_zone").value_or("") : "";
+    if (!contact_zone.empty()) {
+      zones = {contact_zone};
+    } else if (!a.time_zone.empty()) {
+      zones = {a.time_zone};
+    } else if (area) {
+      zones.assign(area->time_zones.begin(), area->time_zones.end());
+    }
+    std::vector<common::compliance::RecipientPlace> places;
+    for (const auto& zone : zones) places.push_back({area ? std::string(area->state) : "", zone});
+    const auto quiet = common::compliance::check_quiet_hours(places, now_);
+    json qctx = ctx;
+    qctx["zones"] = zones;
+    qctx["state"] = area ? std::string(area->state) : "";
+    if (!quiet.allowed) {
+      if (!quiet.next_allowed) return block(a, quiet.reason, qctx);
+      if (*quiet.next_allowed >= a.starts_at) {
+        return miss(a, "window_closes_before_appointment:" + quiet.reason, qctx);
+      }
+      qctx["reason"] = quiet.reason;
+      qctx["next_allowed"] = common::format_rfc3339(*quiet.next_allowed);
+      s_.logger.info("reminder deferred: outside allowed hours", qctx);
+      return Result::kDeferred;
+    }
+
+    // The text, in the appointment's local time.
+    const std::string text_zone = !a.time_zone.empty() ? a.time_zone : zones.empty() ? "" : zones.front();
+    const auto tz = common::tz::TimeZone::load(text_zone);
+    if (!tz) return block(a, "unknown_time_zone:" + text_zone, ctx);
+    const std::string when = format_when(std::chrono::local_seconds(
+        tz->to_local(a.starts_at).time_since_epoch()));
+    std::string body = render_reminder(config_.template_text, config_.program_name, when, a.location);
+    auto segments = common::sms::count_segments(body);
+    if (segments.parts > 1 && !a.location.empty()) {
+      // One part when the data allows it (healthcare reminders: 160 characters or fewer): the
+      // location is what may be long, so it goes first.
+      std::string shorter = render_reminder(config_.template_text, config_.program_name, when, "");
+      const auto short_segments = common::sms::count_segments(shorter);
+      if (short_segments.parts < segments.parts) {
+        body = std::move(shorter);
+        segments = short_segments;
+      }
+    }
+
+    const TimePoint claim_until = now_ + config_.claim_lease;
+    auto claimed = store_.claim(a, claimant_, now_, claim_until);
+    if (!claimed) throw common::aws::AwsException(claimed.error());
+    if (!claimed.value()) {
+      s_.logger.info("reminder already claimed by another run", ctx);
+      return Result::kAlreadyClaimed;
+    }
+
+    // Pace in message parts; stop (and give the claim back) when the wait would run into the
+    // end of the invocation.
+    const auto start = pacer_.next_start();
+    const auto wait = start - std::chrono::steady_clock::now();
+    if (wait > std::chrono::steady_clock::duration::zero()) {
+      if (invocation_.remaining_time() - std::chrono::duration_cast<std::chrono::milliseconds>(wait) <
+          config_.stop_before_deadline) {
+        (void)store_.release(a, claimant_);
+        stopping_ = true;
+        return Result::kDeferred;
+      }
+      sleep(std::chrono::duration_cast<std::chrono::microseconds>(wait));
+    }
+
+    common::aws::SendTextMessageRequest send;
+    send.destination_phone_number = a.phone_number;
+    send.origination_identity = config_.origination_identity;
+    send.message_body = body;
+    send.message_type = "TRANSACTIONAL";
+    send.configuration_set_name = config_.configuration_set_name;
+    send.context = {{"kind", "reminder"}, {"appointment_id", a.appointment_id}};
+    auto sent = s_.sms.send_text_message(send);
+    const auto next = common::appointments::next_lead(a.starts_at, config_.lead_times, now_);
+    if (!sent) return send_failed(a, sent.error(), body, ctx, next);
+    pacer_.sent(segments.parts);
+
+    const std::string& message_id = sent.value().message_id;
+    consent_.record_outbound({a.phone_number, "reminder", body, message_id, "",
+                              config_.origination_identity, "TRANSACTIONAL", now_});
+    auto finished = store_.finish(a, claimant_, ReminderOutcome::kSent, "", message_id, now_, next);
+    if (!finished) throw common::aws::AwsException(finished.error());
+    summary_.segments += segments.parts;
+    json sctx = ctx;
+    sctx["message_id"] = message_id;
+    sctx["segments"] = segments.parts;
+    sctx["encoding"] = segments.encoding == common::sms::Encoding::kGsm7 ? "GSM-7" : "UCS-2";
+    if (!finished.value()) sctx["warning"] = "claim expired before the reminder was recorded";
+    s_.logger.info("reminder sent", sctx);
+    return Result::kSent;
+  }
+
+  Result send_failed(const Appointment& a, const common::aws::AwsError& error, const std::string& body,
+                     const json& ctx, std::optional<std::chrono::minutes> next) {
+    json ectx = ctx;
+    ectx["error"] = error.describe();
+    if (error.code == "ConflictException" && error.reason == "DESTINATION_PHONE_NUMBER_OPTED_OUT") {
+      // The carrier/AWS list says the person opted out: record it as an opt-out of every
+      // channel (source carrier), so nothing else texts them either.
+      common::consent::OptOutRequest request;
+      request.phone_number = a.phone_number;
+      request.requested_at = now_;
+      request.channel = "sms";
+      request.method = "carrier";
+      request.rule = "DESTINATION_PHONE_NUMBER_OPTED_OUT";
+      request.source = common::aws::AttributeValue::M(
+          {{"source", common::aws::AttributeValue::S("carrier")},
+           {"appointment_id", common::aws::AttributeValue::S(a.appointment_id)}});
+      const auto recorded = consent_.record_opt_out(request);
+      if (recorded.change != common::consent::OptOutChange::kUnchanged) {
+        consent_.put_consent_event({a.phone_number, "opt_out", now_,
+                                    "carrier-" + a.appointment_id, "sms", "carrier", {}});
+      }
+      return finish_blocked(a, "carrier_opted_out", body, ctx, next);
+    }
+    if (error.kind == common::aws::ErrorKind::kThrottling) {
+      pacer_.throttled();
+      ectx["parts_per_second"] = pacer_.rate();
+      s_.logger.warn("send throttled: slowing down; the reminder stays due", ectx);
+      (void)store_.release(a, claimant_);
+      return Result::kFailed;
+    }
+    if (error.retryable()) {
+      // With no answer the text may have gone out: keep the claim so the reminder is retried
+      // only after the lease, not by this run; with an answer (5xx) nothing was sent.
+      if (!error.outcome_unknown()) (void)store_.release(a, claimant_);
+      s_.logger.error("send failed; the reminder stays due", ectx);
+      return Result::kFailed;
+    }
+    s_.logger.error("send refused; reminder blocked", ectx);
+    return finish_blocked(a, "send_refused:" + error.code, body, ctx, next);
+  }
+
+  // Blocks a reminder that is not claimed yet.
+  Result block(const Appointment& a, const std::string& reason, const json& ctx) {
+    auto claimed = store_.claim(a, claimant_, now_, now_ + config_.claim_lease);
+    if (!claimed) throw common::aws::AwsException(claimed.error());
+    if (!claimed.value()) return Result::kAlreadyClaimed;
+    return finish_blocked(a, reason, "", ctx,
+                          common::appointments::next_lead(a.starts_at, config_.lead_times, now_));
+  }
+
+  Result finish_blocked(const Appointment& a, const std::string& reason, const std::string& body,
+                        const json& ctx, std::optional<std::chrono::minutes> next) {
+    consent_.record_blocked({a.phone_number, "reminder", body, reason, a.appointment_id, "", now_});
+    auto finished = store_.finish(a, claimant_, ReminderOutcome::kBlocked, reason, "", now_, next);
+    if (!finished) throw common::aws::AwsException(finished.error());
+    json bctx = ctx;
+    bctx["reason"] = reason;
+    s_.logger.warn("reminder blocked", bctx);
+    ++summary_.blocked[reason_family(reason)];
+    return Result::kBlocked;
+  }
+
+  Result miss(const Appointment& a, const std::string& reason, const json& ctx) {
+    auto claimed = store_.claim(a, claimant_, now_, now_ + config_.claim_lease);
+    if (!claimed) throw common::aws::AwsException(claimed.error());
+    if (!claimed.value()) return Result::kAlreadyClaimed;
+    auto finished = store_.finish(a, claimant_, ReminderOutcome::kMissed, reason, "", now_,
+                                  common::appointments::next_lead(a.starts_at, config_.lead_times, now_));
+    if (!finished) throw common::aws::AwsException(finished.error());
+    json mctx = ctx;
+    mctx["reason"] = reason;
+    s_.logger.warn("reminder missed", mctx);
+    return Result::kMissed;
+  }
+
+  void sleep(std::chrono::microseconds d) {
+    if (s_.sleep) {
+      s_.sleep(d);
+    } else {
+      std::this_thread::sleep_for(d);
+    }
+  }
+
+  const Config& config_;
+  Services& s_;
+  const runtime::Invocation& invocation_;
+  TimePoint now_;
+  common::appointments::AppointmentStore store_;
+  common::consent::ConsentStore consent_;
+  Pacer pacer_;
+  std::string claimant_;
+  Summary summary_;
+  bool stopping_ = false;
+};
+
+// One EMF line per blocked reason, so RemindersBlocked has a Reason dimension (the shared
+// Metrics class carries FunctionName only).
+void emit_blocked_metrics(std::ostream& out, const std::string& ns, const std::string& function,
+                          const std::map<std::string, int>& blocked, TimePoint now) {
+  for (const auto& [reason, n] : blocked) {
+    json line = {{"_aws",
+                  {{"Timestamp", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     now.time_since_epoch()).count()},
+                   {"CloudWatchMetrics",
+                    json::array({{{"Namespace", ns},
+                                  {"Dimensions", json::array({json::array({"FunctionName", "Reason"})})},
+                                  {"Metrics", json::array({{{"Name", "RemindersBlocked"}, {"Unit", "Count"}}})}}})}}},
+                 {"FunctionName", function},
+                 {"Reason", reason},
+                 {"RemindersBlocked", n}};
+    out << line.dump() << "\n";
+  }
+}
+
+}  // namespace
+
+Config config_from_environment(const common::aws::Environment& env) {
+  Config c;
+  std::vector<std::string> problems;
+  auto required = [&](const char* name, std::string& out) {
+    auto v = env.get(name);
+    if (!v) {
+      problems.push_back(std::string(name) + " is required");
+    } else {
+      out = *v;
+    }
+  };
+  auto number = [&](const char* name, double fallback, double min, double max) {
+    auto v = env.get(name);
+    if (!v) return fallback;
+    try {
+      std::size_t used = 0;
+      double d = std::stod(*v, &used);
+      if (used == v->size() && d >= min && d <= max) return d;
+    } catch (const std::exception&) {
+    }
+    problems.push_back(std::string(name) + " must be a number from " + std::to_string(min) + " to " +
+                       std::to_string(max));
+    return fallback;
+  };
+  required("APPOINTMENTS_TABLE", c.appointments_table);
+  required("CONTACTS_TABLE", c.contacts_table);
+  required("MESSAGE_LOG_TABLE", c.message_log_table);
+  required("ORIGINATION_IDENTITY", c.origination_identity);
+  required("PROGRAM_NAME", c.program_name);
+  c.configuration_set_name = env.get_or("CONFIGURATION_SET_NAME", "");
+  c.template_text = env.get_or("REMINDER_TEMPLATE", c.template_text);
+  if (auto leads = env.get("REMINDER_LEAD_TIMES")) {
+    auto parsed = common::appointments::parse_lead_times(*leads);
+    if (!parsed) {
+      problems.push_back("REMINDER_LEAD_TIMES must be a list like 24h,2h or 90m");
+    } else {
+      c.lead_times = *parsed;
+    }
+  }
+  c.shards = static_cast<int>(number("REMINDER_SHARDS", 8, 1, 100));
+  const auto longest = std::chrono::ceil<std::chrono::hours>(c.lead_times.front());
+  c.lookback = std::chrono::hours(static_cast<int>(
+      number("REMINDER_LOOKBACK_HOURS", static_cast<double>(longest.count() + 1), 0, 24 * 30)));
+  c.parts_per_second = number("SMS_MAX_PARTS_PER_SECOND", 3, 0.1, 10000);
+  c.claim_lease = std::chrono::seconds(static_cast<long>(number("REMINDER_CLAIM_SECONDS", 900, 30, 86400)));
+  c.stop_before_deadline = std::chrono::milliseconds(
+      static_cast<long>(number("REMINDER_STOP_BEFORE_DEADLINE_MS", 5000, 0, 600000)));
+  c.metrics_namespace = env.get_or("METRICS_NAMESPACE", c.metrics_namespace);
+  c.function_name = env.get_or("AWS_LAMBDA_FUNCTION_NAME", c.function_name);
+  c.accept_event_time = env.get_or("REMINDERS_ACCEPT_EVENT_TIME", "") == "1";
+  if (!problems.empty()) {
+    std::string message = "reminders configuration: ";
+    for (std::size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
+    throw std::invalid_argument(message);
+  }
+  return c;
+}
+
+std::string format_when(std::chrono::local_seconds local) {
+  using namespace std::chrono;
+  static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto day = floor<days>(local);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{local - day};
+  const int h24 = static_cast<int>(hms.hours().count());
+  const int h12 = h24 % 12 == 0 ? 12 : h24 % 12;
+  char minute[3];
+  std::snprintf(minute, sizeof minute, "%02d", static_cast<int>(hms.minutes().count()));
+  return std::string(kDays[weekday(day).c_encoding()]) + ", " +
+         kMonths[static_cast<unsigned>(ymd.month()) - 1] + " " +
+         std::to_string(static_cast<unsigned>(ymd.day())) + " at " + std::to_string(h12) + ":" +
+         minute + (h24 < 12 ? " AM" : " PM");
+}
+
+std::string render_reminder(const std::string& template_text, const std::string& program,
+                            const std::string& when, const std::string& location) {
+  const std::map<std::string, std::string> values = {
+      {"program", program}, {"when", when}, {"location", location},
+      {"at_location", location.empty() ? std::string() : std::string(" at ") + location}};
+  std::string out;
+  for (std::size_t i = 0; i < template_text.size();) {
+    if (template_text[i] == '{') {
+      const auto close = template_text.find('}', i);
+      if (close != std::string::npos) {
+        auto it = values.find(template_text.substr(i + 1, close - i - 1));
+        if (it != values.end()) {
+          out += it->second;
+          i = close + 1;
+          continue;
+        }
+      }
+    }
+    out += template_text[i++];
+  }
+  return out;
+}
+
+std::string Handler::handle(const runtime::Invocation& invocation) {
+  services_.logger.start_invocation(invocation.request_id);
+  services_.dynamodb.transport().set_deadline(invocation.deadline);
+  services_.sms.transport().set_deadline(invocation.deadline);
+  TimePoint now = services_.clock();
+  if (config_.accept_event_time) {
+    try {
+      auto event = json::parse(invocation.payload);
+      if (event.is_object() && event.contains("now") && event["now"].is_string()) {
+        auto t = common::parse_rfc3339(event["now"].get<std::string>());
+        if (!t) throw runtime::FunctionError("InvalidEvent", "'now' is not an RFC 3339 time");
+        now = *t;
+      }
+    } catch (const json::exception&) {
+      throw runtime::FunctionError("InvalidEvent", "the event is not JSON");
+    }
+  }
+  Run run(config_, services_, invocation, now);
+  const Summary s = run.run();
+
+  int blocked = 0;
+  for (const auto& [reason, n] : s.blocked) blocked += n;
+  auto& m = services_.metrics;
+  m.add("RemindersSent", s.sent);
+  m.add("RemindersBlocked", blocked);
+  m.add("RemindersDeferred", s.deferred);
+  m.add("RemindersMissed", s.missed);
+  m.add("RemindersFailed", s.failed);
+  m.add("SegmentsSent", s.segments);
+  m.set_property("requestId", invocation.request_id);
+  m.flush();
+  emit_blocked_metrics(services_.metrics_out, config_.metrics_namespace,
+                       config_.function_name, s.blocked, now);
+  json summary = {{"now", common::format_rfc3339(now)},
+                  {"sent", s.sent},
+                  {"blocked", s.blocked},
+                  {"deferred", s.deferred},
+                  {"missed", s.missed},
+                  {"failed", s.failed},
+                  {"already_claimed", s.already_claimed},
+                  {"segments", s.segments},
+                  {"stopped_early", s.stopped_early}};
+  services_.logger.info("run finished", summary);
+  return summary.dump();
+}
+
+}  // namespace reminders

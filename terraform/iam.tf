@@ -1,0 +1,229 @@
+# One role per function with only what its code calls, on the resources it
+# uses (tests/terraform derives the calls from the C++ sources and fails on a
+# missing or an extra grant), plus the Scheduler's role.
+
+data "aws_iam_policy_document" "lambda_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "fn" {
+  for_each = local.functions
+
+  name               = "${var.name_prefix}-${each.key}"
+  description        = "Execution role of ${var.name_prefix}-${each.key}."
+  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+}
+
+resource "aws_iam_role_policy" "fn" {
+  for_each = local.functions
+
+  name   = "access"
+  role   = aws_iam_role.fn[each.key].id
+  policy = local.function_policy[each.key]
+}
+
+data "aws_iam_policy_document" "sms_inbound" {
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.fn["sms-inbound"].arn}:*"]
+  }
+  statement {
+    sid       = "Contacts"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.contacts.arn]
+  }
+  statement {
+    sid       = "MessageLog"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.message_log.arn]
+  }
+  statement {
+    sid       = "Send"
+    actions   = ["sms-voice:SendTextMessage"]
+    resources = [local.origination_identity_arn, aws_pinpointsmsvoicev2_configuration_set.this.arn]
+  }
+  statement {
+    sid       = "OptOutList"
+    actions   = ["sms-voice:PutOptedOutNumber", "sms-voice:DeleteOptedOutNumber"]
+    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]
+  }
+  statement {
+    sid       = "OnFailure"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.dlq["sms-inbound"].arn]
+  }
+  dynamic "statement" {
+    for_each = var.enable_xray ? [1] : []
+    content {
+      sid       = "XRay"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      resources = ["*"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "opt_out_api" {
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.fn["opt-out-api"].arn}:*"]
+  }
+  statement {
+    sid       = "Contacts"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.contacts.arn]
+  }
+  statement {
+    sid       = "MessageLog"
+    actions   = ["dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.message_log.arn]
+  }
+  # An opt-in through the API takes the number off the list again.
+  statement {
+    sid       = "OptOutList"
+    actions   = ["sms-voice:PutOptedOutNumber", "sms-voice:DeleteOptedOutNumber"]
+    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]
+  }
+  dynamic "statement" {
+    for_each = var.enable_xray ? [1] : []
+    content {
+      sid       = "XRay"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      resources = ["*"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "deadline_monitor" {
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.fn["deadline-monitor"].arn}:*"]
+  }
+  statement {
+    sid       = "PendingOptOuts"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.contacts.arn}/index/pending-opt-outs"]
+  }
+  statement {
+    sid       = "Contacts"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.contacts.arn]
+  }
+  statement {
+    sid       = "OptOutList"
+    actions   = ["sms-voice:PutOptedOutNumber"]
+    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]
+  }
+  statement {
+    sid       = "OnFailure"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.dlq["deadline-monitor"].arn]
+  }
+  dynamic "statement" {
+    for_each = var.enable_xray ? [1] : []
+    content {
+      sid       = "XRay"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      resources = ["*"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "reminders" {
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.fn["reminders"].arn}:*"]
+  }
+  statement {
+    sid       = "DueReminders"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.appointments.arn}/index/reminders-due"]
+  }
+  statement {
+    sid       = "Appointments"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.appointments.arn]
+  }
+  statement {
+    sid       = "Contacts"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.contacts.arn]
+  }
+  statement {
+    sid       = "MessageLog"
+    actions   = ["dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.message_log.arn]
+  }
+  statement {
+    sid       = "Send"
+    actions   = ["sms-voice:SendTextMessage"]
+    resources = [local.origination_identity_arn, aws_pinpointsmsvoicev2_configuration_set.this.arn]
+  }
+  statement {
+    sid       = "OnFailure"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.dlq["reminders"].arn]
+  }
+  dynamic "statement" {
+    for_each = var.enable_xray ? [1] : []
+    content {
+      sid       = "XRay"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      resources = ["*"]
+    }
+  }
+}
+
+# EventBridge Scheduler assumes this role to invoke the two scheduled functions
+# and to park undeliverable events in its dead-letter queue.
+data "aws_iam_policy_document" "scheduler_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  name               = "${var.name_prefix}-scheduler"
+  description        = "EventBridge Scheduler: invokes reminders and deadline-monitor."
+  assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "InvokeScheduledFunctions"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [for name in keys(local.schedules) : aws_lambda_function.fn[name].arn]
+  }
+  statement {
+    sid       = "DeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.scheduler_dlq.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "invoke"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}

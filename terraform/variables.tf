@@ -1,0 +1,283 @@
+variable "region" {
+  description = "AWS Region for every resource (End User Messaging SMS numbers are regional)."
+  type        = string
+  default     = "us-east-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like us-east-1."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name (tables, functions, topics, queues, roles)."
+  type        = string
+  default     = "sms-compliance"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource (provider default_tags)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "dist_dir" {
+  description = "Folder holding the function zips built by scripts/build (dist/<function>.zip). Relative paths are from this module."
+  type        = string
+  default     = "../dist"
+}
+
+variable "runtime" {
+  description = "Lambda runtime of the static bootstraps. provided.al2023 by default; provided.al2 is accepted for accounts that still run it (the same zip runs on both)."
+  type        = string
+  default     = "provided.al2023"
+
+  validation {
+    condition     = contains(["provided.al2023", "provided.al2"], var.runtime)
+    error_message = "runtime must be provided.al2023 or provided.al2."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of the zips: x86_64 (scripts/build) or arm64 (scripts/build --arch arm64). Must match what was built."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
+variable "function_settings" {
+  description = "Memory (MB) and timeout (s) per function. sms-inbound's timeout must stay below PROCESSING_LEASE_SECONDS (900)."
+  type = map(object({
+    memory_size = number
+    timeout     = number
+  }))
+  default = {
+    "sms-inbound"      = { memory_size = 256, timeout = 60 }
+    "opt-out-api"      = { memory_size = 256, timeout = 15 }
+    "deadline-monitor" = { memory_size = 256, timeout = 300 }
+    "reminders"        = { memory_size = 256, timeout = 600 }
+  }
+
+  validation {
+    condition = alltrue([
+      for name in ["sms-inbound", "opt-out-api", "deadline-monitor", "reminders"] : contains(keys(var.function_settings), name)
+    ])
+    error_message = "function_settings needs an entry for sms-inbound, opt-out-api, deadline-monitor and reminders."
+  }
+
+  validation {
+    condition = alltrue([
+      for s in values(var.function_settings) : s.memory_size >= 128 && s.memory_size <= 10240 && s.timeout >= 1 && s.timeout <= 900
+    ])
+    error_message = "memory_size must be 128-10240 MB and timeout 1-900 s."
+  }
+
+  validation {
+    condition     = try(var.function_settings["sms-inbound"].timeout < 900, true)
+    error_message = "sms-inbound's timeout must be below its 900 s processing lease, or a slow attempt could be repeated while still running."
+  }
+}
+
+variable "log_retention_days" {
+  description = "CloudWatch Logs retention of the functions' log groups, in days (logs hold no message bodies; the 4-year record is the message log table)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+  }
+}
+
+variable "log_level" {
+  description = "Application log level (Lambda advanced logging sets AWS_LAMBDA_LOG_LEVEL from it)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARN or ERROR."
+  }
+}
+
+variable "enable_xray" {
+  description = "Active X-Ray tracing on every function."
+  type        = bool
+  default     = false
+}
+
+variable "deletion_protection" {
+  description = "DynamoDB deletion protection on the three tables. Keep true in production: they hold the 4-year consent record."
+  type        = bool
+  default     = true
+}
+
+variable "number_type" {
+  description = "Origination number to request: SIMULATOR (development, texts only simulator destinations, no registration), TOLL_FREE, TEN_DLC or LONG_CODE. Ignored when existing_origination_identity is set."
+  type        = string
+  default     = "SIMULATOR"
+
+  validation {
+    condition     = contains(["SIMULATOR", "TOLL_FREE", "TEN_DLC", "LONG_CODE"], var.number_type)
+    error_message = "number_type must be SIMULATOR, TOLL_FREE, TEN_DLC or LONG_CODE."
+  }
+}
+
+variable "registration_id" {
+  description = "End User Messaging registration to attach the requested number to (toll-free verification or 10DLC campaign); empty for none."
+  type        = string
+  default     = ""
+}
+
+variable "existing_origination_identity" {
+  description = "ARN of an existing phone number or pool to send from instead of requesting one. Its two-way SMS and self-managed opt-outs are then yours to configure (or import the number into aws_pinpointsmsvoicev2_phone_number.this)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.existing_origination_identity == "" || can(regex("^arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:[0-9]{12}:(phone-number|pool)/[A-Za-z0-9_-]+$", var.existing_origination_identity))
+    error_message = "existing_origination_identity must be a phone-number or pool ARN (arn:aws:sms-voice:<region>:<account>:phone-number/<id>), so IAM can be scoped to it."
+  }
+}
+
+variable "message_type" {
+  description = "Message type of the origination number and configuration set: TRANSACTIONAL (reminders, replies) or PROMOTIONAL."
+  type        = string
+  default     = "TRANSACTIONAL"
+
+  validation {
+    condition     = contains(["TRANSACTIONAL", "PROMOTIONAL"], var.message_type)
+    error_message = "message_type must be TRANSACTIONAL or PROMOTIONAL."
+  }
+}
+
+variable "program_name" {
+  description = "Program name in every reply and reminder (CTIA: identify the program)."
+  type        = string
+
+  validation {
+    condition     = length(trimspace(var.program_name)) > 0 && length(var.program_name) <= 40
+    error_message = "program_name must be 1-40 characters."
+  }
+}
+
+variable "help_contact" {
+  description = "Support contact named in HELP replies (phone, e-mail or URL)."
+  type        = string
+
+  validation {
+    condition     = length(trimspace(var.help_contact)) > 0
+    error_message = "help_contact must not be empty."
+  }
+}
+
+variable "backend_url" {
+  description = "Optional https:// URL that sms-inbound POSTs ordinary texts from consenting contacts to; empty to disable."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.backend_url == "" || can(regex("^https?://", var.backend_url))
+    error_message = "backend_url must be empty or an http(s):// URL."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the functions' EMF metrics (and of the OptOutsOverdue/OptOutsDueSoon alarms)."
+  type        = string
+  default     = "SmsCompliance"
+}
+
+variable "reminder_lead_times" {
+  description = "How long before an appointment reminders go out, comma-separated (e.g. \"24h,2h\")."
+  type        = string
+  default     = "24h"
+
+  validation {
+    condition     = can(regex("^[0-9]+[hm](,[0-9]+[hm])*$", var.reminder_lead_times))
+    error_message = "reminder_lead_times must look like 24h or 24h,2h."
+  }
+}
+
+variable "sms_max_parts_per_second" {
+  description = "Message parts per second reminders may send: 3 for a toll-free number, higher for registered 10DLC campaigns."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.sms_max_parts_per_second >= 1 && var.sms_max_parts_per_second <= 1000
+    error_message = "sms_max_parts_per_second must be 1-1000."
+  }
+}
+
+variable "public_opt_out" {
+  description = "Let anyone call POST /opt-out without IAM signing (a forged opt-out can only stop messages). /opt-in and /contacts always need IAM."
+  type        = bool
+  default     = false
+}
+
+variable "api_throttling_rate_limit" {
+  description = "HTTP API stage steady-state request rate (requests per second)."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.api_throttling_rate_limit > 0
+    error_message = "api_throttling_rate_limit must be positive."
+  }
+}
+
+variable "api_throttling_burst_limit" {
+  description = "HTTP API stage burst limit (requests)."
+  type        = number
+  default     = 40
+
+  validation {
+    condition     = var.api_throttling_burst_limit > 0
+    error_message = "api_throttling_burst_limit must be positive."
+  }
+}
+
+variable "opt_out_function_url" {
+  description = "Also give opt-out-api a Lambda Function URL (IAM auth). Callers then need both lambda:InvokeFunctionUrl and lambda:InvokeFunction (output function_url_invoke_policy)."
+  type        = bool
+  default     = false
+}
+
+variable "reminders_schedule" {
+  description = "EventBridge Scheduler expression for reminders."
+  type        = string
+  default     = "rate(15 minutes)"
+}
+
+variable "deadline_monitor_schedule" {
+  description = "EventBridge Scheduler expression for deadline-monitor (daily by default, early morning US Eastern)."
+  type        = string
+  default     = "cron(0 11 * * ? *)"
+}
+
+variable "schedules_enabled" {
+  description = "Whether the two schedules run (false keeps them, DISABLED)."
+  type        = bool
+  default     = true
+}
+
+variable "alert_email" {
+  description = "E-mail address subscribed to the alerts topic (confirm the mail AWS sends); empty for none."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.alert_email == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alert_email))
+    error_message = "alert_email must be empty or an e-mail address."
+  }
+}

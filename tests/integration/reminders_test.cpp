@@ -1,0 +1,463 @@
+// reminders end to end: the static bootstrap under the Runtime API emulator, against the local
+// stack, with a fixed clock per run (event {"now": ...}, REMINDERS_ACCEPT_EVENT_TIME=1). Each
+// test uses its own far-apart day, so runs never see another test's reminders. Every
+// expectation is read back from the stores (appointments, contacts, message log, outbox).
+// Rules: SPEC 2 (fail closed; quiet hours 47 CFR 64.1200(c)(1), Fla. Stat. 501.059(8)(a)).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "common/appointments/appointments.hpp"
+#include "common/aws/dynamodb.hpp"
+#include "common/aws/sms_voice.hpp"
+#include "common/time.hpp"
+
+namespace {
+
+using common::aws::AttributeMap;
+using common::aws::AttributeValue;
+using common::aws::get_s;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+using S = AttributeValue;
+
+std::map<std::string, std::string> read_env_file(const std::string& path) {
+  std::map<std::string, std::string> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto eq = line.find('=');
+    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+    out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string run_command(const std::string& cmd) {
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (pipe && fgets(buf, sizeof buf, pipe)) out += buf;
+  if (pipe) pclose(pipe);
+  return out;
+}
+
+std::mt19937_64& rng() {
+  static std::mt19937_64 r(std::random_device{}());
+  return r;
+}
+
+// A random number in area code `npa` (NXX 200-999, never N11), so tests never share one.
+std::string fresh_number(int npa) {
+  for (;;) {
+    unsigned nxx = 200 + unsigned(rng()() % 800);
+    if (nxx % 100 == 11) continue;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "+1%03d%03u%04u", npa, nxx, unsigned(rng()() % 10000));
+    return buf;
+  }
+}
+
+std::string fresh_id() { return "appt-" + std::to_string(rng()()); }
+
+common::TimePoint at(const std::string& text) { return *common::parse_rfc3339(text); }
+
+class Reminders : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    env_ = read_env_file(std::string(SMSC_STACK_DIR) + "/env");
+    ASSERT_FALSE(env_.empty()) << "local stack env file missing: is the local_stack fixture up?";
+    auto e = common::aws::Environment::from_map(env_);
+    db_ = new common::aws::DynamoDbClient(common::aws::client_config_from_environment(common::aws::kDynamoDb, e));
+    sms_ = new common::aws::SmsVoiceClient(common::aws::client_config_from_environment(common::aws::kSmsVoice, e));
+  }
+  static void TearDownTestSuite() {
+    delete db_;
+    delete sms_;
+  }
+
+  static std::string emulator_command(const std::vector<std::string>& nows,
+                                      const std::vector<std::string>& extra_env, int timeout_s,
+                                      const std::string& tag) {
+    const std::string base = (fs::temp_directory_path() / (tag + std::to_string(rng()()))).string();
+    std::string events;
+    for (std::size_t i = 0; i < nows.size(); ++i) {
+      const std::string path = base + "-" + std::to_string(i) + ".json";
+      std::ofstream(path) << json{{"now", nows[i]}}.dump();
+      events += " " + path;
+    }
+    std::string cmd = std::string(SMSC_EMULATOR) + " --output json --timeout " + std::to_string(timeout_s) +
+                      " --env-file " + shell_quote(std::string(SMSC_STACK_DIR) + "/env") +
+                      " --env PROGRAM_NAME=" + shell_quote("Acme Dental") +
+                      " --env REMINDERS_ACCEPT_EVENT_TIME=1 --env AWS_MAX_ATTEMPTS=2"
+                      " --env SMS_MAX_PARTS_PER_SECOND=1000 --env REMINDER_LOOKBACK_HOURS=25";
+    for (const auto& e : extra_env) cmd += " --env " + shell_quote(e);
+    return cmd + " " + std::string(SMSC_REMINDERS) + events + " 2>" + base + ".log";
+  }
+
+  static std::vector<json> parse_results(const std::string& out) {
+    std::vector<json> results;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty()) continue;
+      auto j = json::parse(line);
+      EXPECT_EQ(j["status"], "success") << j.dump();
+      results.push_back(j["response"].is_string() ? json::parse(j["response"].get<std::string>())
+                                                  : j["response"]);
+    }
+    return results;
+  }
+
+  // One run (one event) at `now`; returns the summary.
+  static json run_at(const std::string& now, const std::vector<std::string>& extra_env = {},
+                     int timeout_s = 30) {
+    auto results = parse_results(run_command(emulator_command({now}, extra_env, timeout_s, "rem")));
+    EXPECT_EQ(results.size(), 1u);
+    return results.empty() ? json::object() : results[0];
+  }
+
+  static void put_contact(const std::string& phone, AttributeMap extra = {}) {
+    AttributeMap item = {{"phone_number", S::S(phone)},
+                         {"consent_status", S::S("opted_in")},
+                         {"opted_in_at", S::S("2026-01-01T00:00:00.000Z")},
+                         {"opt_in_method", S::S("web_form")},
+                         {"version", S::N(1)}};
+    for (auto& [k, v] : extra) item[k] = v;
+    common::aws::PutItemRequest put;
+    put.table_name = env_["CONTACTS_TABLE"];
+    put.item = item;
+    db_->put_item(put).value();
+  }
+
+  // An appointment whose 24 h reminder is due at starts_at - 24 h.
+  static std::string put_appointment(const std::string& phone, const std::string& starts_at,
+                                     const std::string& time_zone, AttributeMap extra = {}) {
+    const std::string id = fresh_id();
+    AttributeMap item = {{"appointment_id", S::S(id)},
+                         {"phone_number", S::S(phone)},
+                         {"starts_at", S::S(common::format_rfc3339(at(starts_at)))},
+                         {"location", S::S("12 Main St")},
+                         {"appointment_status", S::S("scheduled")}};
+    if (!time_zone.empty()) item["time_zone"] = S::S(time_zone);
+    for (auto& [k, v] : common::appointments::first_reminder_attributes(
+             id, at(starts_at), {std::chrono::hours(24)}, common::appointments::kDefaultShards)) {
+      item[k] = v;
+    }
+    for (auto& [k, v] : extra) item[k] = v;
+    common::aws::PutItemRequest put;
+    put.table_name = env_["APPOINTMENTS_TABLE"];
+    put.item = item;
+    db_->put_item(put).value();
+    return id;
+  }
+
+  static AttributeMap appointment(const std::string& id) {
+    auto item = db_->get_item({env_["APPOINTMENTS_TABLE"], {{"appointment_id", S::S(id)}}, true}).value();
+    EXPECT_TRUE(item.has_value());
+    return item.value_or(AttributeMap{});
+  }
+  static AttributeMap contact(const std::string& phone) {
+    return db_->get_item({env_["CONTACTS_TABLE"], {{"phone_number", S::S(phone)}}, true}).value().value_or(AttributeMap{});
+  }
+
+  static std::vector<json> outbox() {
+    std::vector<json> out;
+    std::ifstream in(env_["LOCAL_STACK_OUTBOX"]);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty()) out.push_back(json::parse(line));
+    }
+    return out;
+  }
+  static std::vector<json> outbox_for(const std::string& phone) {
+    std::vector<json> out;
+    for (auto& j : outbox()) {
+      if (j["DestinationPhoneNumber"] == phone) out.push_back(j);
+    }
+    return out;
+  }
+
+  static std::vector<AttributeMap> log_items(const std::string& phone, const std::string& direction) {
+    common::aws::QueryRequest q;
+    q.table_name = env_["MESSAGE_LOG_TABLE"];
+    q.key_condition_expression = q.expression.name("phone_number") + " = " + q.expression.value(S::S(phone));
+    q.consistent_read = true;
+    std::vector<AttributeMap> out;
+    const auto result = db_->query(q).value();
+    for (const auto& item : result.items) {
+      if (get_s(item, "direction") == direction) out.push_back(item);
+    }
+    return out;
+  }
+
+  static std::map<std::string, std::string> env_;
+  static common::aws::DynamoDbClient* db_;
+  static common::aws::SmsVoiceClient* sms_;
+};
+
+std::map<std::string, std::string> Reminders::env_;
+common::aws::DynamoDbClient* Reminders::db_ = nullptr;
+common::aws::SmsVoiceClient* Reminders::sms_ = nullptr;
+
+// A due reminder is sent once, in the appointment's local time, recorded on the appointment
+// and in the message log with a 4-year TTL (28 U.S.C. 1658); a second run sends nothing.
+TEST_F(Reminders, DueReminderIsSentOnceAndRecorded) {
+  const std::string phone = fresh_number(212);
+  put_contact(phone);
+  const auto id = put_appointment(phone, "2030-01-15T19:00:00Z", "America/New_York");  // Tue 2:00 PM EST
+  auto summary = run_at("2030-01-14T19:05:00Z");
+  EXPECT_GE(summary["sent"].get<int>(), 1) << summary.dump();
+  auto texts = outbox_for(phone);
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_EQ(texts[0]["MessageBody"],
+            "Acme Dental: Reminder: your appointment is Tue, Jan 15 at 2:00 PM at 12 Main St. Reply C "
+            "to confirm, R to reschedule, STOP to opt out.");
+  EXPECT_EQ(texts[0]["segments"], 1);
+  auto item = appointment(id);
+  EXPECT_EQ(get_s(item, "last_reminder_status"), "sent");
+  EXPECT_EQ(get_s(item, "last_reminder_message_id"), texts[0]["MessageId"].get<std::string>());
+  EXPECT_FALSE(item.count("reminder_due_at")) << "left the due index";
+  EXPECT_FALSE(item.count("reminder_claimed_by"));
+  auto logged = log_items(phone, "outbound");
+  ASSERT_EQ(logged.size(), 1u);
+  const auto ttl = common::aws::get_int(logged[0], "ttl").value_or(0);
+  EXPECT_GE(ttl, common::epoch_seconds(at("2034-01-14T00:00:00Z")));
+
+  run_at("2030-01-14T19:20:00Z");
+  EXPECT_EQ(outbox_for(phone).size(), 1u);
+}
+
+// Two runs started at the same moment never text anyone twice (conditional claims).
+TEST_F(Reminders, TwoSimultaneousRunsSendEachReminderOnce) {
+  std::vector<std::string> phones;
+  for (int i = 0; i < 20; ++i) {
+    phones.push_back(fresh_number(312));
+    put_contact(phones.back());
+    put_appointment(phones.back(), "2030-02-20T18:00:00Z", "America/Chicago");
+  }
+  const auto cmd1 = emulator_command({"2030-02-19T18:01:00Z"}, {}, 30, "a");
+  const auto cmd2 = emulator_command({"2030-02-19T18:01:00Z"}, {}, 30, "b");
+  auto f1 = std::async(std::launch::async, [&] { return run_command(cmd1); });
+  auto f2 = std::async(std::launch::async, [&] { return run_command(cmd2); });
+  auto r1 = parse_results(f1.get());
+  auto r2 = parse_results(f2.get());
+  ASSERT_EQ(r1.size(), 1u);
+  ASSERT_EQ(r2.size(), 1u);
+  EXPECT_EQ(r1[0]["sent"].get<int>() + r2[0]["sent"].get<int>(), 20) << r1[0] << r2[0];
+  for (const auto& p : phones) EXPECT_EQ(outbox_for(p).size(), 1u) << p;
+}
+
+// Fail closed: an opt-out by email (universal scope) blocks the reminder, with the reason logged.
+TEST_F(Reminders, ContactOptedOutByEmailIsBlocked) {
+  const std::string phone = fresh_number(212);
+  put_contact(phone, {{"consent_status", S::S("opted_out")},
+                      {"opted_out_at", S::S("2030-03-01T00:00:00.000Z")},
+                      {"opt_out_channel", S::S("email")},
+                      {"opt_out_channels", S::SS({"email", "sms", "voice"})}});
+  const auto id = put_appointment(phone, "2030-03-12T17:00:00Z", "America/New_York");
+  auto summary = run_at("2030-03-11T17:00:00Z");
+  EXPECT_EQ(summary["blocked"]["opted_out"], 1) << summary.dump();
+  EXPECT_TRUE(outbox_for(phone).empty());
+  auto item = appointment(id);
+  EXPECT_EQ(get_s(item, "last_reminder_status"), "blocked");
+  EXPECT_EQ(get_s(item, "last_reminder_reason"), "opted_out");
+  auto blocked = log_items(phone, "blocked");
+  ASSERT_EQ(blocked.size(), 1u);
+  EXPECT_EQ(get_s(blocked[0], "reason"), "opted_out");
+}
+
+// No contact record at all: blocked (no consent on record).
+TEST_F(Reminders, UnknownContactIsBlocked) {
+  const std::string phone = fresh_number(212);
+  const auto id = put_appointment(phone, "2030-03-22T17:00:00Z", "America/New_York");
+  run_at("2030-03-21T17:00:00Z");
+  EXPECT_TRUE(outbox_for(phone).empty());
+  EXPECT_EQ(get_s(appointment(id), "last_reminder_reason"), "no_contact");
+}
+
+// Los Angeles at 06:30 PST: deferred, still deferred at 07:59, sent by the first run after 08:00.
+TEST_F(Reminders, LosAngelesAt0630IsDeferredUntilAfter8) {
+  const std::string phone = fresh_number(213);
+  put_contact(phone);
+  const auto id = put_appointment(phone, "2030-04-10T13:30:00Z", "America/Los_Angeles");  // due 06:30 PDT the day before
+  // April is PDT (UTC-7): 13:30Z = 06:30 local.
+  auto early = run_at("2030-04-09T13:30:00Z");
+  EXPECT_EQ(early["deferred"], 1) << early.dump();
+  EXPECT_TRUE(outbox_for(phone).empty());
+  EXPECT_TRUE(appointment(id).count("reminder_due_at")) << "deferred, not dropped";
+  run_at("2030-04-09T14:59:00Z");  // 07:59 PDT
+  EXPECT_TRUE(outbox_for(phone).empty());
+  auto after = run_at("2030-04-09T15:00:00Z");  // 08:00 PDT
+  EXPECT_EQ(after["sent"], 1) << after.dump();
+  EXPECT_EQ(outbox_for(phone).size(), 1u);
+}
+
+// Florida at 20:30 local (Fla. Stat. 501.059(8)(a): 08:00-20:00) is deferred.
+TEST_F(Reminders, FloridaAt2030IsDeferred) {
+  const std::string phone = fresh_number(305);
+  put_contact(phone);
+  const auto id = put_appointment(phone, "2030-05-15T00:30:00Z", "");  // zone from the area code
+  auto summary = run_at("2030-05-14T00:30:00Z");  // 20:30 EDT
+  EXPECT_EQ(summary["deferred"], 1) << summary.dump();
+  EXPECT_TRUE(outbox_for(phone).empty());
+  EXPECT_TRUE(appointment(id).count("reminder_due_at"));
+}
+
+// Area code 850 spans Central and Eastern time: the send waits until both are open.
+TEST_F(Reminders, AreaCodeSpanningTwoZonesUsesTheStricter) {
+  const std::string phone = fresh_number(850);
+  put_contact(phone);
+  put_appointment(phone, "2030-06-12T12:30:00Z", "");  // due at the first run
+  auto early = run_at("2030-06-11T12:30:00Z");  // 07:30 CDT = 08:30 EDT
+  EXPECT_EQ(early["deferred"], 1) << early.dump();
+  EXPECT_TRUE(outbox_for(phone).empty());
+  auto open = run_at("2030-06-11T13:00:00Z");  // 08:00 CDT
+  EXPECT_EQ(open["sent"], 1) << open.dump();
+  EXPECT_EQ(outbox_for(phone).size(), 1u);
+}
+
+// A reminder whose next allowed moment is after the appointment is marked missed, with the reason.
+TEST_F(Reminders, ReminderThatCannotBeSentBeforeTheAppointmentIsMissed) {
+  const std::string phone = fresh_number(213);
+  put_contact(phone);
+  const auto id = put_appointment(phone, "2030-07-10T14:30:00Z", "America/Los_Angeles");  // 07:30 PDT
+  auto summary = run_at("2030-07-10T13:30:00Z");  // 06:30 PDT, reminder due yesterday
+  EXPECT_EQ(summary["missed"], 1) << summary.dump();
+  EXPECT_TRUE(outbox_for(phone).empty());
+  auto item = appointment(id);
+  EXPECT_EQ(get_s(item, "last_reminder_status"), "missed");
+  EXPECT_EQ(get_s(item, "last_reminder_reason").value_or("").rfind("window_closes_before_appointment", 0), 0u);
+  EXPECT_FALSE(item.count("reminder_due_at"));
+}
+
+// End User Messaging refuses a number on its opt-out list: the contact is recorded as opted out
+// (source carrier, every channel) and the reminder blocked.
+TEST_F(Reminders, CarrierOptOutIsRecordedAndBlocks) {
+  const std::string phone = fresh_number(212);
+  put_contact(phone);
+  sms_->put_opted_out_number(env_["OPT_OUT_LIST_NAME"], phone).value();
+  const auto id = put_appointment(phone, "2030-08-14T16:00:00Z", "America/New_York");
+  auto summary = run_at("2030-08-13T16:00:00Z");
+  EXPECT_EQ(summary["blocked"]["carrier_opted_out"], 1) << summary.dump();
+  EXPECT_TRUE(outbox_for(phone).empty());
+  EXPECT_EQ(get_s(appointment(id), "last_reminder_reason"), "carrier_opted_out");
+  auto c = contact(phone);
+  EXPECT_EQ(get_s(c, "consent_status"), "opted_out");
+  EXPECT_EQ(get_s(c, "opt_out_method"), "carrier");
+  EXPECT_TRUE(c.count("opt_out_deadline"));
+  ASSERT_TRUE(c.count("opt_out_channels"));
+  EXPECT_EQ(c["opt_out_channels"].as_set()->size(), 3u);
+}
+
+// A claim left by a crashed run expires and the reminder is sent; a live claim is respected.
+TEST_F(Reminders, ExpiredClaimIsRetriedLiveClaimIsNot) {
+  const std::string expired = fresh_number(212), live = fresh_number(212);
+  put_contact(expired);
+  put_contact(live);
+  put_appointment(expired, "2030-09-11T16:00:00Z", "America/New_York",
+                  {{"reminder_claimed_by", S::S("crashed-run")},
+                   {"reminder_claim_expires_at", S::S("2030-09-10T15:00:00.000Z")}});
+  put_appointment(live, "2030-09-11T16:00:00Z", "America/New_York",
+                  {{"reminder_claimed_by", S::S("other-run")},
+                   {"reminder_claim_expires_at", S::S("2030-09-10T17:00:00.000Z")}});
+  auto summary = run_at("2030-09-10T16:00:00Z");
+  EXPECT_EQ(summary["sent"], 1) << summary.dump();
+  EXPECT_EQ(summary["already_claimed"], 1);
+  EXPECT_EQ(outbox_for(expired).size(), 1u);
+  EXPECT_TRUE(outbox_for(live).empty());
+}
+
+// CONFIRM from the customer marks the next upcoming appointment confirmed (the shared function
+// sms-inbound will call; see README "reminders").
+TEST_F(Reminders, ConfirmReplyMarksTheNextAppointmentConfirmed) {
+  const std::string phone = fresh_number(212);
+  put_contact(phone);
+  const auto past = put_appointment(phone, "2030-10-01T16:00:00Z", "America/New_York");
+  const auto next = put_appointment(phone, "2030-10-15T16:00:00Z", "America/New_York");
+  const auto later = put_appointment(phone, "2030-11-15T16:00:00Z", "America/New_York");
+  common::appointments::AppointmentStore store(*db_, env_["APPOINTMENTS_TABLE"]);
+  const auto now = at("2030-10-14T16:00:00Z");
+  auto action = common::appointments::parse_reply("Confirm");
+  ASSERT_TRUE(action);
+  auto upcoming = store.next_upcoming(phone, now).value();
+  ASSERT_TRUE(upcoming);
+  EXPECT_EQ(upcoming->appointment_id, next);
+  EXPECT_TRUE(store.record_reply(upcoming->appointment_id, *action, now, "inbound-1").value());
+  EXPECT_EQ(get_s(appointment(next), "appointment_status"), "confirmed");
+  EXPECT_TRUE(appointment(next).count("confirmed_at"));
+  EXPECT_EQ(get_s(appointment(past), "appointment_status"), "scheduled");
+  EXPECT_EQ(get_s(appointment(later), "appointment_status"), "scheduled");
+  // R on a cancelled or started appointment changes nothing.
+  EXPECT_FALSE(store.record_reply(past, common::appointments::ReplyAction::kReschedule, now, "in-2").value());
+}
+
+// Pacing: at 3 parts per second the outbox timestamps show about 3 texts per second.
+TEST_F(Reminders, PacingAtThreePartsPerSecond) {
+  std::vector<std::string> phones;
+  for (int i = 0; i < 13; ++i) {
+    phones.push_back(fresh_number(212));
+    put_contact(phones.back());
+    put_appointment(phones.back(), "2030-12-11T17:00:00Z", "America/New_York");
+  }
+  auto summary = run_at("2030-12-10T17:00:00Z", {"SMS_MAX_PARTS_PER_SECOND=3"}, 60);
+  ASSERT_EQ(summary["sent"], 13) << summary.dump();
+  std::vector<common::TimePoint> times;
+  for (const auto& p : phones) {
+    for (const auto& t : outbox_for(p)) times.push_back(at(t["timestamp"].get<std::string>()));
+  }
+  ASSERT_EQ(times.size(), 13u);
+  std::sort(times.begin(), times.end());
+  const double span = std::chrono::duration<double>(times.back() - times.front()).count();
+  const double rate = 12 / span;  // 12 intervals
+  EXPECT_GT(rate, 2.0) << span;
+  EXPECT_LT(rate, 3.6) << span;
+}
+
+// Scale: 10,000 due reminders, the stand-in unthrottled: consecutive runs within the emulator's
+// deadline send every one exactly once.
+TEST_F(Reminders, TenThousandRemindersAreEachSentOnce) {
+  const std::string prefix = "scale" + std::to_string(rng()() % 100000);
+  const auto seeded = run_command("node " + shell_quote(SMSC_SEED_SCRIPT) + " --env-file " +
+                                  shell_quote(std::string(SMSC_STACK_DIR) + "/env") +
+                                  " --count 10000 --now 2031-01-14T18:00:00.000Z --lead 24h"
+                                  " --area-codes 212,312,303,213,305 --spread-minutes 50 --prefix " + prefix);
+  ASSERT_NE(seeded.find("\"appointments\":10000"), std::string::npos) << seeded;
+  const auto started = std::chrono::steady_clock::now();
+  int sent = 0;
+  for (int run = 0; run < 20 && sent < 10000; ++run) {
+    auto summary = run_at("2031-01-14T18:00:00Z", {"SMS_MAX_PARTS_PER_SECOND=10000",
+                                                   "REMINDER_STOP_BEFORE_DEADLINE_MS=2000"}, 60);
+    ASSERT_TRUE(summary.is_object());
+    sent += summary.value("sent", 0);
+    if (summary.value("sent", 0) == 0) break;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "scale: " << sent << " reminders sent in " << seconds << " s\n";
+  EXPECT_EQ(sent, 10000);
+  std::map<std::string, int> per_phone;
+  int total = 0;
+  for (const auto& j : outbox()) {
+    const auto& ctx = j["Context"];
+    if (ctx.is_object() && ctx.value("appointment_id", "").rfind(prefix + "-", 0) == 0) {
+      ++total;
+      ++per_phone[ctx["appointment_id"].get<std::string>()];
+    }
+  }
+  EXPECT_EQ(total, 10000);
+  EXPECT_EQ(per_phone.size(), 10000u);
+}
+
+}  // namespace

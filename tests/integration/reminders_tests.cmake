@@ -1,0 +1,17 @@
+# reminders end to end: the static bootstrap under the Runtime API emulator with a fixed clock
+# (event {"now": ...}), against the shared local_stack fixture; results read back from DynamoDB
+# and the stand-in's outbox. Includes the 10,000-reminder scale run and the pacing measurement.
+add_executable(reminders_test "${CMAKE_CURRENT_SOURCE_DIR}/reminders_test.cpp")
+target_link_libraries(reminders_test PRIVATE smsc_common GTest::gtest_main smsc_warnings)
+add_dependencies(reminders_test reminders lambda-emulator)
+target_compile_definitions(reminders_test PRIVATE
+  SMSC_EMULATOR="$<TARGET_FILE:lambda-emulator>"
+  SMSC_REMINDERS="$<TARGET_FILE:reminders>"
+  SMSC_STACK_DIR="${CMAKE_BINARY_DIR}/test-local-stack"
+  SMSC_SEED_SCRIPT="${PROJECT_SOURCE_DIR}/scripts/node/seed-appointments.mjs")
+gtest_discover_tests(reminders_test TEST_PREFIX "reminders." PROPERTIES LABELS integration
+  FIXTURES_REQUIRED local_stack RESOURCE_LOCK local_stack DISCOVERY_TIMEOUT 30)
+
+add_test(NAME static_bootstrap_reminders
+  COMMAND bash -c "f='$<TARGET_FILE:reminders>'; if readelf -lW \"$f\" | grep -q INTERP; then echo \"$f has an INTERP segment\"; exit 1; fi; if readelf -dW \"$f\" | grep -q NEEDED; then echo \"$f needs shared libraries\"; exit 1; fi; echo \"$f is fully static\"")
+set_tests_properties(static_bootstrap_reminders PROPERTIES LABELS integration)

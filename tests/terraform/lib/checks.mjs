@@ -1,0 +1,310 @@
+// The offline checks of terraform/. Each returns a list of problems (strings);
+// an empty list is a pass. They stand in for `terraform validate` (which needs
+// a provider download) and go further: they compare the module with the code.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { format } from "@cdktf/hcl-tools";
+import { bareExpression, find, locals, references, strings } from "./hcl.mjs";
+import { LAMBDA_RESERVED } from "./source-scan.mjs";
+
+/** Every file formatted as hclwrite formats it (the formatter `terraform fmt` uses). */
+export async function checkFormat(model) {
+  const problems = [];
+  for (const [name, source] of Object.entries(model.files)) {
+    const formatted = await format(source);
+    if (formatted !== source) {
+      const a = source.split("\n"), b = formatted.split("\n");
+      const line = a.findIndex((l, i) => l !== b[i]);
+      problems.push(`${name}:${line + 1}: not formatted (expected: ${JSON.stringify(b[line])})`);
+    }
+  }
+  return problems;
+}
+
+/** Every var., local., resource and data reference names something declared. */
+export function checkReferences(model) {
+  const declared = new Set();
+  for (const b of model.blocks) {
+    if (b.kind === "variable") declared.add(`var.${b.name}`);
+    if (b.kind === "resource") declared.add(`${b.type}.${b.name}`);
+    if (b.kind === "data") declared.add(`data.${b.type}.${b.name}`);
+  }
+  for (const name of Object.keys(locals(model))) declared.add(`local.${name}`);
+  const problems = [];
+  for (const b of model.blocks) {
+    for (const s of strings(b.body)) {
+      for (const r of references(s)) {
+        const id = r.kind === "var" ? `var.${r.name}` : r.kind === "local" ? `local.${r.name}`
+          : r.kind === "data" ? `data.${r.type}.${r.name}` : r.kind === "module" ? `module.${r.name}` : `${r.type}.${r.name}`;
+        if (!declared.has(id)) problems.push(`${b.file}: ${describe(b)} refers to undeclared ${id}`);
+      }
+    }
+  }
+  return [...new Set(problems)];
+}
+
+const describe = (b) => (b.type ? `${b.kind === "data" ? "data." : ""}${b.type}.${b.name}` : b.name ? `${b.kind} ${b.name}` : b.kind);
+
+/** Every argument and nested block of every resource/data block is one the provider documents. */
+export function checkArguments(model, allow) {
+  const problems = [];
+  const meta = new Set(allow.meta_arguments);
+  const walk = (body, spec, where, file) => {
+    for (const [key, value] of Object.entries(body)) {
+      if (meta.has(key) && key !== "dynamic") continue;
+      if (key === "dynamic") {
+        for (const [blockName, bodies] of Object.entries(value)) {
+          const inner = spec.blocks?.[blockName];
+          if (!inner) { problems.push(`${file}: ${where}: unknown block "${blockName}" (dynamic)`); continue; }
+          for (const d of bodies) for (const c of d.content ?? []) walk(c, inner, `${where}.${blockName}`, file);
+        }
+        continue;
+      }
+      if (spec.args?.includes(key)) continue;
+      if (spec.blocks?.[key]) {
+        for (const inner of Array.isArray(value) ? value : [value]) walk(inner, spec.blocks[key], `${where}.${key}`, file);
+        continue;
+      }
+      problems.push(`${file}: ${where}: unsupported argument "${key}" (not in ${allow.provider} ${allow.provider_version})`);
+    }
+  };
+  for (const b of model.blocks.filter((b) => b.kind === "resource" || b.kind === "data")) {
+    const spec = allow[b.kind]?.[b.type];
+    if (!spec) { problems.push(`${b.file}: ${describe(b)}: type ${b.type} has no allow-list entry in provider-arguments.json`); continue; }
+    walk(b.body, spec, describe(b), b.file);
+  }
+  return problems;
+}
+
+/** Variables: description and type on each; facts of SPEC section 5 on the key ones. */
+export function checkVariables(model) {
+  const problems = [];
+  for (const v of model.blocks.filter((b) => b.kind === "variable")) {
+    if (!v.body.description) problems.push(`${v.file}: variable ${v.name} has no description`);
+    if (!v.body.type) problems.push(`${v.file}: variable ${v.name} has no type`);
+  }
+  const runtime = model.blocks.find((b) => b.kind === "variable" && b.name === "runtime");
+  if (runtime?.body.default !== "provided.al2023") problems.push("variable runtime must default to provided.al2023");
+  const cond = strings(runtime?.body.validation ?? []).join(" ");
+  for (const r of ["provided.al2023", "provided.al2"]) {
+    if (!cond.includes(`"${r}"`)) problems.push(`variable runtime's validation must accept ${r}`);
+  }
+  const arch = strings(model.blocks.find((b) => b.kind === "variable" && b.name === "architecture")?.body.validation ?? []).join(" ");
+  for (const a of ["x86_64", "arm64"]) if (!arch.includes(`"${a}"`)) problems.push(`variable architecture's validation must accept ${a}`);
+  return problems;
+}
+
+/** The deployment facts of SPEC section 5 and the issue, as they appear in the module. */
+export function checkDeploymentFacts(model) {
+  const problems = [];
+  const need = (ok, text) => { if (!ok) problems.push(text); };
+  const phone = find(model, "resource", "aws_pinpointsmsvoicev2_phone_number", "this")?.body;
+  need(phone?.self_managed_opt_outs_enabled === true, "phone number: self_managed_opt_outs_enabled must be true (STOP/HELP must reach sms-inbound)");
+  need(phone?.two_way_channel_enabled === true, "phone number: two_way_channel_enabled must be true");
+  need(/aws_sns_topic\.inbound\.arn/.test(phone?.two_way_channel_arn ?? ""), "phone number: two_way_channel_arn must be the inbound topic");
+  need(phone?.number_type === "${var.number_type}", "phone number: number_type must come from var.number_type");
+  const fn = find(model, "resource", "aws_lambda_function", "fn")?.body;
+  need(fn?.handler === "bootstrap", "aws_lambda_function.fn: handler must be \"bootstrap\"");
+  need(fn?.runtime === "${var.runtime}", "aws_lambda_function.fn: runtime must be var.runtime");
+  need(JSON.stringify(fn?.architectures) === JSON.stringify(["${var.architecture}"]), "aws_lambda_function.fn: architectures must be [var.architecture]");
+  need(fn?.logging_config?.[0]?.log_format === "JSON", "aws_lambda_function.fn: logging_config.log_format must be JSON");
+  const topicPolicy = statements(model, "inbound_topic");
+  const publish = topicPolicy.find((s) => s.actions.includes("sns:Publish"));
+  need(publish?.principals.some((p) => p.type === "Service" && p.identifiers.includes("sms-voice.amazonaws.com")),
+    "inbound topic policy must let sms-voice.amazonaws.com publish");
+  need(publish?.conditions.some((c) => c.variable === "aws:SourceAccount"), "inbound topic policy must be scoped by aws:SourceAccount");
+  const trust = statements(model, "scheduler_trust");
+  need(trust.some((s) => s.actions.includes("sts:AssumeRole") && s.principals.some((p) => p.identifiers.includes("scheduler.amazonaws.com"))),
+    "scheduler role must trust scheduler.amazonaws.com");
+  const url = statements(model, "function_url_invoke").flatMap((s) => s.actions);
+  need(url.includes("lambda:InvokeFunctionUrl") && url.includes("lambda:InvokeFunction"),
+    "Function URL callers need both lambda:InvokeFunctionUrl and lambda:InvokeFunction");
+  return problems;
+}
+
+/** Statements of data.aws_iam_policy_document.<name>, dynamic ones flagged. */
+export function statements(model, name) {
+  const doc = find(model, "data", "aws_iam_policy_document", name)?.body;
+  if (!doc) return [];
+  const plain = (doc.statement ?? []).map((s) => ({ ...normalise(s), dynamic: false }));
+  const dyn = (doc.dynamic?.statement ?? []).flatMap((d) => (d.content ?? []).map((s) => ({ ...normalise(s), dynamic: true, for_each: d.for_each })));
+  return [...plain, ...dyn];
+}
+
+function normalise(s) {
+  return {
+    sid: s.sid,
+    effect: s.effect ?? "Allow",
+    actions: s.actions ?? [],
+    resources: s.resources ?? [],
+    principals: (s.principals ?? []).map((p) => ({ type: p.type, identifiers: p.identifiers ?? [] })),
+    conditions: (s.condition ?? []).map((c) => ({ test: c.test, variable: c.variable, values: c.values })),
+  };
+}
+
+/**
+ * dist/<name>.zip for each function in local.functions: the names must be the
+ * functions scripts/build packages (one per folder of functions/).
+ */
+export function checkPackages(model, functionDirs) {
+  const problems = [];
+  const fn = find(model, "resource", "aws_lambda_function", "fn")?.body;
+  if (fn?.filename !== "${var.dist_dir}/${each.key}.zip") problems.push(`aws_lambda_function.fn: filename must be "\${var.dist_dir}/\${each.key}.zip" (what scripts/build writes), got ${fn?.filename}`);
+  if (!/filebase64sha256\("\$\{var\.dist_dir\}\/\$\{each\.key\}\.zip"\)/.test(fn?.source_code_hash ?? "")) problems.push("aws_lambda_function.fn: source_code_hash must hash the same zip");
+  const notBuilt = Object.keys(locals(model).functions ?? {}).filter((name) => !functionDirs.includes(name));
+  return { problems, notBuilt };
+}
+
+/**
+ * Environment: every variable a function's code requires is set for it; every
+ * variable set is one its code reads; none is one Lambda reserves.
+ */
+export function checkEnvironment(model, scans) {
+  const problems = [];
+  const envs = locals(model).function_environment ?? {};
+  for (const scan of scans) {
+    const set = environmentKeys(envs[scan.name]);
+    if (!set) { problems.push(`local.function_environment has no entry for ${scan.name}`); continue; }
+    for (const k of set.all) {
+      if (LAMBDA_RESERVED.has(k)) problems.push(`${scan.name}: sets ${k}, which Lambda reserves`);
+    }
+    if (!scan.built) continue;
+    for (const [name, read] of scan.env) {
+      if (read.required && !LAMBDA_RESERVED.has(name) && !set.always.has(name)) {
+        problems.push(`${scan.name}: requires ${name} (${read.where[0]}) but Terraform does not set it${set.conditional.has(name) ? " unconditionally" : ""}`);
+      }
+    }
+    for (const k of set.all) {
+      if (!scan.env.has(k)) problems.push(`${scan.name}: Terraform sets ${k} but the code never reads it`);
+    }
+  }
+  return problems;
+}
+
+// Keys of a function's environment: a literal map, or merge(map, cond ? {} : {K = v}).
+function environmentKeys(value) {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const keys = new Set(Object.keys(value));
+    return { all: keys, always: keys, conditional: new Set() };
+  }
+  if (typeof value === "string") {
+    const always = new Set(), conditional = new Set();
+    const expr = value.replace(/^\$\{|\}$/g, "");
+    const mergeArgs = /^merge\(([\s\S]*)\)$/.exec(expr.trim());
+    if (!mergeArgs) return null;
+    // First argument: the always-set map; later ones: conditional additions.
+    const maps = [...mergeArgs[1].matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+    maps.forEach((body, i) => {
+      for (const k of body.matchAll(/(?:^|\n|,)\s*([A-Z_][A-Z0-9_]*)\s*=/g)) (i === 0 ? always : conditional).add(k[1]);
+    });
+    return { all: new Set([...always, ...conditional]), always, conditional };
+  }
+  return null;
+}
+
+/**
+ * IAM: each function's policy allows exactly the DynamoDB and SMS operations
+ * its code calls, on the resources it uses them on; besides those only its own
+ * log group, its own dead-letter queue and (when tracing is on) X-Ray.
+ */
+export function checkIam(model, scans) {
+  const problems = [];
+  const l = locals(model);
+  const policies = l.function_policy ?? {};
+  const envs = l.function_environment ?? {};
+  for (const scan of scans) {
+    const docName = bareExpression(policies[scan.name])?.match(/^data\.aws_iam_policy_document\.(\w+)\.json$/)?.[1];
+    if (!docName) { problems.push(`${scan.name}: local.function_policy must be data.aws_iam_policy_document.<name>.json`); continue; }
+    const stmts = statements(model, docName);
+    if (!stmts.length) { problems.push(`${scan.name}: data.aws_iam_policy_document.${docName} has no statements`); continue; }
+    // Which resource each variable's value comes from: CONTACTS_TABLE -> aws_dynamodb_table.contacts
+    const envText = typeof envs[scan.name] === "string" ? envs[scan.name] : JSON.stringify(envs[scan.name] ?? {});
+    const tableOf = new Map();
+    for (const m of envText.matchAll(/"?([A-Z_][A-Z0-9_]*)"?\s*[=:]\s*"?(?:\$\{)?aws_dynamodb_table\.(\w+)\.name/g)) tableOf.set(m[1], m[2]);
+
+    const granted = [];
+    for (const s of stmts) {
+      if (s.effect !== "Allow") continue;
+      for (const a of s.actions) for (const r of s.resources) granted.push({ action: a, resource: canonical(r), raw: r, sid: s.sid, dynamic: s.dynamic, for_each: s.for_each });
+    }
+    const used = new Set();
+    const allows = (action, resources) => {
+      const hit = granted.filter((g) => g.action === action && resources.includes(g.resource));
+      hit.forEach((g) => used.add(g));
+      return hit.length > 0;
+    };
+    if (scan.built) {
+      const readsConfigSet = scan.env.has("CONFIGURATION_SET_NAME");
+      for (const c of scan.calls) {
+        const action = `${c.service}:${c.op}`;
+        if (c.service === "dynamodb") {
+          const tables = c.table ? [tableOf.get(c.table)] : [...scan.tableVars].map((v) => tableOf.get(v));
+          if (tables.includes(undefined)) { problems.push(`${scan.name}: ${c.where} uses ${c.table ?? "a table"} whose name Terraform does not set from an aws_dynamodb_table`); continue; }
+          const targets = tables.flatMap((t) => c.op === "Query" && c.index ? granted.filter((g) => g.resource.startsWith(`index:${t}/`)).map((g) => g.resource).concat([`table:${t}`]) : [`table:${t}`]);
+          if (!allows(action, targets)) problems.push(`${scan.name}: ${c.where} calls ${c.op} on ${c.table ?? "one of " + [...scan.tableVars].join("/")} but its role does not allow ${action} on ${targets.join(" or ")}`);
+        } else if (c.op === "SendTextMessage") {
+          for (const r of ["sms:origination-identity", ...(readsConfigSet ? ["sms:configuration-set"] : [])]) {
+            if (!allows(action, [r])) problems.push(`${scan.name}: ${c.where} calls ${c.op} but its role does not allow ${action} on ${r}`);
+          }
+        } else {
+          if (!allows(action, ["sms:opt-out-list"])) problems.push(`${scan.name}: ${c.where} calls ${c.op} but its role does not allow ${action} on the opt-out list`);
+        }
+      }
+    }
+    for (const g of granted) {
+      if (used.has(g)) continue;
+      const [service] = g.action.split(":");
+      if (g.action.includes("*")) problems.push(`${scan.name}: wildcard action ${g.action} (statement ${g.sid})`);
+      else if (service === "logs" && ["logs:CreateLogStream", "logs:PutLogEvents"].includes(g.action) && g.raw === `\${aws_cloudwatch_log_group.fn["${scan.name}"].arn}:*`) continue;
+      else if (g.action === "sqs:SendMessage" && g.raw === `\${aws_sqs_queue.dlq["${scan.name}"].arn}`) continue;
+      else if (service === "xray" && g.dynamic && /var\.enable_xray/.test(g.for_each ?? "") && ["xray:PutTraceSegments", "xray:PutTelemetryRecords"].includes(g.action)) continue;
+      else if (!scan.built && (service === "dynamodb" || service === "sms-voice")) continue;
+      else problems.push(`${scan.name}: role allows ${g.action} on ${g.raw} (statement ${g.sid}) but the code never needs it`);
+    }
+  }
+  return problems;
+}
+
+function canonical(r) {
+  const e = bareExpression(r);
+  if (e) {
+    let m;
+    if ((m = /^aws_dynamodb_table\.(\w+)\.arn$/.exec(e))) return `table:${m[1]}`;
+    if (e === "local.origination_identity_arn") return "sms:origination-identity";
+    if (/^aws_pinpointsmsvoicev2_configuration_set\.\w+\.arn$/.test(e)) return "sms:configuration-set";
+    if (/^aws_pinpointsmsvoicev2_opt_out_list\.\w+\.arn$/.test(e)) return "sms:opt-out-list";
+  }
+  const m = /^\$\{aws_dynamodb_table\.(\w+)\.arn\}\/index\/([\w.*-]+)$/.exec(r);
+  if (m) return `index:${m[1]}/${m[2]}`;
+  return r;
+}
+
+/** Tables: the same keys, attributes and indexes as the local stack's scripts/node/tables.json. */
+export async function checkTables(model, repo) {
+  const problems = [];
+  const spec = JSON.parse(await readFile(path.join(repo, "scripts/node/tables.json"), "utf8"));
+  const tf = model.blocks.filter((b) => b.kind === "resource" && b.type === "aws_dynamodb_table");
+  const env = locals(model).function_environment ?? {};
+  const envText = Object.values(env).map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join("\n");
+  for (const t of spec.tables) {
+    const m = new RegExp(`"?${t.env}"?\\s*[=:]\\s*"?(?:\\$\\{)?aws_dynamodb_table\\.(\\w+)\\.name`).exec(envText);
+    const block = m && tf.find((b) => b.name === m[1]);
+    if (!block) { problems.push(`${t.env}: no function gets it from an aws_dynamodb_table`); continue; }
+    const b = block.body;
+    const key = (k) => t.create.KeySchema.find((x) => x.KeyType === k)?.AttributeName;
+    if (b.hash_key !== key("HASH")) problems.push(`${block.name}: hash_key ${b.hash_key}, local stack has ${key("HASH")}`);
+    if ((b.range_key ?? undefined) !== key("RANGE")) problems.push(`${block.name}: range_key ${b.range_key}, local stack has ${key("RANGE")}`);
+    const attrs = (b.attribute ?? []).map((a) => `${a.name}:${a.type}`).sort().join(",");
+    const want = t.create.AttributeDefinitions.map((a) => `${a.AttributeName}:${a.AttributeType}`).sort().join(",");
+    if (attrs !== want) problems.push(`${block.name}: attributes ${attrs}, local stack has ${want}`);
+    const gsis = (b.global_secondary_index ?? []).map((g) => `${g.name}(${g.hash_key},${g.range_key ?? ""})`).sort().join(" ");
+    const wantGsis = (t.create.GlobalSecondaryIndexes ?? []).map((g) => `${g.IndexName}(${g.KeySchema.find((k) => k.KeyType === "HASH").AttributeName},${g.KeySchema.find((k) => k.KeyType === "RANGE")?.AttributeName ?? ""})`).sort().join(" ");
+    if (gsis !== wantGsis) problems.push(`${block.name}: indexes ${gsis}, local stack has ${wantGsis}`);
+    if (b.billing_mode !== "PAY_PER_REQUEST") problems.push(`${block.name}: billing_mode must be PAY_PER_REQUEST`);
+    if (b.point_in_time_recovery?.[0]?.enabled !== true) problems.push(`${block.name}: point-in-time recovery must be enabled`);
+    if (b.server_side_encryption?.[0]?.enabled !== true) problems.push(`${block.name}: server-side encryption must be enabled`);
+    if (b.deletion_protection_enabled !== "${var.deletion_protection}") problems.push(`${block.name}: deletion_protection_enabled must be var.deletion_protection`);
+    if (t.timeToLiveAttribute && b.ttl?.[0]?.attribute_name !== t.timeToLiveAttribute) problems.push(`${block.name}: TTL must be on ${t.timeToLiveAttribute}`);
+  }
+  return problems;
+}

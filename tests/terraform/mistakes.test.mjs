@@ -1,0 +1,110 @@
+// Purpose-made mistakes: each edit of a copy of terraform/ must make the named
+// check fail with a message that names the mistake. Proves the checks can fail.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { repoRoot, runChecks } from "./lib/run.mjs";
+
+async function withMistake(file, from, to) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "tf-mistake-"));
+  await cp(path.join(repoRoot, "terraform"), dir, { recursive: true });
+  const target = path.join(dir, file);
+  const source = await readFile(target, "utf8");
+  assert.ok(source.includes(from), `test setup: ${file} no longer contains ${JSON.stringify(from)}`);
+  await writeFile(target, source.replace(from, to));
+  try {
+    return (await runChecks(dir)).results;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const cases = [
+  {
+    name: "a misspelled resource argument",
+    file: "messaging.tf", from: "self_managed_opt_outs_enabled = true", to: "self_managed_opt_out_enabled  = true",
+    check: "arguments", expect: /unsupported argument "self_managed_opt_out_enabled"/,
+  },
+  {
+    name: "a misspelled argument in a nested block",
+    file: "functions.tf", from: "log_format            = \"JSON\"", to: "log_fromat            = \"JSON\"",
+    check: "arguments", expect: /logging_config: unsupported argument "log_fromat"/,
+  },
+  {
+    name: "an IAM action the code needs, removed",
+    file: "iam.tf", from: "actions   = [\"sms-voice:PutOptedOutNumber\", \"sms-voice:DeleteOptedOutNumber\"]\n    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]\n  }\n  statement {\n    sid       = \"OnFailure\"\n    actions   = [\"sqs:SendMessage\"]\n    resources = [aws_sqs_queue.dlq[\"sms-inbound\"].arn]",
+    to: "actions   = [\"sms-voice:PutOptedOutNumber\"]\n    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]\n  }\n  statement {\n    sid       = \"OnFailure\"\n    actions   = [\"sqs:SendMessage\"]\n    resources = [aws_sqs_queue.dlq[\"sms-inbound\"].arn]",
+    check: "iam", expect: /sms-inbound: .* calls DeleteOptedOutNumber but its role does not allow sms-voice:DeleteOptedOutNumber/,
+  },
+  {
+    name: "an IAM action granted on the wrong table",
+    file: "iam.tf", from: "sid       = \"MessageLog\"\n    actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\"]\n    resources = [aws_dynamodb_table.message_log.arn]",
+    to: "sid       = \"MessageLog\"\n    actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\"]\n    resources = [aws_dynamodb_table.appointments.arn]",
+    check: "iam", expect: /sms-inbound: .* calls PutItem on MESSAGE_LOG_TABLE but its role does not allow dynamodb:PutItem/,
+  },
+  {
+    name: "an IAM action the code never calls, added",
+    file: "iam.tf", from: "actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\"]",
+    to: "actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\", \"dynamodb:DeleteItem\"]",
+    check: "iam", expect: /sms-inbound: role allows dynamodb:DeleteItem .* but the code never needs it/,
+  },
+  {
+    name: "an environment variable the code requires, not set",
+    file: "functions.tf", from: "      HELP_CONTACT           = var.help_contact\n", to: "",
+    check: "environment", expect: /sms-inbound: requires HELP_CONTACT .* but Terraform does not set it/,
+  },
+  {
+    name: "an environment variable no code reads, set",
+    file: "functions.tf", from: "      METRICS_NAMESPACE = var.metrics_namespace\n    }\n    \"deadline-monitor\"", to: "      METRICS_NAMESPACE = var.metrics_namespace\n      OPT_OUT_TOPIC     = \"x\"\n    }\n    \"deadline-monitor\"",
+    check: "environment", expect: /opt-out-api: Terraform sets OPT_OUT_TOPIC but the code never reads it/,
+  },
+  {
+    name: "a reference to an undeclared variable",
+    file: "alarms.tf", from: "endpoint  = var.alert_email", to: "endpoint  = var.alerts_email",
+    check: "references", expect: /refers to undeclared var\.alerts_email/,
+  },
+  {
+    name: "a reference to an undeclared resource",
+    file: "schedules.tf", from: "arn = aws_sqs_queue.scheduler_dlq.arn", to: "arn = aws_sqs_queue.scheduler_dead_letters.arn",
+    check: "references", expect: /undeclared aws_sqs_queue\.scheduler_dead_letters/,
+  },
+  {
+    name: "unformatted HCL",
+    file: "outputs.tf", from: "  value       = aws_apigatewayv2_stage.default.invoke_url", to: "  value = aws_apigatewayv2_stage.default.invoke_url",
+    check: "format", expect: /outputs\.tf:3: not formatted/,
+  },
+  {
+    name: "self-managed opt-outs turned off",
+    file: "messaging.tf", from: "self_managed_opt_outs_enabled = true", to: "self_managed_opt_outs_enabled = false",
+    check: "facts", expect: /self_managed_opt_outs_enabled must be true/,
+  },
+  {
+    name: "the topic policy without its aws:SourceAccount scope",
+    file: "messaging.tf", from: "variable = \"aws:SourceAccount\"", to: "variable = \"aws:SourceArn\"",
+    check: "facts", expect: /scoped by aws:SourceAccount/,
+  },
+  {
+    name: "a zip name scripts/build does not produce",
+    file: "functions.tf", from: "filename         = \"${var.dist_dir}/${each.key}.zip\"", to: "filename         = \"${var.dist_dir}/${each.key}-lambda.zip\"",
+    check: "packages", expect: /filename must be/,
+  },
+  {
+    name: "an index the local stack does not have",
+    file: "tables.tf", from: "name            = \"pending-opt-outs\"", to: "name            = \"pending\"",
+    check: "tables", expect: /indexes pending\(opt_out_pending,opt_out_deadline\), local stack has pending-opt-outs/,
+  },
+];
+
+for (const c of cases) {
+  test(`the ${c.check} check catches ${c.name}`, async () => {
+    const results = await withMistake(c.file, c.from, c.to);
+    const problems = results[c.check];
+    assert.ok(problems.some((p) => c.expect.test(p)), `expected ${c.expect} in ${c.check} problems, got:\n  ${problems.join("\n  ")}`);
+  });
+}
+
+test("a syntax error is reported with its file", async () => {
+  await assert.rejects(withMistake("tables.tf", "billing_mode                = \"PAY_PER_REQUEST\"", "billing_mode = = \"PAY_PER_REQUEST\""), /tables\.tf/);
+});

@@ -1,0 +1,161 @@
+// DynamoDB wire form (service model DynamoDB_20120810): AttributeValue JSON both
+// ways with exact numbers and binary, placeholder expressions, request bodies and
+// response parsing, without any I/O.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/aws/dynamodb.hpp"
+
+namespace {
+
+using namespace common::aws;
+using json = nlohmann::json;
+
+TEST(AwsDynamoDb, EveryAttributeTypeRoundTripsThroughTheWireForm) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
+  const AttributeMap item = {
+      {"s", AttributeValue::S("\u00e9\"\\\n")},
+      {"n", AttributeValue::N("-12345678901234567890123456789012345678E-20")},
+      {"b", AttributeValue::B(bytes)},
+      {"t", AttributeValue::Bool(true)},
+      {"z", AttributeValue::Null()},
+      {"m", AttributeValue::M({{"in", AttributeValue::L({AttributeValue::N(1), AttributeValue::S("")})}})},
+      {"ss", AttributeValue::SS({"a", "b"})},
+      {"ns", AttributeValue::NS({"1", "2.5"})},
+      {"bs", AttributeValue::BS({std::string("\0", 1), "xy"})}};
+  const std::string text = to_json(item);
+  const json wire = json::parse(text);
+  EXPECT_EQ(wire["n"]["N"], "-12345678901234567890123456789012345678E-20");  // a string, exact
+  EXPECT_EQ(wire["b"]["B"].get<std::string>().size(), 344u);  // base64 of 256 bytes
+  EXPECT_EQ(wire["z"]["NULL"], true);
+  EXPECT_EQ(parse_item_json(text), item);
+}
+
+TEST(AwsDynamoDb, SetsCompareWithoutOrderOtherTypesStrictly) {
+  EXPECT_EQ(AttributeValue::SS({"a", "b"}), AttributeValue::SS({"b", "a"}));
+  EXPECT_NE(AttributeValue::SS({"a", "b"}), AttributeValue::SS({"a", "a"}));
+  EXPECT_NE(AttributeValue::NS({"1"}), AttributeValue::SS({"1"}));
+  EXPECT_NE(AttributeValue::L({AttributeValue::S("a"), AttributeValue::S("b")}),
+            AttributeValue::L({AttributeValue::S("b"), AttributeValue::S("a")}));
+  EXPECT_EQ(AttributeValue::N("12345678901234567890123456789012345678").as_int(), std::nullopt);
+  EXPECT_EQ(AttributeValue::N("-42").as_int(), -42);
+}
+
+TEST(AwsDynamoDb, MalformedItemsAreRefusedNamingTheField) {
+  try {
+    parse_item_json(R"({"a":{"M":{"b":{"X":"1"}}}})");
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("a.b"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_item_json(R"({"a":{"B":"not base64!"}})"), std::runtime_error);
+}
+
+TEST(AwsDynamoDb, ExpressionsUsePlaceholdersForEveryNameAndValue) {
+  UpdateItemRequest update;
+  update.table_name = "t";
+  update.key = {{"pk", AttributeValue::S("k")}};
+  auto& e = update.expression;
+  // Placeholders are taken one statement at a time: the operands of '+' have no set order.
+  const std::string status = e.name("status");
+  const std::string x = e.value(AttributeValue::S("x"));
+  const std::string count = e.name("count");
+  const std::string one = e.value(AttributeValue::N(1));
+  update.update_expression = "SET " + status + " = " + x + " ADD " + count + " " + one;
+  update.condition_expression = e.name("status") + " <> " + e.value(AttributeValue::S("y"));
+  update.return_values = ReturnValues::kAllNew;
+  update.return_values_on_condition_check_failure = ReturnValues::kAllOld;
+  const json body = json::parse(request_json(update));
+  EXPECT_EQ(body["UpdateExpression"], "SET #n0 = :v0 ADD #n1 :v1");
+  EXPECT_EQ(body["ConditionExpression"], "#n0 <> :v2");  // the same name, the same placeholder
+  EXPECT_EQ(body["ExpressionAttributeNames"], (json{{"#n0", "status"}, {"#n1", "count"}}));
+  EXPECT_EQ(body["ExpressionAttributeValues"][":v1"], (json{{"N", "1"}}));
+  EXPECT_EQ(body["ExpressionAttributeValues"][":v2"], (json{{"S", "y"}}));
+  EXPECT_EQ(body["ReturnValues"], "ALL_NEW");
+  EXPECT_EQ(body["ReturnValuesOnConditionCheckFailure"], "ALL_OLD");
+  EXPECT_EQ(body["Key"], (json{{"pk", {{"S", "k"}}}}));
+}
+
+TEST(AwsDynamoDb, QueryBodyCarriesPagingIndexFilterAndLimit) {
+  QueryRequest q;
+  q.table_name = "t";
+  q.index_name = "by-x";
+  q.key_condition_expression = q.expression.name("x") + " = " + q.expression.value(AttributeValue::S("1"));
+  q.filter_expression = "attribute_exists(" + q.expression.name("y") + ")";
+  q.limit = 10;
+  q.scan_index_forward = false;
+  q.exclusive_start_key = {{"x", AttributeValue::S("1")}, {"k", AttributeValue::N(5)}};
+  const json body = json::parse(request_json(q));
+  EXPECT_EQ(body["IndexName"], "by-x");
+  EXPECT_EQ(body["Limit"], 10);
+  EXPECT_EQ(body["ScanIndexForward"], false);
+  EXPECT_EQ(body["FilterExpression"], "attribute_exists(#n1)");
+  EXPECT_EQ(body["ExclusiveStartKey"]["k"], (json{{"N", "5"}}));
+  EXPECT_FALSE(body.contains("ConsistentRead"));
+}
+
+TEST(AwsDynamoDb, QueryResponsesParseItemsCountsAndTheNextKey) {
+  const auto page = parse_query_response(
+      R"({"Count":2,"ScannedCount":3,"Items":[{"a":{"N":"1"}},{"a":{"N":"2"}}],"LastEvaluatedKey":{"a":{"N":"2"}}})");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(get_int(page.items[1], "a"), 2);
+  EXPECT_EQ(page.count, 2);
+  EXPECT_EQ(page.scanned_count, 3);
+  EXPECT_EQ(page.last_evaluated_key, (AttributeMap{{"a", AttributeValue::N("2")}}));
+  EXPECT_TRUE(parse_query_response(R"({"Count":0,"Items":[]})").last_evaluated_key.empty());
+  EXPECT_EQ(parse_get_item_response("{}"), std::nullopt);
+}
+
+TEST(AwsDynamoDb, BatchWriteBodiesAndUnprocessedItemsMirrorEachOther) {
+  const std::vector<BatchWriteOperation> ops = {
+      BatchWriteOperation::put("a", {{"k", AttributeValue::S("1")}}),
+      BatchWriteOperation::remove("b", {{"k", AttributeValue::S("2")}}),
+      BatchWriteOperation::put("a", {{"k", AttributeValue::S("3")}})};
+  const json body = json::parse(batch_write_request_json(ops));
+  ASSERT_EQ(body["RequestItems"]["a"].size(), 2u);
+  EXPECT_EQ(body["RequestItems"]["b"][0]["DeleteRequest"]["Key"]["k"]["S"], "2");
+  // A response that leaves everything unprocessed gives back the same operations.
+  const json response = {{"UnprocessedItems", body["RequestItems"]}};
+  const auto unprocessed = parse_unprocessed_items(response.dump());
+  ASSERT_EQ(unprocessed.size(), 3u);
+  EXPECT_EQ(unprocessed[0].table_name, "a");
+  EXPECT_FALSE(unprocessed[0].is_delete);
+  EXPECT_EQ(unprocessed[2].table_name, "b");
+  EXPECT_TRUE(unprocessed[2].is_delete);
+  EXPECT_EQ(unprocessed[2].item, ops[1].item);
+}
+
+TEST(AwsDynamoDb, TransactionCancellationReasonsAreReadInOrder) {
+  const auto result = parse_transaction_canceled(
+      R"({"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled",)"
+      R"("CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"v":{"N":"3"}}},{"Code":"None"}]})");
+  EXPECT_TRUE(result.canceled);
+  ASSERT_EQ(result.reasons.size(), 3u);
+  EXPECT_EQ(result.reasons[1].code, "ConditionalCheckFailed");
+  EXPECT_EQ(get_int(result.reasons[1].item, "v"), 3);
+  EXPECT_TRUE(result.condition_failed());
+  EXPECT_FALSE(result.retryable());
+  const auto conflict = parse_transaction_canceled(
+      R"({"CancellationReasons":[{"Code":"TransactionConflict"},{"Code":"None"}]})");
+  EXPECT_TRUE(conflict.retryable());
+}
+
+TEST(AwsDynamoDb, TransactWriteBodyHasOneMemberPerAction) {
+  TransactWriteRequest request;
+  request.items.push_back(TransactWriteItem::put("t", {{"k", AttributeValue::S("1")}}));
+  auto update = TransactWriteItem::update("t", {{"k", AttributeValue::S("2")}}, "");
+  update.update_expression = "SET " + update.expression.name("v") + " = " +
+                             update.expression.value(AttributeValue::N(1));
+  request.items.push_back(update);
+  request.items.push_back(TransactWriteItem::remove("u", {{"k", AttributeValue::S("3")}}));
+  const json body = json::parse(request_json(request));
+  ASSERT_EQ(body["TransactItems"].size(), 3u);
+  EXPECT_TRUE(body["TransactItems"][0].contains("Put"));
+  EXPECT_EQ(body["TransactItems"][1]["Update"]["UpdateExpression"], "SET #n0 = :v0");
+  EXPECT_EQ(body["TransactItems"][2]["Delete"]["TableName"], "u");
+  EXPECT_FALSE(body.contains("ClientRequestToken"));
+}
+
+}  // namespace

@@ -35,6 +35,7 @@ locals {
       ORIGINATION_IDENTITY   = local.origination_identity_arn
       OPT_OUT_LIST_NAME      = aws_pinpointsmsvoicev2_opt_out_list.this.name
       CONFIGURATION_SET_NAME = aws_pinpointsmsvoicev2_configuration_set.this.name
+      APPOINTMENTS_TABLE     = aws_dynamodb_table.appointments.name
       PROGRAM_NAME           = var.program_name
       HELP_CONTACT           = var.help_contact
       METRICS_NAMESPACE      = var.metrics_namespace

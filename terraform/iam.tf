@@ -45,6 +45,17 @@ data "aws_iam_policy_document" "sms_inbound" {
     actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.message_log.arn]
   }
+  # Replies to reminders (C/CONFIRM, R/RESCHEDULE): find the next appointment, record the answer.
+  statement {
+    sid       = "AppointmentsByPhone"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.appointments.arn}/index/appointments-by-phone"]
+  }
+  statement {
+    sid       = "AppointmentReplies"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.appointments.arn]
+  }
   statement {
     sid       = "Send"
     actions   = ["sms-voice:SendTextMessage"]

@@ -1,6 +1,7 @@
 #include "common/appointments/appointments.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -256,5 +257,24 @@ Outcome<bool> AppointmentStore::record_reply(const std::string& appointment_id, 
   if (!r) return r.error();
   return !r.value().condition_failed;
 }
+
+std::string format_when(std::chrono::local_seconds local) {
+  using namespace std::chrono;
+  static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto day = floor<days>(local);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{local - day};
+  const int h24 = static_cast<int>(hms.hours().count());
+  const int h12 = h24 % 12 == 0 ? 12 : h24 % 12;
+  char minute[3];
+  std::snprintf(minute, sizeof minute, "%02d", static_cast<int>(hms.minutes().count()));
+  return std::string(kDays[weekday(day).c_encoding()]) + ", " +
+         kMonths[static_cast<unsigned>(ymd.month()) - 1] + " " +
+         std::to_string(static_cast<unsigned>(ymd.day())) + " at " + std::to_string(h12) + ":" +
+         minute + (h24 < 12 ? " AM" : " PM");
+}
+
 
 }  // namespace common::appointments

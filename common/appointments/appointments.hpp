@@ -79,6 +79,10 @@ struct Appointment {
                                               std::string* error = nullptr);
 };
 
+/// "Tue, Nov 24 at 2:00 PM": an appointment's local wall-clock time, as reminders and the
+/// replies to them show it (US English, 12-hour clock).
+std::string format_when(std::chrono::local_seconds local);
+
 /// What a reply to a reminder asks for.
 enum class ReplyAction { kConfirm, kReschedule };
 

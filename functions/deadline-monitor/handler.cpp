@@ -13,42 +13,20 @@ namespace {
 
 using json = nlohmann::json;
 
-long long positive(const common::aws::Environment& env, const char* name, long long fallback) {
-  auto v = env.get(name);
-  if (!v) return fallback;
-  try {
-    size_t used = 0;
-    long long n = std::stoll(*v, &used);
-    if (used != v->size() || n <= 0) throw std::invalid_argument(name);
-    return n;
-  } catch (const std::exception&) {
-    throw std::invalid_argument(std::string(name) + " must be a positive integer (got '" + *v + "')");
-  }
-}
-
 }  // namespace
 
 Config config_from_environment(const common::aws::Environment& env) {
   Config c;
-  std::vector<std::string> missing;
-  auto required = [&](const char* name, std::string& out) {
-    if (auto v = env.get(name)) out = *v; else missing.emplace_back(name);
-  };
-  required("CONTACTS_TABLE", c.contacts_table);
-  required("OPT_OUT_LIST_NAME", c.opt_out_list_name);
-  if (!missing.empty()) {
-    std::string list;
-    for (const auto& m : missing) {
-      if (!list.empty()) list.append(", ");
-      list.append(m);
-    }
-    throw std::invalid_argument("missing required environment variables: " + list);
-  }
-  c.message_log_table = env.get_or("MESSAGE_LOG_TABLE", "");
-  c.metrics_namespace = env.get_or("METRICS_NAMESPACE", "SmsCompliance");
+  common::aws::SettingsReader settings(env);
+  c.contacts_table = settings.required("CONTACTS_TABLE");
+  c.opt_out_list_name = settings.required("OPT_OUT_LIST_NAME");
+  c.message_log_table = settings.get_or("MESSAGE_LOG_TABLE", "");
+  c.metrics_namespace = settings.get_or("METRICS_NAMESPACE", "SmsCompliance");
   // DynamoDB's Query Limit is at most what one page can hold; 1000 keeps pages small.
-  c.page_size = static_cast<int>(std::min(positive(env, "PAGE_SIZE", 100), 1000LL));
-  c.time_reserve = std::chrono::milliseconds(positive(env, "TIME_RESERVE_MS", 3000));
+  c.page_size = static_cast<int>(settings.number("PAGE_SIZE", 100, 1, 1000));
+  c.time_reserve =
+      std::chrono::milliseconds(static_cast<long long>(settings.number("TIME_RESERVE_MS", 3000, 0, 600000)));
+  settings.check("deadline-monitor");
   return c;
 }
 

@@ -152,22 +152,12 @@ std::string event_id(const HttpRequest& request, TimePoint now) {
 
 Config config_from_environment(const common::aws::Environment& env) {
   Config c;
-  std::vector<std::string> missing;
-  auto required = [&](const char* name, std::string& out) {
-    if (auto v = env.get(name)) out = *v; else missing.emplace_back(name);
-  };
-  required("CONTACTS_TABLE", c.contacts_table);
-  required("MESSAGE_LOG_TABLE", c.message_log_table);
-  required("OPT_OUT_LIST_NAME", c.opt_out_list_name);
-  if (!missing.empty()) {
-    std::string list;
-    for (const auto& m : missing) {
-      if (!list.empty()) list.append(", ");
-      list.append(m);
-    }
-    throw std::invalid_argument("missing required environment variables: " + list);
-  }
-  c.metrics_namespace = env.get_or("METRICS_NAMESPACE", "SmsCompliance");
+  common::aws::SettingsReader settings(env);
+  c.contacts_table = settings.required("CONTACTS_TABLE");
+  c.message_log_table = settings.required("MESSAGE_LOG_TABLE");
+  c.opt_out_list_name = settings.required("OPT_OUT_LIST_NAME");
+  c.metrics_namespace = settings.get_or("METRICS_NAMESPACE", "SmsCompliance");
+  settings.check("opt-out-api");
   return c;
 }
 

@@ -181,7 +181,7 @@ class Run {
     const std::string text_zone = !a.time_zone.empty() ? a.time_zone : zones.empty() ? "" : zones.front();
     const auto tz = common::tz::TimeZone::load(text_zone);
     if (!tz) return block(a, "unknown_time_zone:" + text_zone, ctx);
-    const std::string when = format_when(std::chrono::local_seconds(
+    const std::string when = common::appointments::format_when(std::chrono::local_seconds(
         tz->to_local(a.starts_at).time_since_epoch()));
     std::string body = render_reminder(config_.template_text, config_.program_name, when, a.location);
     auto segments = common::sms::count_segments(body);
@@ -363,78 +363,36 @@ void emit_blocked_metrics(std::ostream& out, const std::string& ns, const std::s
 
 Config config_from_environment(const common::aws::Environment& env) {
   Config c;
-  std::vector<std::string> problems;
-  auto required = [&](const char* name, std::string& out) {
-    auto v = env.get(name);
-    if (!v) {
-      problems.push_back(std::string(name) + " is required");
-    } else {
-      out = *v;
-    }
-  };
-  auto number = [&](const char* name, double fallback, double min, double max) {
-    auto v = env.get(name);
-    if (!v) return fallback;
-    try {
-      std::size_t used = 0;
-      double d = std::stod(*v, &used);
-      if (used == v->size() && d >= min && d <= max) return d;
-    } catch (const std::exception&) {
-    }
-    problems.push_back(std::string(name) + " must be a number from " + std::to_string(min) + " to " +
-                       std::to_string(max));
-    return fallback;
-  };
-  required("APPOINTMENTS_TABLE", c.appointments_table);
-  required("CONTACTS_TABLE", c.contacts_table);
-  required("MESSAGE_LOG_TABLE", c.message_log_table);
-  required("ORIGINATION_IDENTITY", c.origination_identity);
-  required("PROGRAM_NAME", c.program_name);
-  c.configuration_set_name = env.get_or("CONFIGURATION_SET_NAME", "");
-  c.template_text = env.get_or("REMINDER_TEMPLATE", c.template_text);
+  common::aws::SettingsReader settings(env);
+  c.appointments_table = settings.required("APPOINTMENTS_TABLE");
+  c.contacts_table = settings.required("CONTACTS_TABLE");
+  c.message_log_table = settings.required("MESSAGE_LOG_TABLE");
+  c.origination_identity = settings.required("ORIGINATION_IDENTITY");
+  c.program_name = settings.required("PROGRAM_NAME");
+  c.configuration_set_name = settings.get_or("CONFIGURATION_SET_NAME", "");
+  c.template_text = settings.get_or("REMINDER_TEMPLATE", c.template_text);
   if (auto leads = env.get("REMINDER_LEAD_TIMES")) {
     auto parsed = common::appointments::parse_lead_times(*leads);
     if (!parsed) {
-      problems.push_back("REMINDER_LEAD_TIMES must be a list like 24h,2h or 90m");
+      settings.problem("REMINDER_LEAD_TIMES must be a list like 24h,2h or 90m");
     } else {
       c.lead_times = *parsed;
     }
   }
-  c.shards = static_cast<int>(number("REMINDER_SHARDS", 8, 1, 100));
+  c.shards = static_cast<int>(settings.number("REMINDER_SHARDS", 8, 1, 100));
   const auto longest = std::chrono::ceil<std::chrono::hours>(c.lead_times.front());
-  c.lookback = std::chrono::hours(static_cast<int>(
-      number("REMINDER_LOOKBACK_HOURS", static_cast<double>(longest.count() + 1), 0, 24 * 30)));
-  c.parts_per_second = number("SMS_MAX_PARTS_PER_SECOND", 3, 0.1, 10000);
-  c.claim_lease = std::chrono::seconds(static_cast<long>(number("REMINDER_CLAIM_SECONDS", 900, 30, 86400)));
+  c.lookback = std::chrono::hours(static_cast<int>(settings.number(
+      "REMINDER_LOOKBACK_HOURS", static_cast<double>(longest.count() + 1), 0, 24 * 30)));
+  c.parts_per_second = settings.number("SMS_MAX_PARTS_PER_SECOND", 3, 0.1, 10000);
+  c.claim_lease = std::chrono::seconds(
+      static_cast<long>(settings.number("REMINDER_CLAIM_SECONDS", 900, 30, 86400)));
   c.stop_before_deadline = std::chrono::milliseconds(
-      static_cast<long>(number("REMINDER_STOP_BEFORE_DEADLINE_MS", 5000, 0, 600000)));
-  c.metrics_namespace = env.get_or("METRICS_NAMESPACE", c.metrics_namespace);
-  c.function_name = env.get_or("AWS_LAMBDA_FUNCTION_NAME", c.function_name);
-  c.accept_event_time = env.get_or("REMINDERS_ACCEPT_EVENT_TIME", "") == "1";
-  if (!problems.empty()) {
-    std::string message = "reminders configuration: ";
-    for (std::size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
-    throw std::invalid_argument(message);
-  }
+      static_cast<long>(settings.number("REMINDER_STOP_BEFORE_DEADLINE_MS", 5000, 0, 600000)));
+  c.metrics_namespace = settings.get_or("METRICS_NAMESPACE", c.metrics_namespace);
+  c.function_name = settings.get_or("AWS_LAMBDA_FUNCTION_NAME", c.function_name);
+  c.accept_event_time = settings.get_or("REMINDERS_ACCEPT_EVENT_TIME", "") == "1";
+  settings.check("reminders");
   return c;
-}
-
-std::string format_when(std::chrono::local_seconds local) {
-  using namespace std::chrono;
-  static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const auto day = floor<days>(local);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{local - day};
-  const int h24 = static_cast<int>(hms.hours().count());
-  const int h12 = h24 % 12 == 0 ? 12 : h24 % 12;
-  char minute[3];
-  std::snprintf(minute, sizeof minute, "%02d", static_cast<int>(hms.minutes().count()));
-  return std::string(kDays[weekday(day).c_encoding()]) + ", " +
-         kMonths[static_cast<unsigned>(ymd.month()) - 1] + " " +
-         std::to_string(static_cast<unsigned>(ymd.day())) + " at " + std::to_string(h12) + ":" +
-         minute + (h24 < 12 ? " AM" : " PM");
 }
 
 std::string render_reminder(const std::string& template_text, const std::string& program,

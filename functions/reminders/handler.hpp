@@ -59,9 +59,6 @@ struct Services {
   std::function<void(std::chrono::microseconds)> sleep;  ///< pacing waits (default: this thread)
 };
 
-/// "Tue, Nov 24 at 2:00 PM": the local wall-clock time of an appointment, as reminders show it.
-std::string format_when(std::chrono::local_seconds local);
-
 /// The reminder text from `template_text` (see Config::template_text).
 std::string render_reminder(const std::string& template_text, const std::string& program,
                             const std::string& when, const std::string& location);

@@ -5,10 +5,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/appointments/appointments.hpp"
 #include "common/compliance/business_days.hpp"
 #include "common/consent/store.hpp"
 #include "common/compliance/phone.hpp"
 #include "common/time.hpp"
+#include "common/tz/time_zone.hpp"
 
 namespace sms_inbound {
 namespace {
@@ -48,47 +50,26 @@ struct Handler::Outcome {
 
 Config config_from_environment(const common::aws::Environment& env) {
   Config c;
-  std::vector<std::string> missing;
-  auto required = [&](const char* name, std::string& out) {
-    if (auto v = env.get(name)) {
-      out = *v;
-    } else {
-      missing.emplace_back(name);
-    }
-  };
-  required("CONTACTS_TABLE", c.contacts_table);
-  required("MESSAGE_LOG_TABLE", c.message_log_table);
-  required("ORIGINATION_IDENTITY", c.origination_identity);
-  required("OPT_OUT_LIST_NAME", c.opt_out_list_name);
-  required("PROGRAM_NAME", c.program_name);
-  required("HELP_CONTACT", c.help_contact);
-  if (!missing.empty()) {
-    std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    throw std::invalid_argument("missing required environment variables: " + list);
-  }
-  c.configuration_set_name = env.get_or("CONFIGURATION_SET_NAME", "");
-  c.backend_url = env.get_or("BACKEND_URL", "");
+  common::aws::SettingsReader settings(env);
+  c.contacts_table = settings.required("CONTACTS_TABLE");
+  c.message_log_table = settings.required("MESSAGE_LOG_TABLE");
+  c.origination_identity = settings.required("ORIGINATION_IDENTITY");
+  c.opt_out_list_name = settings.required("OPT_OUT_LIST_NAME");
+  c.program_name = settings.required("PROGRAM_NAME");
+  c.help_contact = settings.required("HELP_CONTACT");
+  c.configuration_set_name = settings.get_or("CONFIGURATION_SET_NAME", "");
+  c.appointments_table = settings.get_or("APPOINTMENTS_TABLE", "");
+  c.backend_url = settings.get_or("BACKEND_URL", "");
   if (!c.backend_url.empty() && c.backend_url.rfind("http://", 0) != 0 &&
       c.backend_url.rfind("https://", 0) != 0) {
-    throw std::invalid_argument("BACKEND_URL must be an http:// or https:// URL");
+    settings.problem("BACKEND_URL must be an http:// or https:// URL");
   }
-  auto positive = [&](const char* name, long long fallback) {
-    auto v = env.get(name);
-    if (!v) return fallback;
-    try {
-      size_t used = 0;
-      long long n = std::stoll(*v, &used);
-      if (used != v->size() || n <= 0) throw std::invalid_argument(name);
-      return n;
-    } catch (const std::exception&) {
-      throw std::invalid_argument(std::string(name) + " must be a positive integer (got '" + *v +
-                                  "')");
-    }
-  };
-  c.backend_timeout = std::chrono::milliseconds(positive("BACKEND_TIMEOUT_MS", 3000));
-  c.processing_lease = std::chrono::seconds(positive("PROCESSING_LEASE_SECONDS", 900));
-  c.metrics_namespace = env.get_or("METRICS_NAMESPACE", "SmsCompliance");
+  c.backend_timeout = std::chrono::milliseconds(
+      static_cast<long long>(settings.number("BACKEND_TIMEOUT_MS", 3000, 1, 900000)));
+  c.processing_lease = std::chrono::seconds(
+      static_cast<long long>(settings.number("PROCESSING_LEASE_SECONDS", 900, 1, 86400)));
+  c.metrics_namespace = settings.get_or("METRICS_NAMESPACE", "SmsCompliance");
+  settings.check("sms-inbound");
   return c;
 }
 
@@ -100,6 +81,16 @@ std::string help_text(const Config& c) {
 std::string opt_out_confirmation_text(const Config& c) {
   return c.program_name +
          ": You are unsubscribed and will receive no more messages. Reply START to resubscribe.";
+}
+
+std::string appointment_reply_text(const Config& c, bool confirm, const std::string& when) {
+  if (when.empty()) {
+    return c.program_name + ": We found no upcoming appointment for this number. Help at " +
+           c.help_contact + ".";
+  }
+  return confirm ? c.program_name + ": Confirmed. See you " + when + "."
+                 : c.program_name + ": Thanks, we will contact you to reschedule your " + when +
+                       " appointment.";
 }
 
 std::string opt_in_confirmation_text(const Config& c) {
@@ -378,6 +369,64 @@ class RecordProcessor {
 
 }  // namespace
 
+namespace {
+
+// "Tue, Nov 24 at 2:00 PM" in the appointment's zone; in UTC (and saying so) when the
+// appointment carries no zone we know.
+std::string appointment_when(const common::appointments::Appointment& a) {
+  if (auto zone = common::tz::TimeZone::load(a.time_zone)) {
+    return common::appointments::format_when(zone->to_local(a.starts_at));
+  }
+  return common::appointments::format_when(std::chrono::local_seconds(
+             std::chrono::floor<std::chrono::seconds>(a.starts_at).time_since_epoch())) +
+         " UTC";
+}
+
+// A reply to a reminder (C/CONFIRM, R/RESCHEDULE, and YES from a contact who is
+// already opted in) acts on the contact's next upcoming appointment and is
+// answered briefly. Returns the conversation state when the text was such a
+// reply, nullopt when it should be handled as usual (no appointments table, not
+// a reply word, no consent, or a YES with no appointment to confirm).
+std::optional<std::string> handle_appointment_reply(const Config& config, Services& services,
+                                                    RecordProcessor& p, const InboundSms& m,
+                                                    const common::compliance::Classification& c,
+                                                    Handler::Outcome& outcome) {
+  using common::appointments::ReplyAction;
+  if (config.appointments_table.empty()) return std::nullopt;
+  std::optional<ReplyAction> action;
+  const bool yes = c.intent == MessageIntent::kOptIn && c.rule == "keyword:YES";
+  if (c.intent == MessageIntent::kOther) action = common::appointments::parse_reply(m.message_body);
+  if (yes) action = ReplyAction::kConfirm;
+  if (!action) return std::nullopt;
+  // YES from an opted-out contact stays the opt-in word (SPEC 2); replies go only
+  // to contacts who may receive texts (fail closed).
+  if (!common::consent::may_receive(p.read_contact()).allowed) return std::nullopt;
+
+  common::appointments::AppointmentStore store(services.dynamodb, config.appointments_table);
+  auto next = store.next_upcoming(m.origination_number, m.received_at).value();
+  bool recorded = false;
+  if (next) {
+    recorded = store.record_reply(next->appointment_id, *action, m.received_at, m.message_id())
+                   .value();
+  }
+  if (!recorded && yes) return std::nullopt;  // nothing to confirm: an ordinary opt-in
+  const bool confirm = *action == ReplyAction::kConfirm;
+  outcome.intent = "appointment_reply";
+  outcome.rule = confirm ? "reply:CONFIRM" : "reply:RESCHEDULE";
+  outcome.actions.push_back(!recorded ? "appointment_not_found"
+                            : confirm ? "appointment_confirmed"
+                                      : "appointment_reschedule_requested");
+  services.metrics.add(!recorded ? "AppointmentRepliesUnmatched"
+                       : confirm ? "AppointmentsConfirmed"
+                                 : "AppointmentRescheduleRequests",
+                       1);
+  const std::string when = recorded ? appointment_when(*next) : std::string();
+  p.reply("appointment_reply", appointment_reply_text(config, confirm, when), false, outcome);
+  return recorded ? (confirm ? "appointment_confirmed" : "reschedule_requested") : "open";
+}
+
+}  // namespace
+
 Handler::Outcome Handler::process(const InboundSms& m) {
   Outcome outcome;
   RecordProcessor p(config_, services_, m);
@@ -392,6 +441,11 @@ Handler::Outcome Handler::process(const InboundSms& m) {
     outcome.possible_revocation = c.possible_revocation;
     const std::string received = common::format_rfc3339(m.received_at);
     std::string conversation_state = "open";
+
+    if (auto state = handle_appointment_reply(config_, services_, p, m, c, outcome)) {
+      p.finish(outcome, *state);
+      return outcome;
+    }
 
     switch (c.intent) {
       case MessageIntent::kOptOut: {

@@ -28,6 +28,7 @@ struct Config {
   std::string configuration_set_name;  // CONFIGURATION_SET_NAME (optional)
   std::string program_name;            // PROGRAM_NAME (required): named in every reply
   std::string help_contact;            // HELP_CONTACT (required): phone, e-mail or URL for HELP
+  std::string appointments_table;      // APPOINTMENTS_TABLE (optional): enables C/R replies
   std::string backend_url;             // BACKEND_URL (optional): receives ordinary texts
   std::chrono::milliseconds backend_timeout{3000};  // BACKEND_TIMEOUT_MS
   std::string metrics_namespace = "SmsCompliance";  // METRICS_NAMESPACE
@@ -63,6 +64,9 @@ std::string help_text(const Config& config);
 std::string opt_out_confirmation_text(const Config& config);
 /// The answer to an opt-in keyword (START/UNSTOP/YES).
 std::string opt_in_confirmation_text(const Config& config);
+/// The answer to a reminder reply (C/CONFIRM or R/RESCHEDULE): `when` is the appointment's
+/// local time as format_when() gives it, or empty when no upcoming appointment was found.
+std::string appointment_reply_text(const Config& config, bool confirm, const std::string& when);
 
 /// Processes SNS events of inbound SMS. Each record is handled on its own:
 /// malformed ones are logged and counted, failed ones (AWS errors that a retry

@@ -456,6 +456,80 @@ TEST_F(SmsInbound, BackendReplyIsSentToConsentingContact) {
   EXPECT_EQ(sent[1]["MessageBody"], "See you Friday at 10.");
 }
 
+// Issue 5 replies: C/CONFIRM and R/RESCHEDULE (and YES from an opted-in contact) act on the
+// contact's next upcoming appointment and are answered briefly.
+TEST_F(SmsInbound, ReminderRepliesConfirmAndRescheduleTheNextAppointment) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "START", fresh_id("in"), fresh_id("sns"), now_text())}));
+  const std::string soon = fresh_id("appt"), later = fresh_id("appt");
+  auto put_appointment = [&](const std::string& id, const std::string& starts_at) {
+    common::aws::PutItemRequest put;
+    put.table_name = env_["APPOINTMENTS_TABLE"];
+    put.item = {{"appointment_id", AttributeValue::S(id)},
+                {"phone_number", AttributeValue::S(phone)},
+                {"starts_at", AttributeValue::S(starts_at)},
+                {"time_zone", AttributeValue::S("America/Los_Angeles")},
+                {"location", AttributeValue::S("12 Main St")}};
+    ASSERT_FALSE(db_->put_item(put).value().condition_failed);
+  };
+  put_appointment(soon, "2099-11-24T22:00:00.000Z");   // Tue, Nov 24 2099 at 2:00 PM PST
+  put_appointment(later, "2099-12-24T22:00:00.000Z");
+  auto status_of = [&](const std::string& id) {
+    auto item = db_->get_item({env_["APPOINTMENTS_TABLE"],
+                               {{"appointment_id", AttributeValue::S(id)}}, true})
+                    .value();
+    return item ? get_s(*item, "appointment_status").value_or("") : std::string("missing");
+  };
+  const std::vector<std::string> env = {"APPOINTMENTS_TABLE=" + env_["APPOINTMENTS_TABLE"]};
+
+  auto confirmed = invoke_ok(
+      event_of({sns_record(phone, "Confirm!", fresh_id("in"), fresh_id("sns"), now_text())}), env);
+  EXPECT_EQ(confirmed["results"][0]["actions"][0], "appointment_confirmed");
+  EXPECT_EQ(status_of(soon), "confirmed");
+  EXPECT_EQ(status_of(later), "") << "only the next appointment";
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 2u);  // opt-in confirmation, then the reply
+  EXPECT_EQ(sent[1]["MessageBody"], "Acme Dental: Confirmed. See you Tue, Nov 24 at 2:00 PM.");
+
+  invoke_ok(event_of({sns_record(phone, "r", fresh_id("in"), fresh_id("sns"), now_text())}), env);
+  EXPECT_EQ(status_of(soon), "reschedule_requested");
+  sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_NE(sent[2]["MessageBody"].get<std::string>().find("reschedule"), std::string::npos);
+
+  // YES from a contact who is opted in confirms rather than re-subscribing.
+  invoke_ok(event_of({sns_record(phone, "yes", fresh_id("in"), fresh_id("sns"), now_text())}), env);
+  EXPECT_EQ(status_of(soon), "confirmed");
+  EXPECT_EQ(outbox_for(phone).size(), 4u);
+}
+
+// SPEC 2 fail closed: an opted-out contact's C gets no answer and changes nothing; their YES
+// stays the opt-in word.
+TEST_F(SmsInbound, ReplyWordsFromOptedOutContactDoNothingAndYesOptsIn) {
+  const std::string phone = fresh_number();
+  const std::vector<std::string> env = {"APPOINTMENTS_TABLE=" + env_["APPOINTMENTS_TABLE"]};
+  invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"),
+                                 "2026-11-18T10:00:00.000Z")}), env);
+  const std::string id = fresh_id("appt");
+  common::aws::PutItemRequest put;
+  put.table_name = env_["APPOINTMENTS_TABLE"];
+  put.item = {{"appointment_id", AttributeValue::S(id)},
+              {"phone_number", AttributeValue::S(phone)},
+              {"starts_at", AttributeValue::S("2099-11-24T22:00:00.000Z")}};
+  ASSERT_FALSE(db_->put_item(put).value().condition_failed);
+
+  auto c = invoke_ok(event_of({sns_record(phone, "C", fresh_id("in"), fresh_id("sns"), now_text())}), env);
+  EXPECT_EQ(c["results"][0]["actions"][0], "no_reply_opted_out");
+  EXPECT_TRUE(outbox_for(phone).empty());
+  auto yes = invoke_ok(event_of({sns_record(phone, "YES", fresh_id("in"), fresh_id("sns"), now_text())}), env);
+  EXPECT_EQ(yes["results"][0]["intent"], "opt_in");
+  EXPECT_EQ(get_s(existing_contact(phone), "consent_status"), "opted_in");
+  auto item = db_->get_item({env_["APPOINTMENTS_TABLE"], {{"appointment_id", AttributeValue::S(id)}}, true})
+                  .value();
+  ASSERT_TRUE(item);
+  EXPECT_FALSE(item->count("appointment_status"));
+}
+
 // Start-up configuration is checked: a missing variable is an init error naming it.
 TEST_F(SmsInbound, MissingConfigurationIsAnInitError) {
   auto lines = invoke(event_of({}), {"HELP_CONTACT="});

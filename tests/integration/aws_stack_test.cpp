@@ -16,6 +16,7 @@
 #include "common/aws/dynamodb.hpp"
 #include "common/aws/sigv4.hpp"
 #include "common/aws/sms_voice.hpp"
+#include "tests/integration/test_support.hpp"
 
 namespace {
 
@@ -26,36 +27,16 @@ using common::aws::Environment;
 using common::aws::ReturnValues;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
+using test_support::read_env_file;
+using test_support::shell_quote;
 
-std::map<std::string, std::string> read_env_file(const std::string& path) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto eq = line.find('=');
-    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
-    out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
+// Runs a command; its stdout, and the wait status in `status`.
+inline std::string run(const std::string& command, int& status) {
+  return test_support::run_command(command, status);
 }
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
-// Runs a command; its stdout, and the exit status in `status`.
-std::string run(const std::string& command, int& status) {
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("popen failed");
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  status = pclose(pipe);
-  return out;
-}
+
 
 std::string node_script(const std::string& name) {
   return std::string(SMSC_TEST_NODE_DIR) + "/" + name;

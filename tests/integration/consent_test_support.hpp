@@ -17,47 +17,21 @@
 #include "common/aws/dynamodb.hpp"
 #include "common/compliance/phone.hpp"
 #include "common/time.hpp"
+#include "tests/integration/test_support.hpp"
 
 namespace consent_test {
 
 using json = nlohmann::json;
+using test_support::fresh_id;
+using test_support::fresh_number;
+using test_support::read_env_file;
+using test_support::rng;
+using test_support::shell_quote;
 
-inline std::map<std::string, std::string> read_env_file(const std::string& path) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto eq = line.find('=');
-    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
-    out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
 
-inline std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
-inline std::mt19937_64& rng() {
-  static std::mt19937_64 r(std::random_device{}());
-  return r;
-}
 
-/// A random fictional NANP number (555-01XX), E.164.
-inline std::string fresh_number() {
-  for (;;) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "+1%03u55501%02u", 200 + unsigned(rng()() % 800),
-                  unsigned(rng()() % 100));
-    if (common::compliance::parse_phone_number(buf).ok) return buf;
-  }
-}
 
-inline std::string fresh_id(const std::string& prefix) {
-  return prefix + "-" + std::to_string(rng()());
-}
 
 /// What one emulator run printed: its JSON result lines and the function's log (stderr).
 struct Run {

@@ -17,6 +17,7 @@
 #include "common/aws/dynamodb.hpp"
 #include "common/aws/sms_voice.hpp"
 #include "common/time.hpp"
+#include "tests/integration/test_support.hpp"
 
 namespace {
 
@@ -26,51 +27,18 @@ using common::aws::get_s;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 using S = AttributeValue;
+using test_support::fresh_number;
+using test_support::read_env_file;
+using test_support::rng;
+using test_support::run_command;
+using test_support::shell_quote;
 
-std::map<std::string, std::string> read_env_file(const std::string& path) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto eq = line.find('=');
-    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
-    out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
-std::string run_command(const std::string& cmd) {
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (pipe && fgets(buf, sizeof buf, pipe)) out += buf;
-  if (pipe) pclose(pipe);
-  return out;
-}
 
-std::mt19937_64& rng() {
-  static std::mt19937_64 r(std::random_device{}());
-  return r;
-}
 
-// A random number in area code `npa` (NXX 200-999, never N11), so tests never share one.
-std::string fresh_number(int npa) {
-  for (;;) {
-    unsigned nxx = 200 + unsigned(rng()() % 800);
-    if (nxx % 100 == 11) continue;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "+1%03d%03u%04u", npa, nxx, unsigned(rng()() % 10000));
-    return buf;
-  }
-}
 
-std::string fresh_id() { return "appt-" + std::to_string(rng()()); }
+std::string fresh_id() { return test_support::fresh_id("appt"); }
 
 common::TimePoint at(const std::string& text) { return *common::parse_rfc3339(text); }
 

@@ -17,6 +17,7 @@
 #include "common/aws/dynamodb.hpp"
 #include "common/compliance/phone.hpp"
 #include "common/time.hpp"
+#include "tests/integration/test_support.hpp"
 
 namespace {
 
@@ -25,41 +26,14 @@ using common::aws::AttributeValue;
 using common::aws::get_s;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
+using test_support::fresh_id;
+using test_support::fresh_number;
+using test_support::read_env_file;
+using test_support::shell_quote;
 
-std::map<std::string, std::string> read_env_file(const std::string& path) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto eq = line.find('=');
-    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
-    out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
-// A fictional NANP number (555-01XX is reserved for fiction), random so that
-// tests (one process each) do not share contacts: ~60,000 possibilities.
-std::string fresh_number() {
-  static std::mt19937 rng(std::random_device{}());
-  for (;;) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "+1%03u55501%02u", 200 + unsigned(rng() % 800),
-                  unsigned(rng() % 100));
-    if (common::compliance::parse_phone_number(buf).ok) return buf;
-  }
-}
 
-std::string fresh_id(const std::string& prefix) {
-  static std::mt19937_64 rng(std::random_device{}());
-  return prefix + "-" + std::to_string(rng());
-}
 
 // One SNS record as End User Messaging publishes it.
 json sns_record(const std::string& phone, const std::string& body, const std::string& inbound_id,

@@ -247,6 +247,47 @@ TEST_F(Reminders, ContactOptedOutByEmailIsBlocked) {
   EXPECT_EQ(get_s(blocked[0], "reason"), "opted_out");
 }
 
+// Issue 4, universal scope: an opt-out reported by e-mail through opt-out-api (the real
+// bootstrap, an API Gateway payload 2.0 event) blocks the next reminder to that number
+// (47 CFR 64.1200(a)(10); SPEC 2 "Universal scope", "Fail closed").
+TEST_F(Reminders, EmailOptOutThroughTheApiBlocksTheNextReminder) {
+  const std::string phone = fresh_number(212);
+  put_contact(phone);
+  const auto id = put_appointment(phone, "2030-03-19T17:00:00Z", "America/New_York");
+
+  json body = {{"phone_number", phone}, {"channel", "email"}, {"notes", "replied to a newsletter"}};
+  json event = {{"version", "2.0"},
+                {"routeKey", "POST /opt-out"},
+                {"rawPath", "/opt-out"},
+                {"rawQueryString", ""},
+                {"headers", {{"content-type", "application/json"}}},
+                {"requestContext",
+                 {{"http", {{"method", "POST"}, {"path", "/opt-out"}, {"sourceIp", "203.0.113.10"}}},
+                  {"requestId", "email-opt-out"}}},
+                {"isBase64Encoded", false},
+                {"body", body.dump()}};
+  const std::string path = (fs::temp_directory_path() / test_support::fresh_id("optout")).string();
+  std::ofstream(path) << event.dump();
+  const std::string out = run_command(std::string(SMSC_EMULATOR) + " --output json --env-file " +
+                                      shell_quote(std::string(SMSC_STACK_DIR) + "/env") + " " +
+                                      SMSC_OPT_OUT_API + " " + path + " 2>/dev/null");
+  fs::remove(path);
+  const json result = json::parse(out);
+  ASSERT_EQ(result["status"], "success") << out;
+  EXPECT_EQ(result["response"]["statusCode"], 200) << out;
+  auto c = contact(phone);
+  EXPECT_EQ(get_s(c, "consent_status"), "opted_out");
+  EXPECT_EQ(get_s(c, "opt_out_channel"), "email");
+
+  auto summary = run_at("2030-03-18T17:00:00Z");
+  EXPECT_EQ(summary["blocked"]["opted_out"], 1) << summary.dump();
+  EXPECT_TRUE(outbox_for(phone).empty()) << "no text after an opt-out from any channel";
+  EXPECT_EQ(get_s(appointment(id), "last_reminder_reason"), "opted_out");
+  auto blocked = log_items(phone, "blocked");
+  ASSERT_EQ(blocked.size(), 1u);
+  EXPECT_EQ(get_s(blocked[0], "reason"), "opted_out");
+}
+
 // No contact record at all: blocked (no consent on record).
 TEST_F(Reminders, UnknownContactIsBlocked) {
   const std::string phone = fresh_number(212);

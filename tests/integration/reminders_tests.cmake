@@ -3,10 +3,11 @@
 # and the stand-in's outbox. Includes the 10,000-reminder scale run and the pacing measurement.
 add_executable(reminders_test "${CMAKE_CURRENT_SOURCE_DIR}/reminders_test.cpp")
 target_link_libraries(reminders_test PRIVATE smsc_common GTest::gtest_main smsc_warnings)
-add_dependencies(reminders_test reminders lambda-emulator)
+add_dependencies(reminders_test reminders opt-out-api lambda-emulator)
 target_compile_definitions(reminders_test PRIVATE
   SMSC_EMULATOR="$<TARGET_FILE:lambda-emulator>"
   SMSC_REMINDERS="$<TARGET_FILE:reminders>"
+  SMSC_OPT_OUT_API="$<TARGET_FILE:opt-out-api>"
   SMSC_STACK_DIR="${CMAKE_BINARY_DIR}/test-local-stack"
   SMSC_SEED_SCRIPT="${PROJECT_SOURCE_DIR}/scripts/node/seed-appointments.mjs")
 gtest_discover_tests(reminders_test TEST_PREFIX "reminders." PROPERTIES LABELS integration

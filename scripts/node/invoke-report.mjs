@@ -31,7 +31,18 @@ function plain(value) {
   }
 }
 
-/** The originationNumber of every SNS record in an event file (other events: none). */
+/** E.164 form of what a person typed, for US numbers as opt-out-api accepts them. */
+function e164(text) {
+  if (typeof text !== 'string') return undefined;
+  const digits = text.replace(/[^0-9+]/g, '');
+  if (digits.startsWith('+')) return digits;
+  if (digits.length === 10) return `+1${digits}`;
+  if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
+  return undefined;
+}
+
+/** The phone numbers an event is about: SNS records' originationNumber, an HTTP
+ * event's body phone_number or /contacts/{phone_number} path (others: none). */
 function numbersIn(file) {
   const numbers = new Set();
   try {
@@ -41,6 +52,18 @@ function numbersIn(file) {
         const sms = JSON.parse(record?.Sns?.Message ?? '');
         if (typeof sms.originationNumber === 'string') numbers.add(sms.originationNumber);
       } catch { /* a malformed record: nothing to show */ }
+    }
+    if (typeof event.body === 'string') {
+      try {
+        const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+        const number = e164(JSON.parse(text)?.phone_number);
+        if (number) numbers.add(number);
+      } catch { /* not JSON: the function answered 400/415 */ }
+    }
+    const path = event.rawPath ?? '';
+    if (path.startsWith('/contacts/')) {
+      const number = e164(decodeURIComponent(path.slice('/contacts/'.length)));
+      if (number) numbers.add(number);
     }
   } catch { /* not JSON: the emulator already said so */ }
   return [...numbers];

@@ -24,6 +24,7 @@ Contact Contact::from_item(const std::optional<AttributeMap>& item) {
   bool bad = false;
   c.phone_number = text(*item, "phone_number", bad);
   if (auto it = item->find("version"); it != item->end()) {
+    c.has_version = true;
     auto v = it->second.as_int();
     if (!v) bad = true;
     c.version = v.value_or(0);
@@ -31,6 +32,7 @@ Contact Contact::from_item(const std::optional<AttributeMap>& item) {
   c.consent_status = text(*item, "consent_status", bad);
   c.opted_in_at = text(*item, "opted_in_at", bad);
   c.opted_out_at = text(*item, "opted_out_at", bad);
+  c.opt_out_latest_request_at = text(*item, "opt_out_latest_request_at", bad);
   c.opt_out_deadline = text(*item, "opt_out_deadline", bad);
   c.opt_out_honored_at = text(*item, "opt_out_honored_at", bad);
   c.opt_out_list_synced_at = text(*item, "opt_out_list_synced_at", bad);
@@ -56,7 +58,13 @@ SendDecision may_receive(const Contact& contact) {
 }
 
 OptOutChange opt_out_change(const Contact& current, common::TimePoint requested_at) {
-  if (!current.opted_out()) return OptOutChange::kNew;
+  if (!current.opted_out()) {
+    const auto opted_in = common::parse_rfc3339(current.opted_in_at);
+    if (current.consent_status == kOptedIn && opted_in && requested_at < *opted_in) {
+      return OptOutChange::kStale;
+    }
+    return OptOutChange::kNew;
+  }
   const auto stored = common::parse_rfc3339(current.opted_out_at);
   if (!stored || requested_at < *stored) return OptOutChange::kEarlier;
   return OptOutChange::kUnchanged;
@@ -64,7 +72,7 @@ OptOutChange opt_out_change(const Contact& current, common::TimePoint requested_
 
 bool opt_in_applies(const Contact& current, common::TimePoint opted_in_at) {
   if (!current.opted_out()) return true;
-  const auto stored = common::parse_rfc3339(current.opted_out_at);
+  const auto stored = common::parse_rfc3339(current.latest_opt_out());
   return stored && *stored <= opted_in_at;
 }
 

@@ -3,6 +3,8 @@
 // No I/O here; the store (store.hpp) reads and writes. Rules: SPEC section 2.
 #pragma once
 
+#include <algorithm>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -36,10 +38,15 @@ struct Contact {
   /// not be texted (fail closed).
   bool unreadable = false;
   std::int64_t version = 0;  ///< optimistic-concurrency counter
+  bool has_version = false;  ///< the item carries `version` (items first written by a counter
+                             ///< update, e.g. an inbound text from a new number, do not)
   std::string phone_number;
   std::string consent_status;  ///< "", kOptedIn or kOptedOut
   std::string opted_in_at;     ///< RFC 3339, empty when none
   std::string opted_out_at;    ///< RFC 3339 of the earliest pending opt-out request, or empty
+  /// RFC 3339 of the latest opt-out request while opted out (later requests keep the
+  /// earliest deadline but must still beat older opt-ins), or empty.
+  std::string opt_out_latest_request_at;
   std::string opt_out_deadline;        ///< RFC 3339, empty when not opted out
   std::string opt_out_honored_at;      ///< RFC 3339, empty until honoured
   std::string opt_out_list_synced_at;  ///< RFC 3339, empty until on the opt-out list
@@ -50,6 +57,10 @@ struct Contact {
 
   bool opted_out() const { return consent_status == kOptedOut; }
   bool honored() const { return !opt_out_honored_at.empty(); }
+  /// The latest opt-out request on record (RFC 3339; the texts compare as times), or empty.
+  std::string latest_opt_out() const {
+    return std::max(opted_out_at, opt_out_latest_request_at);
+  }
 
   /// Reads the fields above from a contacts-table item (nullopt: no such contact).
   static Contact from_item(const std::optional<common::aws::AttributeMap>& item);
@@ -72,16 +83,20 @@ SendDecision may_receive(const Contact& contact);
 enum class OptOutChange {
   kNew,       ///< not opted out yet: record it (deadline from `requested_at`)
   kEarlier,   ///< already opted out, but this request is earlier: it and its deadline win
-  kUnchanged  ///< already opted out at or before `requested_at`: nothing to change
+  kUnchanged,  ///< already opted out at or before `requested_at`: the deadline stays
+  kStale       ///< opted in after `requested_at`: the newer consent stands (SPEC 2)
 };
 
+/// An opt-out older than the contact's current opt-in is stale: messages and channels are
+/// not ordered, and a newer express consent supersedes an older revocation.
 /// The earliest request of a pending revocation wins, since the 10-business-day clock of
 /// 47 CFR 64.1200(a)(10) runs from the first one received. An unparseable stored time is
 /// replaced by the new request (a readable deadline beats an unreadable one).
 OptOutChange opt_out_change(const Contact& current, common::TimePoint requested_at);
 
 /// SPEC 2: an opt-in never overrides an opt-out that is newer than it (messages and
-/// channels are not ordered). True when an opt-in given at `opted_in_at` may apply.
+/// channels are not ordered), compared with the latest opt-out request on record, not only
+/// the earliest. True when an opt-in given at `opted_in_at` may apply.
 /// An opt-out at the same instant does not block it; an unreadable opt-out time does.
 bool opt_in_applies(const Contact& current, common::TimePoint opted_in_at);
 

@@ -38,7 +38,7 @@ constexpr const char* kOptOutFields[] = {
     "opt_out_channels",     "opt_out_categories",         "opt_out_inbound_id",
     "opt_out_honored_at",   "opt_out_list_synced_at",     "opt_out_confirmation_claimed_at",
     "opt_out_confirmation_sent_at", "opt_out_confirmation_message_id", "opt_out_source",
-    "opt_out_notes"};
+    "opt_out_notes",        "opt_out_latest_request_at"};
 
 }  // namespace
 
@@ -93,9 +93,12 @@ Contact ConsentStore::update(const std::string& phone,
     u.set("updated_at", S(now));
     u.set_if_absent("created_at", S(now));
     auto& e = u.expression();
-    const std::string condition = current.exists
-                                      ? e.name("version") + " = " + e.value(N(current.version))
-                                      : "attribute_not_exists(" + e.name("phone_number") + ")";
+    // An item without `version` (first written by a counter update) is claimed by
+    // requiring it to still have none.
+    const std::string condition =
+        !current.exists        ? "attribute_not_exists(" + e.name("phone_number") + ")"
+        : !current.has_version ? "attribute_not_exists(" + e.name("version") + ")"
+                               : e.name("version") + " = " + e.value(N(current.version));
     auto result = db_.update_item(u.build(tables_.contacts, phone, condition)).value();
     if (!result.condition_failed) return read(phone);
   }
@@ -111,11 +114,22 @@ OptOutRecorded ConsentStore::record_opt_out(const OptOutRequest& r) {
       common::format_rfc3339(common::compliance::opt_out_deadline(r.requested_at));
   out.contact = update(r.phone_number, [&](const Contact& current, ContactUpdate& u) {
     out.change = opt_out_change(current, r.requested_at);
-    if (out.change == OptOutChange::kUnchanged) return false;
+    if (out.change == OptOutChange::kStale) return false;
+    if (out.change == OptOutChange::kUnchanged) {
+      // The deadline stays with the earliest request; the latest is kept so that an
+      // opt-in older than it can never apply.
+      if (current.latest_opt_out() >= requested) return false;
+      u.set("opt_out_latest_request_at", S(requested));
+      return true;
+    }
     u.set("consent_status", S(kOptedOut));
     u.set("opted_out_at", S(requested));
     u.set("opt_out_deadline", S(deadline));
+    if (out.change == OptOutChange::kEarlier) {
+      u.set("opt_out_latest_request_at", S(current.latest_opt_out()));
+    }
     if (out.change == OptOutChange::kNew) {
+      u.set("opt_out_latest_request_at", S(requested));
       u.set("opt_out_method", S(r.method));
       u.set("opt_out_channel", S(r.channel));
       if (!r.rule.empty()) u.set("opt_out_rule", S(r.rule)); else u.remove("opt_out_rule");

@@ -46,7 +46,14 @@ RunSummary Handler::run(common::TimePoint now, std::chrono::system_clock::time_p
       const std::string masked = common::compliance::mask_phone_number(contact.phone_number);
       std::vector<std::string> missing;
       std::string error;
-      if (contact.opt_out_list_synced_at.empty()) {
+      // The index lags the table: re-read strongly, so a contact who opted in again
+      // meanwhile is never put back on the list.
+      const common::consent::Contact current = store.read(contact.phone_number);
+      if (!current.opted_out() || !current.opt_out_pending) {
+        ++s.already_honored;
+        continue;
+      }
+      if (current.opt_out_list_synced_at.empty()) {
         auto listed = services_.sms.put_opted_out_number(config_.opt_out_list_name,
                                                          contact.phone_number);
         if (!listed.ok()) {

@@ -195,6 +195,7 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
       {"reported_by", S(caller)},
       {"change", S(recorded.change == common::consent::OptOutChange::kNew       ? "new"
                    : recorded.change == common::consent::OptOutChange::kEarlier ? "earlier"
+                   : recorded.change == common::consent::OptOutChange::kStale   ? "stale"
                                                                                  : "unchanged")}};
   if (!request.source_ip.empty()) details["caller_ip"] = S(request.source_ip);
   if (source) details["source"] = *source;
@@ -226,8 +227,12 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
                          {"honored", contact.honored()},
                          {"deadline", contact.opt_out_deadline}});
   HttpResponse response;
+  // A request older than the contact's current opt-in is superseded by that consent (SPEC 2).
+  const bool superseded = recorded.change == common::consent::OptOutChange::kStale;
   response.body = {{"phone_number", *phone},
-                   {"status", contact.honored() ? "honored" : "pending"},
+                   {"status", superseded ? "superseded_by_opt_in"
+                              : contact.honored() ? "honored"
+                                                  : "pending"},
                    {"requested_at", nullable(contact.opted_out_at)},
                    {"deadline", nullable(contact.opt_out_deadline)},
                    {"honored_at", nullable(contact.opt_out_honored_at)},

@@ -67,7 +67,7 @@ class Run {
       : config_(config),
         s_(services),
         invocation_(invocation),
-        now_(now),
+        run_start_(now),
         store_(services.dynamodb, config.appointments_table, config.shards),
         consent_(services.dynamodb, {config.contacts_table, config.message_log_table}),
         pacer_(config.parts_per_second),
@@ -75,11 +75,11 @@ class Run {
                                                 : invocation.request_id) {}
 
   Summary run() {
-    for (const auto& shard : common::appointments::shards_to_query(now_, config_.lookback, config_.shards)) {
+    for (const auto& shard : common::appointments::shards_to_query(now(), config_.lookback, config_.shards)) {
       common::aws::AttributeMap start;
       do {
         if (time_short()) return stop();
-        auto page = store_.due_page(shard, now_, start);
+        auto page = store_.due_page(shard, now(), start);
         if (!page) {
           s_.logger.error("querying due reminders failed", {{"shard", shard}, {"error", page.error().describe()}});
           ++summary_.failed;
@@ -140,7 +140,7 @@ class Run {
     const json ctx = {{"appointment_id", a.appointment_id}, {"phone", masked(a.phone_number)},
                       {"lead_minutes", a.reminder_lead.count()}};
     if (a.status == common::appointments::kCancelled) return block(a, "appointment_cancelled", ctx);
-    if (now_ >= a.starts_at) return miss(a, "appointment_started", ctx);
+    if (now() >= a.starts_at) return miss(a, "appointment_started", ctx);
 
     // Consent first (fail closed): the contact must be opted in with no opt-out on any channel.
     const auto contact_item = consent_.read_item(a.phone_number);
@@ -162,7 +162,7 @@ class Run {
     }
     std::vector<common::compliance::RecipientPlace> places;
     for (const auto& zone : zones) places.push_back({area ? std::string(area->state) : "", zone});
-    const auto quiet = common::compliance::check_quiet_hours(places, now_);
+    const auto quiet = common::compliance::check_quiet_hours(places, now());
     json qctx = ctx;
     qctx["zones"] = zones;
     qctx["state"] = area ? std::string(area->state) : "";
@@ -196,8 +196,8 @@ class Run {
       }
     }
 
-    const TimePoint claim_until = now_ + config_.claim_lease;
-    auto claimed = store_.claim(a, claimant_, now_, claim_until);
+    const TimePoint claim_until = now() + config_.claim_lease;
+    auto claimed = store_.claim(a, claimant_, now(), claim_until);
     if (!claimed) throw common::aws::AwsException(claimed.error());
     if (!claimed.value()) {
       s_.logger.info("reminder already claimed by another run", ctx);
@@ -216,6 +216,11 @@ class Run {
         return Result::kDeferred;
       }
       sleep(std::chrono::duration_cast<std::chrono::microseconds>(wait));
+      // Consent again after the wait: an opt-out may have landed meanwhile (fail closed).
+      const auto now_decision =
+          common::consent::may_receive(common::consent::Contact::from_item(consent_.read_item(a.phone_number)));
+      if (!now_decision.allowed) return finish_blocked(a, std::string(now_decision.reason), body, ctx,
+                                                       common::appointments::next_lead(a.starts_at, config_.lead_times, now()));
     }
 
     common::aws::SendTextMessageRequest send;
@@ -226,15 +231,17 @@ class Run {
     send.configuration_set_name = config_.configuration_set_name;
     send.context = {{"kind", "reminder"}, {"appointment_id", a.appointment_id}};
     auto sent = s_.sms.send_text_message(send);
-    const auto next = common::appointments::next_lead(a.starts_at, config_.lead_times, now_);
+    const auto next = common::appointments::next_lead(a.starts_at, config_.lead_times, now());
     if (!sent) return send_failed(a, sent.error(), body, ctx, next);
     pacer_.sent(segments.parts);
 
     const std::string& message_id = sent.value().message_id;
-    consent_.record_outbound({a.phone_number, "reminder", body, message_id, "",
-                              config_.origination_identity, "TRANSACTIONAL", now_});
-    auto finished = store_.finish(a, claimant_, ReminderOutcome::kSent, "", message_id, now_, next);
+    // The reminder is marked sent first, so that nothing that fails afterwards can make
+    // a later run send it again.
+    auto finished = store_.finish(a, claimant_, ReminderOutcome::kSent, "", message_id, now(), next);
     if (!finished) throw common::aws::AwsException(finished.error());
+    consent_.record_outbound({a.phone_number, "reminder", body, message_id, "",
+                              config_.origination_identity, "TRANSACTIONAL", now()});
     summary_.segments += segments.parts;
     json sctx = ctx;
     sctx["message_id"] = message_id;
@@ -254,7 +261,7 @@ class Run {
       // channel (source carrier), so nothing else texts them either.
       common::consent::OptOutRequest request;
       request.phone_number = a.phone_number;
-      request.requested_at = now_;
+      request.requested_at = now();
       request.channel = "sms";
       request.method = "carrier";
       request.rule = "DESTINATION_PHONE_NUMBER_OPTED_OUT";
@@ -262,8 +269,9 @@ class Run {
           {{"source", common::aws::AttributeValue::S("carrier")},
            {"appointment_id", common::aws::AttributeValue::S(a.appointment_id)}});
       const auto recorded = consent_.record_opt_out(request);
-      if (recorded.change != common::consent::OptOutChange::kUnchanged) {
-        consent_.put_consent_event({a.phone_number, "opt_out", now_,
+      if (recorded.change == common::consent::OptOutChange::kNew ||
+          recorded.change == common::consent::OptOutChange::kEarlier) {
+        consent_.put_consent_event({a.phone_number, "opt_out", now(),
                                     "carrier-" + a.appointment_id, "sms", "carrier", {}});
       }
       return finish_blocked(a, "carrier_opted_out", body, ctx, next);
@@ -288,17 +296,17 @@ class Run {
 
   // Blocks a reminder that is not claimed yet.
   Result block(const Appointment& a, const std::string& reason, const json& ctx) {
-    auto claimed = store_.claim(a, claimant_, now_, now_ + config_.claim_lease);
+    auto claimed = store_.claim(a, claimant_, now(), now() + config_.claim_lease);
     if (!claimed) throw common::aws::AwsException(claimed.error());
     if (!claimed.value()) return Result::kAlreadyClaimed;
     return finish_blocked(a, reason, "", ctx,
-                          common::appointments::next_lead(a.starts_at, config_.lead_times, now_));
+                          common::appointments::next_lead(a.starts_at, config_.lead_times, now()));
   }
 
   Result finish_blocked(const Appointment& a, const std::string& reason, const std::string& body,
                         const json& ctx, std::optional<std::chrono::minutes> next) {
-    consent_.record_blocked({a.phone_number, "reminder", body, reason, a.appointment_id, "", now_});
-    auto finished = store_.finish(a, claimant_, ReminderOutcome::kBlocked, reason, "", now_, next);
+    consent_.record_blocked({a.phone_number, "reminder", body, reason, a.appointment_id, "", now()});
+    auto finished = store_.finish(a, claimant_, ReminderOutcome::kBlocked, reason, "", now(), next);
     if (!finished) throw common::aws::AwsException(finished.error());
     json bctx = ctx;
     bctx["reason"] = reason;
@@ -308,11 +316,11 @@ class Run {
   }
 
   Result miss(const Appointment& a, const std::string& reason, const json& ctx) {
-    auto claimed = store_.claim(a, claimant_, now_, now_ + config_.claim_lease);
+    auto claimed = store_.claim(a, claimant_, now(), now() + config_.claim_lease);
     if (!claimed) throw common::aws::AwsException(claimed.error());
     if (!claimed.value()) return Result::kAlreadyClaimed;
-    auto finished = store_.finish(a, claimant_, ReminderOutcome::kMissed, reason, "", now_,
-                                  common::appointments::next_lead(a.starts_at, config_.lead_times, now_));
+    auto finished = store_.finish(a, claimant_, ReminderOutcome::kMissed, reason, "", now(),
+                                  common::appointments::next_lead(a.starts_at, config_.lead_times, now()));
     if (!finished) throw common::aws::AwsException(finished.error());
     json mctx = ctx;
     mctx["reason"] = reason;
@@ -331,7 +339,14 @@ class Run {
   const Config& config_;
   Services& s_;
   const runtime::Invocation& invocation_;
-  TimePoint now_;
+  // The run's clock: the time the run started at (the event may fix it in tests), moved on
+  // by the real time elapsed, so a long run checks quiet hours and logs sends at send time.
+  TimePoint now() const {
+    return run_start_ + std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started_);
+  }
+  TimePoint run_start_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   common::appointments::AppointmentStore store_;
   common::consent::ConsentStore consent_;
   Pacer pacer_;

@@ -24,6 +24,8 @@ using common::aws::ExpressionBuilder;
 using common::compliance::MessageIntent;
 using json = nlohmann::json;
 
+// A message's lease ends this long after the invocation's deadline.
+constexpr std::chrono::seconds kLeaseMargin{10};
 constexpr std::string_view kInProgress = "in_progress";
 constexpr std::string_view kProcessed = "processed";
 using common::consent::Contact;
@@ -110,14 +112,27 @@ class RecordProcessor {
       : config_(config),
         s_(services),
         m_(message),
-        store_(services.dynamodb, {config.contacts_table, config.message_log_table}) {
+        store_(services.dynamodb, {config.contacts_table, config.message_log_table}),
+        owner_(services.logger.request_id()) {
     inbound_sk_ = common::format_rfc3339(m_.received_at) + "#in#" + m_.message_id();
     ttl_ = common::epoch_seconds(m_.received_at + kRetention);
   }
 
   // Returns false when this message was already processed (a redelivery).
+  // Claims the message for this attempt. Returns false when it was already
+  // processed (a redelivery); throws a retryable error while another attempt owns it.
   bool claim() {
     const TimePoint now = common::now_ms();
+    // The lease ends shortly after this invocation's deadline (so Lambda's retry a
+    // minute later can take over a timed-out attempt), and never later than
+    // PROCESSING_LEASE_SECONDS.
+    TimePoint lease_until = now + config_.processing_lease;
+    const auto deadline = s_.dynamodb.transport().deadline();
+    if (deadline != std::chrono::system_clock::time_point::max()) {
+      lease_until = std::min(lease_until, std::chrono::time_point_cast<std::chrono::milliseconds>(
+                                              deadline + kLeaseMargin));
+    }
+    const std::string lease_text = common::format_rfc3339(lease_until);
     common::aws::PutItemRequest put;
     put.table_name = config_.message_log_table;
     put.item = {{"phone_number", S(m_.origination_number)},
@@ -128,7 +143,8 @@ class RecordProcessor {
                 {"received_at", S(common::format_rfc3339(m_.received_at))},
                 {"message_body", S(m_.message_body)},
                 {"processing_status", S(kInProgress)},
-                {"lease_expires_at", S(common::format_rfc3339(now + config_.processing_lease))},
+                {"lease_expires_at", S(lease_text)},
+                {"lease_owner", S(owner_)},
                 {"ttl", N(ttl_)}};
     if (!m_.destination_number.empty()) put.item["destination_number"] = S(m_.destination_number);
     if (!m_.message_keyword.empty()) put.item["message_keyword"] = S(m_.message_keyword);
@@ -138,14 +154,8 @@ class RecordProcessor {
     if (!m_.previous_published_message_id.empty()) {
       put.item["previous_published_message_id"] = S(m_.previous_published_message_id);
     }
-    auto& e = put.expression;
-    // A new message, or one whose earlier attempt crashed and let its lease expire.
-    put.condition_expression = "attribute_not_exists(" + e.name("phone_number") + ") OR (" +
-                               e.name("processing_status") + " = " + e.value(S(kInProgress)) +
-                               " AND " + e.name("lease_expires_at") + " < " +
-                               e.value(S(common::format_rfc3339(now))) + ")";
-    auto result = s_.dynamodb.put_item(put).value();
-    if (!result.condition_failed) return true;
+    put.condition_expression = "attribute_not_exists(" + put.expression.name("phone_number") + ")";
+    if (!s_.dynamodb.put_item(put).value().condition_failed) return true;
 
     auto existing = s_.dynamodb
                         .get_item({config_.message_log_table,
@@ -153,6 +163,19 @@ class RecordProcessor {
                                    true})
                         .value();
     if (existing && common::aws::get_s(*existing, "processing_status") == kProcessed) return false;
+    // An earlier attempt crashed or timed out and its lease expired: take it over
+    // with an update, so what that attempt recorded (its reply claim) is kept.
+    ExpressionBuilder e;
+    common::aws::UpdateItemRequest takeover;
+    takeover.table_name = config_.message_log_table;
+    takeover.key = log_key(inbound_sk_);
+    takeover.update_expression = "SET " + e.name("lease_expires_at") + " = " + e.value(S(lease_text)) +
+                                 ", " + e.name("lease_owner") + " = " + e.value(S(owner_));
+    takeover.condition_expression = e.name("processing_status") + " = " + e.value(S(kInProgress)) +
+                                    " AND " + e.name("lease_expires_at") + " < " +
+                                    e.value(S(common::format_rfc3339(now)));
+    takeover.expression = std::move(e);
+    if (!s_.dynamodb.update_item(takeover).value().condition_failed) return true;
     // Another delivery of the same message is being processed right now: let
     // this one fail so Lambda retries it after that one has finished.
     throw AwsException(AwsError{"sms-inbound", "ClaimMessage", "MessageInProgress",
@@ -160,7 +183,7 @@ class RecordProcessor {
                                 1, common::aws::ErrorKind::kTransient});
   }
 
-  // Lets a redelivery take over at once after this attempt failed.
+  // Lets a redelivery take over at once after this attempt failed (only our own lease).
   void release_claim() noexcept {
     try {
       ExpressionBuilder e;
@@ -168,7 +191,8 @@ class RecordProcessor {
       u.table_name = config_.message_log_table;
       u.key = log_key(inbound_sk_);
       u.update_expression = "SET " + e.name("lease_expires_at") + " = " + e.value(S("0"));
-      u.condition_expression = e.name("processing_status") + " = " + e.value(S(kInProgress));
+      u.condition_expression = e.name("processing_status") + " = " + e.value(S(kInProgress)) +
+                               " AND " + e.name("lease_owner") + " = " + e.value(S(owner_));
       u.expression = std::move(e);
       (void)s_.dynamodb.update_item(u);
     } catch (...) {
@@ -252,13 +276,17 @@ class RecordProcessor {
     ContactUpdate u;
     u.set("opt_out_confirmation_claimed_at", S(common::format_rfc3339(common::now_ms())));
     auto& e = u.expression();
-    const std::string condition = "attribute_not_exists(" +
-                                  e.name("opt_out_confirmation_claimed_at") + ") AND " +
-                                  e.name("opt_out_inbound_id") + " = " + e.value(S(m_.message_id()));
+    // Two claims: one per opt-out on the contact (an opt-in clears it), and one per
+    // inbound message on its log item (survives a retry of this message whatever the
+    // contact went through meanwhile). Never once the number is on the opt-out list.
+    const std::string condition =
+        "attribute_not_exists(" + e.name("opt_out_confirmation_claimed_at") + ") AND " +
+        "attribute_not_exists(" + e.name("opt_out_list_synced_at") + ") AND " +
+        e.name("opt_out_inbound_id") + " = " + e.value(S(m_.message_id()));
     auto claimed = s_.dynamodb
                        .update_item(u.build(config_.contacts_table, m_.origination_number, condition))
                        .value();
-    if (claimed.condition_failed) {
+    if (claimed.condition_failed || !claim_reply()) {
       outcome.actions.push_back("confirmation_already_sent");
       return;
     }
@@ -266,6 +294,7 @@ class RecordProcessor {
       ContactUpdate release;
       release.remove("opt_out_confirmation_claimed_at");
       (void)s_.dynamodb.update_item(release.build(config_.contacts_table, m_.origination_number));
+      release_reply_claim();
     });
     if (sent == Send::kSent) {
       ContactUpdate done;
@@ -362,6 +391,7 @@ class RecordProcessor {
   Services& s_;
   const InboundSms& m_;
   common::consent::ConsentStore store_;
+  std::string owner_;  // this attempt's lease owner: the invocation's request id
   std::string inbound_sk_;
   std::int64_t ttl_ = 0;
   std::string last_message_id_;
@@ -461,10 +491,25 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         request.method = "sms";
         request.rule = c.rule;
         request.inbound_message_id = m.message_id();
-        const Contact contact = p.store().record_opt_out(request).contact;
-        p.put_consent_event("opt_out", c.rule, {{"deadline", S(common::format_rfc3339(deadline))}});
+        const auto recorded = p.store().record_opt_out(request);
+        const Contact& contact = recorded.contact;
+        const bool stale = recorded.change == common::consent::OptOutChange::kStale;
+        p.put_consent_event("opt_out", c.rule,
+                            {{"deadline", S(common::format_rfc3339(deadline))},
+                             {"superseded_by_opt_in", AttributeValue::Bool(stale)}});
+        if (stale) {
+          // Texts arrive unordered: an opt-in newer than this STOP stands (SPEC 2). The
+          // request is still in the audit log.
+          outcome.actions.push_back("opt_out_superseded_by_newer_opt_in");
+          services_.logger.warn("opt-out older than the opt-in on record; superseded",
+                                {{"phone", masked(m.origination_number)}});
+          conversation_state = "opted_in";
+          break;
+        }
         outcome.actions.push_back("opted_out");
-        if (contact.opt_out_inbound_id == m.message_id() && !contact.confirmation_claimed) {
+        // One confirmation per opt-out, and never once the number is on the list.
+        if (contact.opt_out_inbound_id == m.message_id() && !contact.confirmation_claimed &&
+            contact.opt_out_list_synced_at.empty()) {
           p.confirm_opt_out(outcome);
         }
         // Only after the confirmation: AWS refuses texts to listed numbers.
@@ -477,8 +522,16 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         break;
       }
       case MessageIntent::kOptIn: {
-        Contact current = p.read_contact();
-        if (!common::consent::opt_in_applies(current, m.received_at)) {
+        common::consent::OptInRequest opt_in;
+        opt_in.phone_number = m.origination_number;
+        opt_in.opted_in_at = m.received_at;
+        opt_in.method = "sms_keyword";
+        opt_in.source = AttributeValue::M({{"channel", S("sms")},
+                                           {"keyword", S(c.rule)},
+                                           {"inbound_message_id", S(m.message_id())}});
+        // Decided by the conditional write itself, so a concurrent newer STOP always wins.
+        const auto recorded = p.store().record_opt_in(opt_in);
+        if (!recorded.applied) {
           // SPEC 2: an opt-in never overrides a newer opt-out (texts arrive unordered).
           outcome.actions.push_back("opt_in_ignored_newer_opt_out");
           services_.logger.warn("opt-in older than the opt-out on record; ignored",
@@ -488,31 +541,33 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         }
         conversation_state = "opted_in";
         services_.metrics.add("OptIns", 1);
-        if (current.opted_out()) {
-          auto removed = services_.sms.delete_opted_out_number(config_.opt_out_list_name,
-                                                              m.origination_number);
-          if (!removed.ok() && removed.error().retryable()) throw AwsException(removed.error());
-          if (!removed.ok() && removed.error().code != "ResourceNotFoundException") {
-            // E.g. the once-per-30-days limit: consent is recorded, but AWS keeps
-            // blocking texts to the number until it can be removed.
-            outcome.actions.push_back("opt_out_list_removal_failed");
-            services_.logger.warn("could not remove number from the opt-out list",
-                                  {{"phone", masked(m.origination_number)},
-                                   {"error", removed.error().describe()}});
-          } else {
-            outcome.actions.push_back("opt_out_list_removed");
-          }
-        }
-        common::consent::OptInRequest opt_in;
-        opt_in.phone_number = m.origination_number;
-        opt_in.opted_in_at = m.received_at;
-        opt_in.method = "sms_keyword";
-        opt_in.source = AttributeValue::M({{"channel", S("sms")},
-                                           {"keyword", S(c.rule)},
-                                           {"inbound_message_id", S(m.message_id())}});
-        (void)p.store().record_opt_in(opt_in);
         p.put_consent_event("opt_in", c.rule, {});
         outcome.actions.push_back("opted_in");
+        // Off the opt-out list after the consent is recorded. Asked every time (a number
+        // not on the list is a cheap ResourceNotFoundException), so a retry of this
+        // message repeats it even though the contact already reads opted in.
+        auto removed = services_.sms.delete_opted_out_number(config_.opt_out_list_name,
+                                                            m.origination_number);
+        if (!removed.ok() && removed.error().retryable()) throw AwsException(removed.error());
+        if (removed.ok()) {
+          outcome.actions.push_back("opt_out_list_removed");
+        } else if (removed.error().code != "ResourceNotFoundException") {
+          // E.g. the once-per-30-days limit: consent is recorded, but AWS keeps
+          // blocking texts to the number until it can be removed.
+          outcome.actions.push_back("opt_out_list_removal_failed");
+          services_.logger.warn("could not remove number from the opt-out list",
+                                {{"phone", masked(m.origination_number)},
+                                 {"error", removed.error().describe()}});
+        }
+        if (p.read_contact().opted_out()) {
+          // A newer STOP landed while we were removing the number: put it back.
+          auto relisted = services_.sms.put_opted_out_number(config_.opt_out_list_name,
+                                                             m.origination_number);
+          if (!relisted.ok()) throw AwsException(relisted.error());
+          outcome.actions.push_back("relisted_after_newer_opt_out");
+          conversation_state = "opted_out";
+          break;
+        }
         p.reply("opt_in_confirmation", opt_in_confirmation_text(config_), true, outcome);
         break;
       }
@@ -549,7 +604,7 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         http.body = request.dump();
         http.timeout = config_.backend_timeout;
         auto response = services_.backend->send(http);
-        if (response.status != 200) {
+        if (response.status < 200 || response.status > 299) {
           throw AwsException(AwsError{
               "backend", "POST", response.received() ? "HTTP" + std::to_string(response.status) : "NetworkError",
               response.received() ? "backend answered " + std::to_string(response.status)

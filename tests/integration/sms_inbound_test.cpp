@@ -295,6 +295,51 @@ TEST_F(SmsInbound, HelpFromUnknownNumberGetsHelpText) {
   EXPECT_FALSE(c->count("consent_status")) << "HELP is no consent";
 }
 
+// A number that texted before (so its contact item exists, written by the conversation
+// counters) can still opt out and back in: found by review, the store's version check failed
+// on items without a version attribute.
+TEST_F(SmsInbound, NumberThatTextedBeforeCanOptOutAndIn) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "Who is this?", fresh_id("in"), fresh_id("sns"), now_text())}));
+  auto stop = invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(stop["processed"], 1) << stop.dump();
+  EXPECT_EQ(get_s(existing_contact(phone), "consent_status"), "opted_out");
+  EXPECT_TRUE(on_opt_out_list(phone));
+  invoke_ok(event_of({sns_record(phone, "START", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(get_s(existing_contact(phone), "consent_status"), "opted_in");
+  EXPECT_EQ(common::aws::get_int(existing_contact(phone), "message_count_in"), 3);
+}
+
+// SPEC 2 (texts arrive unordered): STOP at 10:00:00, STOP at 10:00:20, then a START sent at
+// 10:00:10 arriving last stays ignored: the latest revocation counts, not only the first.
+TEST_F(SmsInbound, DelayedStartOlderThanTheLatestStopIsIgnored) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), "2026-11-19T10:00:00.000Z")}));
+  invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), "2026-11-19T10:00:20.000Z")}));
+  auto start = invoke_ok(
+      event_of({sns_record(phone, "START", fresh_id("in"), fresh_id("sns"), "2026-11-19T10:00:10.000Z")}));
+  EXPECT_EQ(start["results"][0]["actions"][0], "opt_in_ignored_newer_opt_out");
+  auto c = existing_contact(phone);
+  EXPECT_EQ(get_s(c, "consent_status"), "opted_out");
+  EXPECT_EQ(get_s(c, "opted_out_at"), "2026-11-19T10:00:00.000Z") << "the deadline's request";
+  EXPECT_EQ(get_s(c, "opt_out_deadline"), "2026-12-04T10:00:00.000Z");
+  EXPECT_TRUE(on_opt_out_list(phone));
+  EXPECT_TRUE(outbox_for(phone).empty());
+}
+
+// The mirror case: a delayed STOP older than the contact's newer START does not revoke that
+// newer consent; it is kept in the audit log.
+TEST_F(SmsInbound, DelayedStopOlderThanTheCurrentOptInIsSuperseded) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "START", fresh_id("in"), fresh_id("sns"), "2026-11-19T10:00:20.000Z")}));
+  auto stop = invoke_ok(
+      event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), "2026-11-19T10:00:10.000Z")}));
+  EXPECT_EQ(stop["results"][0]["actions"][0], "opt_out_superseded_by_newer_opt_in");
+  EXPECT_EQ(get_s(existing_contact(phone), "consent_status"), "opted_in");
+  EXPECT_FALSE(on_opt_out_list(phone));
+  EXPECT_EQ(log_items(phone, "consent").size(), 2u) << "both requests are in the audit log";
+}
+
 // SPEC 2 fail closed: an opted-out number gets nothing back; the message is still logged.
 TEST_F(SmsInbound, TextFromOptedOutNumberSendsNothingButIsLogged) {
   const std::string phone = fresh_number();

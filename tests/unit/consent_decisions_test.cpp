@@ -103,5 +103,32 @@ TEST(OptInApplies, NeverOverANewerOptOut) {
   EXPECT_FALSE(opt_in_applies(opted_out("garbage"), at("2030-01-01T00:00:00Z")));
 }
 
+
+// Texts and channels are not ordered: an opt-out older than the current opt-in is superseded
+// by that newer express consent (SPEC 2), and never resets the state.
+TEST(OptOutChange, OlderThanTheCurrentOptInIsStale) {
+  EXPECT_EQ(opt_out_change(opted_in(), at("2026-01-05T09:59:59Z")), OptOutChange::kStale);
+  EXPECT_EQ(opt_out_change(opted_in(), at("2026-01-05T10:00:00Z")), OptOutChange::kNew);
+}
+
+// SPEC 2, compared with the latest opt-out request, not only the earliest one that sets the
+// deadline: STOP at 10:00, STOP at 10:02, then a delayed START sent at 10:01 stays ignored.
+TEST(OptInApplies, ComparedWithTheLatestOptOutRequest) {
+  Contact c = opted_out("2026-01-06T10:00:00.000Z");
+  c.opt_out_latest_request_at = "2026-01-06T10:02:00.000Z";
+  EXPECT_EQ(c.latest_opt_out(), "2026-01-06T10:02:00.000Z");
+  EXPECT_FALSE(opt_in_applies(c, at("2026-01-06T10:01:00Z")));
+  EXPECT_TRUE(opt_in_applies(c, at("2026-01-06T10:02:00Z")));
+}
+
+// Items first written by a counter update carry no version: the store must tell them apart.
+TEST(ContactFromItem, KnowsWhetherTheItemHasAVersion) {
+  EXPECT_TRUE(opted_in().has_version);
+  EXPECT_FALSE(opted_out("2026-01-06T10:00:00.000Z").has_version);
+  EXPECT_FALSE(Contact::from_item(AttributeMap{{"phone_number", S("+14255550123")},
+                                               {"message_count_in", AttributeValue::N(1)}})
+                   .has_version);
+}
+
 }  // namespace
 }  // namespace common::consent

@@ -1,0 +1,400 @@
+// The measuring half of bench/run: runs each contestant under lambda-emulator
+// against the local stack and turns the emulator's per-invocation JSON and the
+// bench-rusage wrapper's figures into a markdown table and a JSON result.
+//
+//   node bench/lib/measure.mjs --root <repo> --stack-dir <dir> --out <file.json>
+//        [--cold 20] [--warm 1000] [--only name,name] [--ab <dirA> <dirB>]
+//
+// bench/run prepares everything (builds, npm ci, the stack) and calls this.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const args = parseArgs(process.argv.slice(2));
+const root = args.root;
+const stackDir = args['stack-dir'];
+const stackEnv = path.join(stackDir, 'env');
+const coldRuns = Number(args.cold ?? 20);
+const warmEvents = Number(args.warm ?? 1000);
+// RSS and CPU are read at two points: after `early` invocations and after
+// `warmEvents`; both runs start cold, so the difference is warm work only.
+const early = Math.min(100, Math.floor(warmEvents / 10));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'smsc-bench-'));
+const logFile = path.join(work, 'functions.log');
+const release = path.resolve(args['build-dir'] ?? path.join(root, 'build/release'));
+const emulator = path.join(release, 'runtime/emulator/lambda-emulator');
+const wrapper = path.join(release, 'bench/bench-rusage');
+
+function parseArgs(argv) {
+  const out = { _: [] };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--ab') out.ab = [argv[++i], argv[++i]];
+    else if (argv[i].startsWith('--')) out[argv[i].slice(2)] = argv[++i];
+    else out._.push(argv[i]);
+  }
+  return out;
+}
+
+const progress = (line) => process.stderr.write(`\x1b[1m==>\x1b[0m bench: ${line}\n`);
+const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+const template = (rel) => fs.readFileSync(path.join(root, rel), 'utf8');
+
+// ---- events: every event is a distinct message, so no contestant meets a duplicate ----
+
+let serial = Date.now() % 1000000;
+// A fresh NANP number per event (exchange 200-999 passes the E.164/NANP checks).
+const phone = (area) => `+1${area}${String(2000000 + (serial++ % 7000000)).padStart(7, '0')}`;
+
+function snsEvent(rel, body) {
+  const event = JSON.parse(template(rel));
+  const sns = event.Records[0].Sns;
+  const message = JSON.parse(sns.Message);
+  const id = `bench-${serial}-${Math.random().toString(36).slice(2, 10)}`;
+  message.originationNumber = phone(425);
+  message.inboundMessageId = id;
+  if (body) message.messageBody = body;
+  sns.Message = JSON.stringify(message);
+  sns.MessageId = `sns-${id}`;
+  return JSON.stringify(event);
+}
+const stopEvent = () => snsEvent('functions/sms-inbound/events/stop.json');
+const messageEvent = () => snsEvent('functions/sms-inbound/events/message.json');
+function optOutEvent() {
+  const event = JSON.parse(template('functions/opt-out-api/events/opt-out-email.json'));
+  const body = JSON.parse(event.body);
+  body.phone_number = phone(206);
+  event.body = JSON.stringify(body);
+  return JSON.stringify(event);
+}
+const fixedEvent = (rel) => () => JSON.stringify(JSON.parse(template(rel)));
+
+// ---- seeding the small sets reminders and deadline-monitor work on ----
+
+// A fixed Wednesday afternoon in every US zone, so quiet hours never defer the
+// reminders (the run's clock comes from the event: REMINDERS_ACCEPT_EVENT_TIME).
+const reminderClock = '2026-11-18T21:00:00.000Z';
+function seedAppointments(count) {
+  run('node', [path.join(root, 'scripts/node/seed-appointments.mjs'), '--env-file', stackEnv,
+    '--count', String(count), '--prefix', `bench${serial++}`, '--now', reminderClock]);
+}
+function seedPendingOptOuts(count) {
+  run('node', [path.join(root, 'bench/node/seed-pending.mjs'), '--env-file', stackEnv, '--count', String(count),
+    '--prefix', String(serial++ % 90 + 10)]);
+}
+function resetStack() {
+  run(path.join(root, 'scripts/local-stack'), ['reset'], { LOCAL_STACK_DIR: stackDir });
+}
+function run(cmd, argv, env = {}) {
+  const r = spawnSync(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
+}
+
+// ---- contestants ----
+
+const fnEnv = (fn) => [stackEnv, path.join(root, `functions/${fn}/local.env`)];
+const bootstrapOf = (dir, fn) => path.join(dir, `functions/${fn}/bootstrap`);
+
+function ourContestants(dir, tag = '') {
+  return [
+    { id: `sms-inbound-stop${tag}`, label: `sms-inbound STOP${tag}`, fn: 'sms-inbound',
+      exec: bootstrapOf(dir, 'sms-inbound'), envFiles: fnEnv('sms-inbound'), event: stopEvent, pair: 'node-stop' },
+    { id: `sms-inbound-message${tag}`, label: `sms-inbound message${tag}`, fn: 'sms-inbound',
+      exec: bootstrapOf(dir, 'sms-inbound'), envFiles: fnEnv('sms-inbound'), event: messageEvent },
+    { id: `opt-out-api${tag}`, label: `opt-out-api POST /opt-out${tag}`, fn: 'opt-out-api',
+      exec: bootstrapOf(dir, 'opt-out-api'), envFiles: fnEnv('opt-out-api'), event: optOutEvent },
+    { id: `reminders${tag}`, label: `reminders (3 due)${tag}`, fn: 'reminders',
+      exec: bootstrapOf(dir, 'reminders'), envFiles: fnEnv('reminders'),
+      // Pacing (3 parts/s in production) would measure sleep, not work.
+      env: { SMS_MAX_PARTS_PER_SECOND: '1000', REMINDERS_ACCEPT_EVENT_TIME: '1' },
+      event: () => JSON.stringify({ ...JSON.parse(template('functions/reminders/events/scheduled.json')),
+        now: reminderClock }),
+      seed: () => seedAppointments(3) },
+    { id: `deadline-monitor${tag}`, label: `deadline-monitor (3 pending)${tag}`, fn: 'deadline-monitor',
+      exec: bootstrapOf(dir, 'deadline-monitor'), envFiles: fnEnv('deadline-monitor'),
+      event: fixedEvent('functions/deadline-monitor/events/scheduled.json'), seed: () => seedPendingOptOuts(3) },
+  ];
+}
+
+const nodeLoop = fs.existsSync(path.join(root, 'bench/node/node_modules/aws-lambda-ric/rapid-client.node'))
+  ? 'ric' : 'minimal';
+// A/B: the two revisions' contestants alternate, so drift in the machine's load hits both.
+const abNames = (args['ab-names'] ?? 'A,B').split(',');
+const contestants = args.ab
+  ? ourContestants(args.ab[0], ` [A: ${abNames[0]}]`)
+    .flatMap((a, i) => [a, ourContestants(args.ab[1], ` [B: ${abNames[1]}]`)[i]])
+    .filter((c) => !args.only || args.only.split(',').includes(c.fn))
+  : [
+    ...ourContestants(release),
+    { id: 'node-stop', label: `Node.js 20 + SDK v3 STOP (${nodeLoop === 'ric' ? 'aws-lambda-ric' : 'minimal loop'})`,
+      fn: 'sms-inbound', exec: path.join(root, 'bench/node/bootstrap'), envFiles: fnEnv('sms-inbound'),
+      env: { BENCH_NODE_LOOP: nodeLoop }, event: stopEvent, baseline: true },
+    { id: 'echo', label: 'echo on our loop', fn: 'echo', exec: path.join(release, 'bench/bench-echo'),
+      envFiles: [], event: fixedEvent('functions/sms-inbound/events/stop.json'), pair: 'floor' },
+    { id: 'floor', label: 'floor: raw libcurl GET+POST', fn: 'floor', exec: path.join(release, 'bench/bench-floor'),
+      envFiles: [], event: fixedEvent('functions/sms-inbound/events/stop.json') },
+  ].filter((c) => !args.only || args.only.split(',').includes(c.id));
+
+// ---- running the emulator ----
+
+// Runs `events` through one process of contestant `c`; with `rusage`, under
+// bench-rusage so the kernel's accounting of the process is returned too.
+async function emulate(c, events, { rusage = false } = {}) {
+  const emulatorArgs = ['--output', 'json', '--timeout', '60', '--function-name', c.fn];
+  for (const f of c.envFiles) emulatorArgs.push('--env-file', f);
+  for (const [k, v] of Object.entries(c.env ?? {})) emulatorArgs.push('--env', `${k}=${v}`);
+  let usageFile;
+  if (rusage) {
+    usageFile = path.join(work, `rusage-${c.id.replace(/\W+/g, '_')}-${events.length}.json`);
+    fs.rmSync(usageFile, { force: true });
+    emulatorArgs.push('--env', `BENCH_EXEC=${c.exec}`, '--env', `BENCH_RUSAGE_FILE=${usageFile}`,
+      '--env', `LAMBDA_TASK_ROOT=${path.dirname(c.exec)}`, wrapper);
+  } else {
+    emulatorArgs.push(c.exec);
+  }
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(emulator, emulatorArgs, { stdio: ['pipe', 'pipe', log] });
+  const chunks = [];
+  // RSS growth is read inside one process: VmRSS when the result of invocation
+  // `early + 1` arrives and when that of the last but one does (the last one is
+  // followed at once by the emulator's SIGTERM).
+  const samples = {};
+  const sampleAt = rusage ? new Set([early + 1, events.length - 1]) : new Set();
+  let lines = 0;
+  child.stdout.on('data', (d) => {
+    chunks.push(d);
+    for (const byte of d) {
+      if (byte !== 10) continue;
+      lines += 1;
+      if (sampleAt.has(lines)) samples[lines] = procStatus(contestantPid(child.pid));
+    }
+  });
+  child.stdin.end(events.join('\n') + '\n');
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  fs.closeSync(log);
+  const results = Buffer.concat(chunks).toString().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const failed = results.filter((r) => r.status !== 'success');
+  if (code !== 0 || failed.length > 0 || results.length !== events.length) {
+    throw new Error(`${c.label}: emulator exit ${code}, ${failed.length} failed ` +
+      `(${JSON.stringify(failed[0] ?? {}).slice(0, 300)}); function logs in ${logFile}`);
+  }
+  return { results, usage: rusage ? readJson(usageFile) : undefined, samples };
+}
+
+// The contestant under bench-rusage: the emulator's child's child.
+function contestantPid(emulatorPid) {
+  const children = (pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+  return children(children(emulatorPid)[0])[0];
+}
+
+function procStatus(pid) {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name) => Number(text.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'))?.[1]);
+    return { rss_kb: kb('VmRSS'), hwm_kb: kb('VmHWM') };
+  } catch {
+    return {};
+  }
+}
+
+const makeEvents = (c, n) => Array.from({ length: n }, () => c.event());
+
+// ---- statistics ----
+
+function quantile(sorted, q) {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i];
+}
+function summary(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { n: s.length, min: s[0], median, p99: quantile(s, 0.99), max: s[s.length - 1] };
+}
+
+// ---- the measurements ----
+
+async function measureCold() {
+  const cold = Object.fromEntries(contestants.map((c) => [c.id, { init: [], invocation: [], cpu: [] }]));
+  for (let round = 0; round < coldRuns; round++) {
+    progress(`cold starts: round ${round + 1}/${coldRuns} (${contestants.length} contestants, interleaved)`);
+    for (const c of contestants) {
+      c.seed?.();
+      const { results } = await emulate(c, makeEvents(c, 1));
+      cold[c.id].init.push(results[0].init_duration_ms);
+      cold[c.id].invocation.push(results[0].init_duration_ms + results[0].duration_ms);
+    }
+  }
+  return cold;
+}
+
+// Every contestant's short run, then every contestant's long run: the two runs
+// of one contestant are minutes apart, so load drift is shared, not compounded.
+async function measureWarmRuns() {
+  const runs = Object.fromEntries(contestants.map((c) => [c.id, {}]));
+  for (const n of [early, warmEvents]) {
+    for (const c of contestants) {
+      resetStack();
+      c.seed?.();
+      progress(`warm: ${c.label}: 1 cold + ${n} warm invocations`);
+      runs[c.id][n] = await emulate(c, makeEvents(c, n + 1), { rusage: true });
+    }
+  }
+  return runs;
+}
+
+function warmFigures(runs) {
+  const cpu = (u) => u.utime_us + u.stime_us;
+  const a = runs[early].usage;
+  const b = runs[warmEvents].usage;
+  return {
+    latency_ms: summary(runs[warmEvents].results.slice(1).map((r) => r.duration_ms)),
+    cpu_us_per_warm: (cpu(b) - cpu(a)) / (warmEvents - early),
+    user_us_per_warm: (b.utime_us - a.utime_us) / (warmEvents - early),
+    peak_rss_kb: b.maxrss_kb,
+    // Same process: VmRSS after invocation early+1 and after the last but one.
+    rss_kb_samples: runs[warmEvents].samples,
+    rss_growth_kb: rssGrowth(runs[warmEvents].samples),
+    // Across the two runs' peaks (separate processes: about +-250 KB of noise).
+    peak_rss_growth_kb: b.maxrss_kb - a.maxrss_kb,
+    rusage: { [early + 1]: a, [warmEvents + 1]: b },
+  };
+}
+
+function rssGrowth(samples) {
+  const [first, last] = Object.keys(samples).map(Number).sort((x, y) => x - y).map((k) => samples[k]?.rss_kb);
+  return Number.isFinite(first) && Number.isFinite(last) ? last - first : NaN;
+}
+
+function zipSizes() {
+  const sizes = {};
+  // bench/run rebuilds dist/ but not dist/arm64/ (scripts/build --arch arm64): say when that is older.
+  const x86Built = Math.max(0, ...fs.readdirSync(path.join(root, 'dist')).filter((n) => n.endsWith('.zip'))
+    .map((n) => fs.statSync(path.join(root, 'dist', n)).mtimeMs));
+  for (const [arch, dir] of [['x86_64', 'dist'], ['arm64', 'dist/arm64']]) {
+    const full = path.join(root, dir);
+    if (!fs.existsSync(full)) continue;
+    for (const f of fs.readdirSync(full).filter((n) => n.endsWith('.zip')).sort()) {
+      const stat = fs.statSync(path.join(full, f));
+      const stale = arch === 'arm64' && stat.mtimeMs < x86Built - 60e3
+        ? `, built ${new Date(stat.mtimeMs).toISOString().slice(0, 16)}Z before this run` : '';
+      sizes[`${f.replace(/\.zip$/, '')} (${arch}${stale})`] = stat.size;
+    }
+  }
+  const nodeZip = path.join(work, 'node-baseline.zip');
+  // What a Node user uploads: the handler and its two SDK clients (the runtime ships aws-lambda-ric).
+  const zipped = spawnSync('sh', ['-c',
+    `cd "${path.join(root, 'bench/node')}" && zip -qr -9 "${nodeZip}" index.mjs package.json node_modules ` +
+    '-x "node_modules/aws-lambda-ric/*" -x "node_modules/node-addon-api/*" -x "node_modules/node-gyp/*"']);
+  if (zipped.status === 0) sizes['Node.js baseline: index.mjs + SDK clients'] = fs.statSync(nodeZip).size;
+  return sizes;
+}
+
+// ---- report ----
+
+const fmt = (v, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+const ratio = (ours, base) => (Number.isFinite(ours) && Number.isFinite(base) && ours > 0 ? base / ours : NaN);
+
+function table(result) {
+  const rows = [
+    '| contestant | init ms (min / med / max) | cold invocation ms (min / med / max) | warm ms (med / p99) | CPU µs / warm inv. | peak RSS MB | RSS growth ' +
+      `inv. ${early + 1}->${warmEvents} KB |`,
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const c of contestants) {
+    const r = result.contestants[c.id];
+    rows.push(`| ${c.label} | ${fmt(r.init_ms.min)} / **${fmt(r.init_ms.median)}** / ${fmt(r.init_ms.max)} | ` +
+      `${fmt(r.cold_invocation_ms.min)} / **${fmt(r.cold_invocation_ms.median)}** / ${fmt(r.cold_invocation_ms.max)} | ` +
+      `**${fmt(r.warm.latency_ms.median, 2)}** / ${fmt(r.warm.latency_ms.p99, 2)} | ${fmt(r.warm.cpu_us_per_warm, 0)} | ` +
+      `${fmt(r.warm.peak_rss_kb / 1024, 1)} | ${r.warm.rss_growth_kb} |`);
+  }
+  const lines = [rows.join('\n')];
+  if (result.ratios.length) {
+    lines.push('', '| comparison | init | cold invocation | warm latency | CPU / warm inv. | peak RSS |', '|---|---|---|---|---|---|');
+    for (const q of result.ratios) {
+      lines.push(`| ${q.label} | ${fmt(q.init, 1)}x | ${fmt(q.cold, 1)}x | ${fmt(q.warm, 2)}x | ${fmt(q.cpu, 1)}x | ${fmt(q.rss, 1)}x |`);
+    }
+  }
+  if (Object.keys(result.zip_bytes).length) {
+    lines.push('', '| package | zip bytes | MB |', '|---|---|---|');
+    for (const [k, v] of Object.entries(result.zip_bytes)) lines.push(`| ${k} | ${v} | ${fmt(v / 1e6, 2)} |`);
+  }
+  return lines.join('\n');
+}
+
+function comparisons(result) {
+  const pairs = [];
+  const get = (id) => result.contestants[id];
+  const add = (label, a, b) => {
+    if (!a || !b) return;
+    pairs.push({
+      label,
+      init: ratio(a.init_ms.median, b.init_ms.median),
+      cold: ratio(a.cold_invocation_ms.median, b.cold_invocation_ms.median),
+      warm: ratio(a.warm.latency_ms.median, b.warm.latency_ms.median),
+      cpu: ratio(a.warm.cpu_us_per_warm, b.warm.cpu_us_per_warm),
+      rss: ratio(a.warm.peak_rss_kb, b.warm.peak_rss_kb),
+    });
+  };
+  if (args.ab) {
+    for (let i = 0; i + 1 < contestants.length; i += 2) {
+      const [a, b] = [contestants[i], contestants[i + 1]];
+      add(`${a.label.replace(/ \[A: .*\]$/, '')}: A / B (above 1: B is better)`, get(b.id), get(a.id));
+    }
+  } else {
+    add('Node.js STOP / sms-inbound STOP (times ours is better; targets: init >= 20, CPU >= 10)',
+      get('sms-inbound-stop'), get('node-stop'));
+    add('echo / floor (what our loop costs over two bare HTTP exchanges; target: warm <= 1.5)',
+      get('floor'), get('echo'));
+  }
+  return pairs;
+}
+
+async function main() {
+  progress(`${contestants.length} contestants; ${coldRuns} cold starts each; ${warmEvents} warm events; work dir ${work}`);
+  const started = new Date();
+  const cold = await measureCold();
+  const result = {
+    date: started.toISOString(),
+    machine: machine(),
+    settings: { cold_runs: coldRuns, warm_events: warmEvents, early_sample: early + 1, node_loop: nodeLoop,
+      ab: args.ab ? { a: abNames[0], b: abNames[1], a_dir: args.ab[0], b_dir: args.ab[1] } : null },
+    contestants: {},
+    ratios: [],
+    zip_bytes: args.ab ? {} : zipSizes(),
+  };
+  const warmRuns = await measureWarmRuns();
+  for (const c of contestants) {
+    const warm = warmFigures(warmRuns[c.id]);
+    result.contestants[c.id] = {
+      label: c.label, exec: path.relative(root, c.exec),
+      init_ms: summary(cold[c.id].init), cold_invocation_ms: summary(cold[c.id].invocation), warm,
+    };
+  }
+  result.ratios = comparisons(result);
+  result.markdown = table(result);
+  fs.mkdirSync(path.dirname(args.out), { recursive: true });
+  fs.writeFileSync(args.out, JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(`${result.markdown}\n`);
+  progress(`JSON: ${path.relative(root, args.out)}`);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return { hostname: os.hostname(), cpu: cpus[0]?.model ?? 'unknown', cpus: cpus.length,
+    memory_gb: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), loadavg_at_start: os.loadavg(),
+    node: process.version };
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${error.stack ?? error}\n(work dir kept: ${work})\n`);
+  process.exit(1);
+});

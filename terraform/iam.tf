@@ -126,7 +126,7 @@ data "aws_iam_policy_document" "deadline_monitor" {
   }
   statement {
     sid       = "Contacts"
-    actions   = ["dynamodb:UpdateItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.contacts.arn]
   }
   statement {

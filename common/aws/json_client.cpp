@@ -114,7 +114,8 @@ HttpResponse JsonClient::send_once(const std::string& target, const std::string&
                                 {"x-amz-target", target}},
                                body};
   SigV4Result signature =
-      sign_v4(signing, config_.credentials, config_.region, service_.signing_name, Clock::now());
+      sign_v4(signing, config_.credentials, config_.region, service_.signing_name, Clock::now(), {},
+              &signing_keys_);
   HttpRequest request;
   request.method = "POST";
   request.url = config_.endpoint.url;

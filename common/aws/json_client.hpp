@@ -12,6 +12,7 @@
 #include "common/aws/error.hpp"
 #include "common/aws/http.hpp"
 #include "common/aws/retry.hpp"
+#include "common/aws/sigv4.hpp"
 
 namespace common::aws {
 
@@ -98,6 +99,7 @@ class JsonClient {
   JsonClientConfig config_;
   HttpClient http_;
   RetryQuota quota_;
+  SigningKeyCache signing_keys_;  // the day's signing key, derived once
   CallStats last_call_;
   std::mt19937_64 rng_;
   std::chrono::system_clock::time_point deadline_ = std::chrono::system_clock::time_point::max();

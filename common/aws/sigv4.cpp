@@ -130,7 +130,7 @@ std::string normalize_path(std::string_view path) {
 
 std::string canonical_uri(std::string_view path, const SigV4Options& options) {
   std::string uri = options.normalize_path ? normalize_path(path) : std::string(path);
-  if (uri.empty()) uri = "/";
+  if (uri.empty()) uri.push_back('/');  // (not = "/": a false g++ 12 -Wrestrict)
   return options.double_encode_path ? uri_encode(uri, false) : uri;
 }
 
@@ -213,9 +213,28 @@ std::string uri_encode(std::string_view value, bool encode_slash) {
   return out;
 }
 
+const std::string* SigningKeyCache::find(std::string_view secret, std::string_view date,
+                                         std::string_view region, std::string_view service) const {
+  if (!valid_ || secret != secret_ || date != date_ || region != region_ || service != service_) {
+    return nullptr;
+  }
+  return &key_;
+}
+
+void SigningKeyCache::store(std::string_view secret, std::string_view date, std::string_view region,
+                            std::string_view service, std::string key) {
+  secret_ = secret;
+  date_ = date;
+  region_ = region;
+  service_ = service;
+  key_ = std::move(key);
+  valid_ = true;
+}
+
 SigV4Result sign_v4(const SigningRequest& request, const Credentials& credentials,
                     std::string_view region, std::string_view service,
-                    std::chrono::system_clock::time_point now, const SigV4Options& options) {
+                    std::chrono::system_clock::time_point now, const SigV4Options& options,
+                    SigningKeyCache* cache) {
   const Timestamps stamp = format_utc(now);
   const std::string payload_hash = sha256_hex(request.body);
   const bool has_token = !credentials.session_token.empty();
@@ -262,11 +281,22 @@ SigV4Result sign_v4(const SigningRequest& request, const Credentials& credential
   result.string_to_sign = std::string(kAlgorithm) + "\n" + stamp.date_time + "\n" + scope + "\n" +
                           sha256_hex(result.canonical_request);
 
-  const Digest date_key = hmac_sha256("AWS4" + credentials.secret_access_key, stamp.date);
-  const Digest region_key = hmac_sha256(as_view(date_key), region);
-  const Digest service_key = hmac_sha256(as_view(region_key), service);
-  const Digest signing_key = hmac_sha256(as_view(service_key), "aws4_request");
-  const Digest signature = hmac_sha256(as_view(signing_key), result.string_to_sign);
+  const std::string* cached =
+      cache ? cache->find(credentials.secret_access_key, stamp.date, region, service) : nullptr;
+  std::string signing_key;
+  if (cached != nullptr) {
+    signing_key = *cached;
+  } else {
+    std::string secret_key = "AWS4";
+    secret_key += credentials.secret_access_key;
+    const Digest date_key = hmac_sha256(secret_key, stamp.date);
+    const Digest region_key = hmac_sha256(as_view(date_key), region);
+    const Digest service_key = hmac_sha256(as_view(region_key), service);
+    const Digest derived = hmac_sha256(as_view(service_key), "aws4_request");
+    signing_key.assign(as_view(derived));
+    if (cache) cache->store(credentials.secret_access_key, stamp.date, region, service, signing_key);
+  }
+  const Digest signature = hmac_sha256(signing_key, result.string_to_sign);
   result.signature = to_hex(signature.data(), signature.size());
 
   result.authorization = std::string(kAlgorithm) + " Credential=" + credentials.access_key_id +

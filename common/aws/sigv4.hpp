@@ -58,9 +58,26 @@ struct SigV4Result {
 ///
 /// Throws std::invalid_argument when the request has no Host header, and
 /// std::runtime_error if OpenSSL fails (out of memory).
+/// The derived signing key of one (secret key, date, region, service): it changes once a day,
+/// so a client that keeps one saves four of the five HMACs of every signature. Not thread-safe.
+class SigningKeyCache {
+ public:
+  /// The cached key (32 bytes) for these inputs, or nullptr.
+  const std::string* find(std::string_view secret, std::string_view date, std::string_view region,
+                          std::string_view service) const;
+  /// Remembers `key` for these inputs (replacing what was there).
+  void store(std::string_view secret, std::string_view date, std::string_view region,
+             std::string_view service, std::string key);
+
+ private:
+  std::string secret_, date_, region_, service_, key_;
+  bool valid_ = false;
+};
+
 SigV4Result sign_v4(const SigningRequest& request, const Credentials& credentials,
                     std::string_view region, std::string_view service,
-                    std::chrono::system_clock::time_point now, const SigV4Options& options = {});
+                    std::chrono::system_clock::time_point now, const SigV4Options& options = {},
+                    SigningKeyCache* cache = nullptr);
 
 /// Lowercase hex SHA-256 of data (64 characters). Throws std::runtime_error if OpenSSL fails.
 std::string sha256_hex(std::string_view data);

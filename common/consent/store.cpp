@@ -99,8 +99,10 @@ Contact ConsentStore::update(const std::string& phone,
         !current.exists        ? "attribute_not_exists(" + e.name("phone_number") + ")"
         : !current.has_version ? "attribute_not_exists(" + e.name("version") + ")"
                                : e.name("version") + " = " + e.value(N(current.version));
-    auto result = db_.update_item(u.build(tables_.contacts, phone, condition)).value();
-    if (!result.condition_failed) return read(phone);
+    auto request = u.build(tables_.contacts, phone, condition);
+    request.return_values = common::aws::ReturnValues::kAllNew;  // the new state, no re-read
+    auto result = db_.update_item(request).value();
+    if (!result.condition_failed) return Contact::from_item(std::move(result.attributes));
   }
   throw AwsException(AwsError{"consent", "UpdateContact", "ContactContention",
                               "the contact kept changing under us", "", 0, "",

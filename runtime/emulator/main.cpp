@@ -114,6 +114,7 @@ class Emulator {
     env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + std::to_string(port);
     env["AWS_LAMBDA_FUNCTION_NAME"] = options_.function_name;
     env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+    env["_HANDLER"] = "bootstrap";  // the handler setting; custom runtimes get "bootstrap"
     env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(options_.memory_mb);
     env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + options_.function_name;
     env["AWS_LAMBDA_LOG_STREAM_NAME"] = log_stream_name();

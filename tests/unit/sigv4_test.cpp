@@ -332,3 +332,35 @@ TEST(SigV4Sign, MissingHostIsAnError) {
 
 }  // namespace
 }  // namespace common::aws
+
+namespace {
+
+// The day's signing key may be reused (SigV4: the key depends only on secret, date, region and
+// service): signatures with the cache equal those without, and a new day derives a new key.
+TEST(SigV4SigningKeyCache, SameSignaturesAndANewKeyEachDay) {
+  using namespace common::aws;
+  const Credentials credentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""};
+  SigningRequest request;
+  request.method = "POST";
+  request.path = "/";
+  request.headers = {{"host", "dynamodb.us-east-1.amazonaws.com"},
+                     {"x-amz-target", "DynamoDB_20120810.GetItem"}};
+  request.body = R"({"TableName":"t"})";
+  const std::chrono::system_clock::time_point day1 =
+      std::chrono::sys_days{std::chrono::year{2015} / 8 / 30} + std::chrono::hours{12};
+  const std::chrono::system_clock::time_point day2 = day1 + std::chrono::hours{24};
+  SigningKeyCache cache;
+  for (std::chrono::system_clock::time_point when :
+       {day1, day1 + std::chrono::minutes{5}, day2, day2 + std::chrono::minutes{5}}) {
+    const auto plain = sign_v4(request, credentials, "us-east-1", "dynamodb", when);
+    const auto cached = sign_v4(request, credentials, "us-east-1", "dynamodb", when, {}, &cache);
+    EXPECT_EQ(cached.signature, plain.signature);
+    EXPECT_EQ(cached.authorization, plain.authorization);
+  }
+  EXPECT_NE(cache.find(credentials.secret_access_key, "20150831", "us-east-1", "dynamodb"), nullptr);
+  EXPECT_EQ(cache.find(credentials.secret_access_key, "20150830", "us-east-1", "dynamodb"), nullptr);
+  EXPECT_EQ(cache.find("other secret", "20150831", "us-east-1", "dynamodb"), nullptr);
+  EXPECT_EQ(cache.find(credentials.secret_access_key, "20150831", "us-west-2", "dynamodb"), nullptr);
+}
+
+}  // namespace

@@ -1,7 +1,7 @@
 // The baseline: sms-inbound's STOP path as a Node.js developer would write it with
-// the AWS SDK for JavaScript v3, making the same 15 calls with the same
+// the AWS SDK for JavaScript v3, making the same 14 calls with the same
 // expressions as the C++ function (captured from its wire traffic at commit
-// c9bac4b) so both contestants do the same work per event. Benchmark only: it handles STOP and
+// c9bac4b; the re-read after the opt-out update became ReturnValues ALL_NEW in e97cbf0) so both contestants do the same work per event. Benchmark only: it handles STOP and
 // the other opt-out keywords, nothing else, and skips the C++ code's federal
 // holidays and phrase rules (which only flatters the baseline).
 import { randomUUID } from 'node:crypto';
@@ -98,7 +98,7 @@ async function handleStop(m, receivedMs) {
   const version = before?.version ? Number(before.version.N) : 0;
   const deadline = iso(addBusinessDays(receivedMs, 10));
   const now2 = iso(Date.now());
-  await dynamodb.send(new UpdateItemCommand({
+  const recorded = await dynamodb.send(new UpdateItemCommand({
     TableName: config.contacts, Key: { phone_number: S(phone) },
     UpdateExpression: 'SET #n0 = :v0, #n1 = :v1, #n2 = :v2, #n3 = :v3, #n4 = :v4, #n5 = :v5, #n6 = :v6, ' +
       '#n7 = :v7, #n8 = :v8, #n9 = :v9, #n12 = :v10, #n18 = :v11, #n19 = :v12, #n20 = if_not_exists(#n20, :v13) ' +
@@ -119,9 +119,10 @@ async function handleStop(m, receivedMs) {
       ':v10': S('PENDING'), ':v11': N(version + 1), ':v12': S(now2), ':v13': S(now2),
       ...(before ? { ':v14': N(version) } : {}),
     },
+    ReturnValues: 'ALL_NEW',
   }));
   actions.push('opted_out');
-  const contact = await getContact(phone);
+  const contact = recorded.Attributes;
 
   // 3. The consent event for the audit trail.
   await dynamodb.send(new PutItemCommand({

@@ -128,7 +128,8 @@ const contestants = args.ab
     ...ourContestants(release),
     { id: 'node-stop', label: `Node.js 20 + SDK v3 STOP (${nodeLoop === 'ric' ? 'aws-lambda-ric' : 'minimal loop'})`,
       fn: 'sms-inbound', exec: path.join(root, 'bench/node/bootstrap'), envFiles: fnEnv('sms-inbound'),
-      env: { BENCH_NODE_LOOP: nodeLoop }, event: stopEvent, baseline: true },
+      // The Node function's handler setting, as Lambda passes it in _HANDLER.
+      env: { BENCH_NODE_LOOP: nodeLoop, _HANDLER: 'index.handler' }, event: stopEvent, baseline: true },
     { id: 'echo', label: 'echo on our loop', fn: 'echo', exec: path.join(release, 'bench/bench-echo'),
       envFiles: [], event: fixedEvent('functions/sms-inbound/events/stop.json'), pair: 'floor' },
     { id: 'floor', label: 'floor: raw libcurl GET+POST', fn: 'floor', exec: path.join(release, 'bench/bench-floor'),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
 namespace common::compliance {
 namespace {
@@ -62,6 +63,12 @@ bool counts_as_business_day(sys_days d) {
 }
 
 // Business days d with from < d <= to (0 when to <= from).
+// Every whole-hour UTC offset a US time zone uses, standard or daylight time: UTC-11 (American
+// Samoa) through UTC-4 (Atlantic time in Puerto Rico and the US Virgin Islands, and Eastern
+// daylight time), and UTC+10 (Guam, Northern Mariana Islands). Every US local calendar date of an
+// instant is its date at one of these offsets.
+constexpr std::array<int, 9> kUsUtcOffsetHours = {-11, -10, -9, -8, -7, -6, -5, -4, 10};
+
 int business_days_between(sys_days from, sys_days to) {
   int count = 0;
   for (sys_days d = from + days{1}; d <= to; d += days{1}) {
@@ -101,18 +108,32 @@ year_month_day add_business_days(year_month_day from, int n) {
 
 std::chrono::sys_time<std::chrono::milliseconds> opt_out_deadline(
     std::chrono::sys_time<std::chrono::milliseconds> received) {
-  const sys_days receipt_day = std::chrono::floor<days>(received);
-  const auto time_of_day = received - receipt_day;
-  return sys_days{add_business_days(year_month_day{receipt_day}, kOptOutBusinessDays)} +
-         time_of_day;
+  auto earliest = std::chrono::sys_time<std::chrono::milliseconds>::max();
+  for (const int offset_hours : kUsUtcOffsetHours) {
+    const std::chrono::hours offset{offset_hours};
+    const auto local = received + offset;  // wall-clock time at that offset, as a sys_time
+    const sys_days receipt_day = std::chrono::floor<days>(local);
+    const auto time_of_day = local - receipt_day;
+    const auto deadline =
+        sys_days{add_business_days(year_month_day{receipt_day}, kOptOutBusinessDays)} +
+        time_of_day - offset;
+    earliest = std::min(earliest, deadline);
+  }
+  return earliest;
 }
 
 int business_days_left(std::chrono::sys_time<std::chrono::milliseconds> now,
                        std::chrono::sys_time<std::chrono::milliseconds> deadline) {
-  const sys_days today = std::chrono::floor<days>(now);
-  const sys_days due = std::chrono::floor<days>(deadline);
-  if (today <= due) return business_days_between(today, due);
-  return -std::max(1, business_days_between(due, today));
+  int fewest = std::numeric_limits<int>::max();
+  for (const int offset_hours : kUsUtcOffsetHours) {
+    const std::chrono::hours offset{offset_hours};
+    const sys_days today = std::chrono::floor<days>(now + offset);
+    const sys_days due = std::chrono::floor<days>(deadline + offset);
+    const int left = today <= due ? business_days_between(today, due)
+                                  : -std::max(1, business_days_between(due, today));
+    fewest = std::min(fewest, left);
+  }
+  return fewest;
 }
 
 }  // namespace common::compliance

@@ -1,6 +1,7 @@
 // Business days for the opt-out deadline: Monday to Friday except US federal holidays.
-// Pure functions on std::chrono calendar dates, no I/O and no time zones: every date here is a
-// UTC date (SPEC 2 "Deadline"; 47 CFR 64.1200(a)(10); 5 U.S.C. 6103).
+// Pure functions on std::chrono calendar dates, no I/O and no time-zone database; the deadline
+// functions reckon dates at every fixed UTC offset a US time zone uses (SPEC 2 "Deadline";
+// 47 CFR 64.1200(a)(10); 5 U.S.C. 6103).
 #pragma once
 
 #include <chrono>
@@ -31,22 +32,35 @@ std::chrono::year_month_day add_business_days(std::chrono::year_month_day from, 
 /// days of receipt", 47 CFR 64.1200(a)(10).
 inline constexpr int kOptOutBusinessDays = 10;
 
-/// The instant by which an opt-out received at `received` must be honoured: the same UTC time of
-/// day as the receipt, on the kOptOutBusinessDays-th business day after the receipt's UTC date.
-/// The receipt day never counts (even when it is a business day), so a Saturday or holiday
-/// receipt starts counting on the next business day. Example: received Fri 2025-11-21 15:04 UTC
-/// -> counting skips Thanksgiving (Thu 11-27) -> deadline Mon 2025-12-08 15:04 UTC.
+/// The instant by which an opt-out received at `received` (UTC) must be honoured. The rule counts
+/// business days from the day of receipt, and that day is the customer's local date, which the
+/// consent store does not know; so the deadline is reckoned in every US time zone (UTC-11, American
+/// Samoa, to UTC+10, Guam): in each, the same local time of day as the receipt on the
+/// kOptOutBusinessDays-th business day after the local receipt date, and the earliest of these
+/// instants is returned. It is never later than the customer's own deadline, wherever in the US
+/// they are, and at most a day or two earlier. It is always a whole number of days after the
+/// receipt (reckoning at fixed UTC offsets), so when a spring DST change falls in between it is
+/// up to an hour after the customer's own wall-clock time of day. The receipt day never counts (even when it is a
+/// business day), so a Saturday or holiday receipt starts counting on the next business day.
+/// Example: received Fri 2025-11-21 15:04 UTC (a Friday in every US zone but Guam, where it is
+/// already Saturday) -> counting skips Thanksgiving (Thu 11-27) -> Mon 2025-12-08 15:04 UTC.
+/// Why not UTC dates: a text sent at 8 PM Eastern on a Sunday is Monday in UTC, which would put
+/// the deadline two days after the customer's (47 CFR 64.1200(a)(10); SPEC 2 "Deadline").
 std::chrono::sys_time<std::chrono::milliseconds> opt_out_deadline(
     std::chrono::sys_time<std::chrono::milliseconds> received);
 
-/// Business days left before `deadline`, counted on UTC dates, for the deadline monitor (which
-/// alerts at <= 2). With today = UTC date of `now` and due = UTC date of `deadline`:
+/// Business days left before `deadline`, for the deadline monitor (which alerts at <= 2), counted
+/// on the calendar dates of the US time zone where the fewest are left (the zones of
+/// opt_out_deadline), so an alert is never later than the customer's own count would give. In
+/// one zone, with today = the local date of `now` and due = the local date of `deadline`:
 ///  - today <= due: the number of business days d with today < d <= due; so 0 when due is today
 ///    (even if the deadline's time of day has already passed: compare instants for that) and 1
 ///    on the business day before due;
 ///  - today > due (overdue): minus the number of business days d with due < d <= today, but at
 ///    least 1 in size, so an overdue deadline is always negative (-1 on the weekend after a
 ///    Friday deadline).
+/// At the receipt instant of any opt-out, business_days_left(received, opt_out_deadline(received))
+/// is 10 in the zone that set the deadline and can be 9 in another, so it returns 9 or 10.
 int business_days_left(std::chrono::sys_time<std::chrono::milliseconds> now,
                        std::chrono::sys_time<std::chrono::milliseconds> deadline);
 

@@ -95,15 +95,16 @@ TEST_F(OptOutApi, EmailOptOutIsUniversalListedAndHonouredWithoutText) {
   EXPECT_EQ(body["phone_number"], phone);
   EXPECT_EQ(body["status"], "honored");
   EXPECT_EQ(body["requested_at"], "2026-11-20T15:00:00.000Z");
-  // Fri 2026-11-20: 10 business days skip two weekends and Thanksgiving (Thu 2026-11-26).
-  EXPECT_EQ(body["deadline"], "2026-12-07T15:00:00.000Z");
+  // Fri 2026-11-20 15:00 UTC: 10 business days skip two weekends and Thanksgiving (Thu
+  // 2026-11-26); reckoned from Guam, already Saturday there: Mon 12-07 01:00 ChST, 12-06 15:00 UTC.
+  EXPECT_EQ(body["deadline"], "2026-12-06T15:00:00.000Z");
   EXPECT_TRUE(body["honored_at"].is_string());
 
   auto c = contact(phone);
   EXPECT_EQ(get_s(c, "consent_status"), "opted_out");
   EXPECT_EQ(get_s(c, "opt_out_channel"), "email");
   EXPECT_EQ(get_s(c, "opt_out_method"), "opt_out_api");
-  EXPECT_EQ(get_s(c, "opt_out_deadline"), "2026-12-07T15:00:00.000Z");
+  EXPECT_EQ(get_s(c, "opt_out_deadline"), "2026-12-06T15:00:00.000Z");
   EXPECT_EQ(get_s(c, "opt_out_honored_at"), body["honored_at"].get<std::string>());
   EXPECT_FALSE(c.count("opt_out_pending")) << "honoured: off the pending index";
   ASSERT_TRUE(c.count("opt_out_channels"));

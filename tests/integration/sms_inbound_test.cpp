@@ -180,7 +180,9 @@ common::aws::DynamoDbClient* SmsInbound::db_ = nullptr;
 // SPEC 2 opt-out; deadline over Thanksgiving (5 U.S.C. 6103); 4-year TTL (28 U.S.C. 1658).
 TEST_F(SmsInbound, StopOptsOutWithDeadlineSpanningThanksgivingAndFourYearTtl) {
   const std::string phone = fresh_number();
-  // Friday 2026-11-20: 10 business days skip the weekends and Thanksgiving (Thu 2026-11-26).
+  // Friday 2026-11-20 15:00 UTC: 10 business days skip the weekends and Thanksgiving (Thu
+  // 2026-11-26). In Guam it is already Saturday 01:00, so the earliest US deadline is Mon 12-07
+  // 01:00 ChST = Sun 12-06 15:00 UTC (common::compliance::opt_out_deadline).
   auto response = invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"),
                                                  "2026-11-20T15:00:00.000Z")}));
   EXPECT_EQ(response["processed"], 1);
@@ -189,7 +191,7 @@ TEST_F(SmsInbound, StopOptsOutWithDeadlineSpanningThanksgivingAndFourYearTtl) {
   ASSERT_TRUE(c.has_value());
   EXPECT_EQ(get_s(*c, "consent_status"), "opted_out");
   EXPECT_EQ(get_s(*c, "opted_out_at"), "2026-11-20T15:00:00.000Z");
-  EXPECT_EQ(get_s(*c, "opt_out_deadline"), "2026-12-07T15:00:00.000Z");
+  EXPECT_EQ(get_s(*c, "opt_out_deadline"), "2026-12-06T15:00:00.000Z");
   EXPECT_EQ(get_s(*c, "opt_out_method"), "sms");
   EXPECT_EQ(get_s(*c, "opt_out_rule"), "keyword:STOP");
   const auto* channels = c->at("opt_out_channels").as_set();

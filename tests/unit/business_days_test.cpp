@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/tz/time_zone.hpp"
+
 namespace common::compliance {
 namespace {
 
@@ -230,14 +232,15 @@ TEST(FederalHoliday, SaneForEveryYear2020To2100) {
 }
 
 // Deadlines that cross the 2027-12-31 observance of New Year's Day 2028 (OPM 2027/2028 tables).
+// Receipts at 12:00 UTC, an instant that is the same calendar date in every US time zone.
 TEST(OptOutDeadline, CrossesNewYear2028ObservedOn2027_12_31) {
   // Thu 2027-12-16: skips Christmas (observed Fri 12-24) and Fri 12-31 -> Mon 2028-01-03.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 16), hours{10}))), "2028-01-03T10:00:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 16), 12h))), "2028-01-03T12:00:00.000Z");
   // Mon 2027-12-27: 12-28..12-30, then 2028-01-03..01-07 and 01-10 (MLK is 01-17) -> Tue 01-11.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 27), hours{0}))), "2028-01-11T00:00:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 27), 12h))), "2028-01-11T12:00:00.000Z");
   // Saturday 2028-01-01 itself is no observed holiday, just a weekend day.
   EXPECT_FALSE(federal_holiday(ymd(2028, 1, 1)).has_value());
-  EXPECT_EQ(business_days_left(at(ymd(2027, 12, 30), hours{9}), at(ymd(2028, 1, 3), hours{9})), 1);
+  EXPECT_EQ(business_days_left(at(ymd(2027, 12, 30), 12h), at(ymd(2028, 1, 3), 12h)), 1);
 }
 
 // Juneteenth became a holiday on 2021-06-17 (Pub. L. 117-17); OPM 2021: observed Fri 6/18.
@@ -281,80 +284,135 @@ TEST(AddBusinessDays, NonPositiveCountReturnsFrom) {
   EXPECT_EQ(iso(add_business_days(ymd(2025, 11, 22), -3)), "2025-11-22");
 }
 
-// 47 CFR 64.1200(a)(10): deadline = same UTC time, 10th business day after the receipt date.
+// 47 CFR 64.1200(a)(10): deadline = same time of day, 10th business day after the receipt date.
+// Receipts between 11:00 and 13:59 UTC are the same calendar date in every US time zone (UTC-11
+// to UTC+10), so these expectations need no zone.
 TEST(OptOutDeadline, PlainWeeksKeepTheTimeOfDay) {
   // Tue 2026-03-10 -> two full weeks, no holiday -> Tue 2026-03-24.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 10), 14h, 30min, 15s, 250ms))),
-            "2026-03-24T14:30:15.250Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 10), 12h, 30min, 15s, 250ms))),
+            "2026-03-24T12:30:15.250Z");
   EXPECT_EQ(kOptOutBusinessDays, 10);
 }
 
 TEST(OptOutDeadline, SpansThanksgiving) {
   // Fri 2025-11-21: 24 25 26 (27 Thanksgiving) 28, Dec 1 2 3 4 5, 8 -> Mon 2025-12-08.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2025, 11, 21), 15h, 4min))), "2025-12-08T15:04:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2025, 11, 21), 12h, 4min))), "2025-12-08T12:04:00.000Z");
   // Fri 2026-11-20 -> over Thanksgiving 2026-11-26 -> Mon 2026-12-07.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 11, 20), 9h))), "2026-12-07T09:00:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 11, 20), 13h))), "2026-12-07T13:00:00.000Z");
 }
 
 TEST(OptOutDeadline, SpansChristmasAndNewYear) {
   // Mon 2025-12-22 -> skips 12/25 and 1/1 -> Wed 2026-01-07.
   EXPECT_EQ(iso(opt_out_deadline(at(ymd(2025, 12, 22), 12h))), "2026-01-07T12:00:00.000Z");
   // Mon 2027-12-20: 21 22 23 (24 obs. Christmas) 27 28 29 30 (31 obs. New Year 2028) Jan 3 4 5.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 20), 10h))), "2028-01-05T10:00:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 20), 11h))), "2028-01-05T11:00:00.000Z");
   // Thu 2027-12-23 -> Mon 2028-01-10.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 23), 23h, 59min))), "2028-01-10T23:59:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2027, 12, 23), 13h, 59min))), "2028-01-10T13:59:00.000Z");
 }
 
 TEST(OptOutDeadline, ReceiptOnASaturdayOrAHoliday) {
   // Sat 2026-03-07: counting starts Mon 3/9 -> Fri 2026-03-20.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 7), 8h))), "2026-03-20T08:00:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 7), 12h))), "2026-03-20T12:00:00.000Z");
   // Fri 2026-07-03 (observed Independence Day) -> Fri 2026-07-17.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 7, 3), 16h))), "2026-07-17T16:00:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 7, 3), 12h))), "2026-07-17T12:00:00.000Z");
   // Thu 2026-01-01 (New Year's Day) -> Thu 2026-01-15.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 1, 1), 0h))), "2026-01-15T00:00:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 1, 1), 12h))), "2026-01-15T12:00:00.000Z");
 }
 
 TEST(OptOutDeadline, LeapYears) {
   // Wed 2024-02-28 -> 29 (leap day), Mar 1, 4..8, 11 12 13 -> Wed 2024-03-13.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2024, 2, 28), 6h))), "2024-03-13T06:00:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2024, 2, 28), 12h))), "2024-03-13T12:00:00.000Z");
   // Fri 2028-02-18 -> skips Washington's Birthday 2/21, counts 2/29 -> Mon 2028-03-06.
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2028, 2, 18), 6h))), "2028-03-06T06:00:00.000Z");
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2028, 2, 18), 12h))), "2028-03-06T12:00:00.000Z");
 }
 
-TEST(OptOutDeadline, UsesTheUtcDateOfTheReceipt) {
-  // 23:59:59.999 UTC on Friday is still Friday; 00:00 UTC Saturday is Saturday.
+// The receipt day is the customer's local date, not the UTC date.
+TEST(OptOutDeadline, CountsFromTheEarliestUsDeadline) {
+  // Sun 2026-02-01 20:00 EST is Mon 02-02 01:00 UTC. From Sunday: Feb 2..6 and 9..13 -> Fri
+  // 02-13 20:00 EST = 02-14 01:00 UTC. Counting from the UTC date (Monday) would have skipped
+  // Washington's Birthday (02-16) and given Tue 02-17 01:00 UTC, after the customer's deadline.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 2, 2), 1h))), "2026-02-14T01:00:00.000Z");
+  // Fri 2026-03-06 20:00 UTC is already Sat 03-07 06:00 in Guam (UTC+10): from Saturday, Fri
+  // 03-20 06:00 ChST = Thu 03-19 20:00 UTC, a day before the mainland's Fri 03-20 20:00 UTC.
+  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 6), 20h))), "2026-03-19T20:00:00.000Z");
+  // 23:59:59.999 UTC on Friday is Friday on the mainland, Saturday in Guam: Guam's is earlier.
   EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 6), 23h, 59min, 59s, 999ms))),
-            "2026-03-20T23:59:59.999Z");
-  EXPECT_EQ(iso(opt_out_deadline(at(ymd(2026, 3, 7), 0h))), "2026-03-20T00:00:00.000Z");
+            "2026-03-19T23:59:59.999Z");
+}
+
+// Over a year of receipts (every 131 minutes, across both DST changes), in each inhabited US zone
+// through the IANA rules: the stored deadline is never later than the deadline reckoned on that
+// zone's own wall clock (but for the hour a spring DST change between receipt and deadline moves
+// it: the stored deadline is a whole number of days after receipt), and never earlier than 12 days
+// after receipt (the shortest possible 10 business days: from a Sunday to the second Friday).
+TEST(OptOutDeadline, NeverLaterThanTheCustomersOwnDeadline) {
+  const char* const zones[] = {"America/New_York", "America/Chicago",   "America/Denver",
+                               "America/Phoenix",  "America/Los_Angeles", "America/Anchorage",
+                               "America/Adak",     "Pacific/Honolulu",  "America/Puerto_Rico",
+                               "America/St_Thomas", "Pacific/Guam",     "Pacific/Saipan",
+                               "Pacific/Pago_Pago"};
+  int checked = 0, dst_hour = 0;
+  for (const char* name : zones) {
+    const auto zone = tz::TimeZone::load(name);
+    ASSERT_TRUE(zone.has_value()) << name;
+    for (auto received = sys_seconds{sys_days{ymd(2026, 1, 1)}};
+         received < sys_seconds{sys_days{ymd(2027, 1, 1)}}; received += minutes{131}) {
+      const auto local = zone->to_local(received);
+      const auto local_day = floor<days>(local);
+      const auto own_local_deadline =
+          local_days{add_business_days(year_month_day{local_day}, kOptOutBusinessDays)} +
+          (local - local_day);
+      const Millis own = zone->from_local(own_local_deadline);
+      const Millis stored = opt_out_deadline(received);
+      ASSERT_LE(stored, own + hours{1}) << name << " received " << iso(Millis{received}) << " stored "
+                             << iso(stored) << " own " << iso(own);
+      ASSERT_GE(stored - Millis{received}, days{12}) << name;
+      if (stored > own) ++dst_hour;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 13 * 4000);
+  EXPECT_LT(dst_hour, checked / 50);  // only receipts whose 10 business days span the change
 }
 
 TEST(BusinessDaysLeft, CountsBusinessDaysUntilTheDeadlineDate) {
-  const Millis deadline = at(ymd(2025, 12, 8), 15h);                        // Monday
-  EXPECT_EQ(business_days_left(at(ymd(2025, 11, 21), 15h), deadline), 10);  // at receipt
-  EXPECT_EQ(business_days_left(at(ymd(2025, 11, 26), 1h), deadline), 7);    // Thanksgiving eve
-  EXPECT_EQ(business_days_left(at(ymd(2025, 11, 27), 1h), deadline), 7);    // on Thanksgiving
-  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 4), 23h), deadline), 2);    // Thursday: alert
-  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 5), 0h), deadline), 1);     // Friday
-  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 6), 0h), deadline), 1);     // Saturday
-  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 8), 0h), deadline), 0);     // the day itself
-  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 8), 16h), deadline), 0);    // passed, same day
+  const Millis deadline = at(ymd(2025, 12, 8), 12h);                        // Monday
+  EXPECT_EQ(business_days_left(at(ymd(2025, 11, 21), 12h), deadline), 10);  // at receipt
+  EXPECT_EQ(business_days_left(at(ymd(2025, 11, 26), 12h), deadline), 7);   // Thanksgiving eve
+  EXPECT_EQ(business_days_left(at(ymd(2025, 11, 27), 12h), deadline), 7);   // on Thanksgiving
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 4), 12h), deadline), 2);    // Thursday: alert
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 5), 12h), deadline), 1);    // Friday
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 6), 12h), deadline), 1);    // Saturday
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 8), 11h), deadline), 0);    // the day itself
+  // 01:00 UTC Monday is still Sunday on the mainland (1 left there) but Monday in Guam: 0.
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 8), 1h), deadline), 0);
+  // 16:00 UTC, past the instant: Monday on the mainland (0) but Tuesday in Guam (overdue, -1).
+  EXPECT_EQ(business_days_left(at(ymd(2025, 12, 8), 16h), deadline), -1);
 }
 
 TEST(BusinessDaysLeft, OverdueIsNegative) {
-  const Millis friday_deadline = at(ymd(2026, 3, 20), 8h);
-  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 21), 8h), friday_deadline), -1);  // Saturday
-  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 22), 8h), friday_deadline), -1);  // Sunday
-  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 23), 8h), friday_deadline), -1);  // Monday
-  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 24), 8h), friday_deadline), -2);  // Tuesday
+  const Millis friday_deadline = at(ymd(2026, 3, 20), 12h);
+  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 21), 12h), friday_deadline), -1);  // Saturday
+  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 22), 12h), friday_deadline), -1);  // Sunday
+  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 23), 12h), friday_deadline), -1);  // Monday
+  EXPECT_EQ(business_days_left(at(ymd(2026, 3, 24), 12h), friday_deadline), -2);  // Tuesday
   // Across the observed 2027-12-31: deadline Thu 12/30, now Mon 2028-01-03 -> only 1/3 counts.
-  EXPECT_EQ(business_days_left(at(ymd(2028, 1, 3), 8h), at(ymd(2027, 12, 30), 8h)), -1);
+  EXPECT_EQ(business_days_left(at(ymd(2028, 1, 3), 12h), at(ymd(2027, 12, 30), 12h)), -1);
 }
 
+// At receipt: 10 in the zone that set the deadline; where US dates differ (before 11:00 or
+// after 13:59 UTC) another zone can count one fewer.
 TEST(BusinessDaysLeft, AgreesWithOptOutDeadline) {
   for (int offset = 0; offset < 800; offset += 7) {
     const Millis received = at(ymd(2025, 1, 1), 13h) + days{offset} + hours{offset % 24};
-    EXPECT_EQ(business_days_left(received, opt_out_deadline(received)), kOptOutBusinessDays)
-        << offset;
+    const int left = business_days_left(received, opt_out_deadline(received));
+    const auto hour = floor<hours>(received - floor<days>(received)).count();
+    if (hour >= 11 && hour <= 13) {
+      EXPECT_EQ(left, kOptOutBusinessDays) << offset;
+    } else {
+      EXPECT_GE(left, kOptOutBusinessDays - 1) << offset;
+      EXPECT_LE(left, kOptOutBusinessDays) << offset;
+    }
   }
 }
 

@@ -1,13 +1,17 @@
 #include "common/aws/sigv4.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <stdexcept>
+#include <utility>
 
 namespace common::aws {
 namespace {
@@ -28,6 +32,8 @@ std::string to_hex(const unsigned char* bytes, std::size_t size) {
   return out;
 }
 
+// One-shot HMAC-SHA256, for deriving the signing key (once a day per client) and for callers
+// without a SigningKeyCache.
 Digest hmac_sha256(std::string_view key, std::string_view data) {
   Digest out{};
   unsigned int length = 0;
@@ -38,6 +44,35 @@ Digest hmac_sha256(std::string_view key, std::string_view data) {
     throw std::runtime_error("sigv4: HMAC-SHA256 failed in OpenSSL");
   }
   return out;
+}
+
+// SHA-256 fetched from the default provider once. EVP_sha256() would be looked up again on
+// every digest (an implicit fetch), which costs more than hashing a small request body.
+const EVP_MD* sha256_algorithm() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) throw std::runtime_error("sigv4: OpenSSL has no SHA-256");
+  return md;
+}
+
+EVP_MAC* hmac_algorithm() {
+  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (mac == nullptr) throw std::runtime_error("sigv4: OpenSSL has no HMAC");
+  return mac;
+}
+
+Digest sha256(std::string_view data) {
+  struct CtxFree {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+  Digest digest{};
+  unsigned int length = 0;
+  if (!ctx || EVP_DigestInit_ex2(ctx.get(), sha256_algorithm(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1 || length != digest.size()) {
+    throw std::runtime_error("sigv4: SHA-256 failed in OpenSSL");
+  }
+  return digest;
 }
 
 std::string_view as_view(const Digest& digest) {
@@ -185,12 +220,7 @@ Timestamps format_utc(std::chrono::system_clock::time_point now) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-  Digest digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1 ||
-      length != digest.size()) {
-    throw std::runtime_error("sigv4: SHA-256 failed in OpenSSL");
-  }
+  const Digest digest = sha256(data);
   return to_hex(digest.data(), digest.size());
 }
 
@@ -221,14 +251,65 @@ const std::string* SigningKeyCache::find(std::string_view secret, std::string_vi
   return &key_;
 }
 
+SigningKeyCache::SigningKeyCache() = default;
+
+SigningKeyCache::~SigningKeyCache() { EVP_MAC_CTX_free(mac_); }
+
+SigningKeyCache::SigningKeyCache(SigningKeyCache&& other) noexcept
+    : secret_(std::move(other.secret_)),
+      date_(std::move(other.date_)),
+      region_(std::move(other.region_)),
+      service_(std::move(other.service_)),
+      key_(std::move(other.key_)),
+      valid_(std::exchange(other.valid_, false)),
+      mac_(std::exchange(other.mac_, nullptr)) {}
+
+SigningKeyCache& SigningKeyCache::operator=(SigningKeyCache&& other) noexcept {
+  if (this != &other) {
+    EVP_MAC_CTX_free(mac_);
+    secret_ = std::move(other.secret_);
+    date_ = std::move(other.date_);
+    region_ = std::move(other.region_);
+    service_ = std::move(other.service_);
+    key_ = std::move(other.key_);
+    valid_ = std::exchange(other.valid_, false);
+    mac_ = std::exchange(other.mac_, nullptr);
+  }
+  return *this;
+}
+
 void SigningKeyCache::store(std::string_view secret, std::string_view date, std::string_view region,
                             std::string_view service, std::string key) {
+  valid_ = false;
+  if (mac_ == nullptr) mac_ = EVP_MAC_CTX_new(hmac_algorithm());
+  char digest_name[] = "SHA256";
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+      OSSL_PARAM_construct_end()};
+  if (mac_ == nullptr ||
+      EVP_MAC_init(mac_, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                   params) != 1) {
+    throw std::runtime_error("sigv4: HMAC-SHA256 key setup failed in OpenSSL");
+  }
   secret_ = secret;
   date_ = date;
   region_ = region;
   service_ = service;
   key_ = std::move(key);
   valid_ = true;
+}
+
+std::array<unsigned char, 32> SigningKeyCache::hmac(std::string_view data) {
+  if (!valid_) throw std::logic_error("sigv4: SigningKeyCache::hmac without a stored key");
+  Digest out{};
+  std::size_t length = 0;
+  // A null key re-initialises with the key given to store(), from OpenSSL's saved pad states.
+  if (EVP_MAC_init(mac_, nullptr, 0, nullptr) != 1 ||
+      EVP_MAC_update(mac_, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(mac_, out.data(), &length, out.size()) != 1 || length != out.size()) {
+    throw std::runtime_error("sigv4: HMAC-SHA256 failed in OpenSSL");
+  }
+  return out;
 }
 
 SigV4Result sign_v4(const SigningRequest& request, const Credentials& credentials,
@@ -281,11 +362,12 @@ SigV4Result sign_v4(const SigningRequest& request, const Credentials& credential
   result.string_to_sign = std::string(kAlgorithm) + "\n" + stamp.date_time + "\n" + scope + "\n" +
                           sha256_hex(result.canonical_request);
 
-  const std::string* cached =
-      cache ? cache->find(credentials.secret_access_key, stamp.date, region, service) : nullptr;
-  std::string signing_key;
-  if (cached != nullptr) {
-    signing_key = *cached;
+  const bool cached =
+      cache != nullptr &&
+      cache->find(credentials.secret_access_key, stamp.date, region, service) != nullptr;
+  Digest signature{};
+  if (cached) {
+    signature = cache->hmac(result.string_to_sign);
   } else {
     std::string secret_key = "AWS4";
     secret_key += credentials.secret_access_key;
@@ -293,10 +375,14 @@ SigV4Result sign_v4(const SigningRequest& request, const Credentials& credential
     const Digest region_key = hmac_sha256(as_view(date_key), region);
     const Digest service_key = hmac_sha256(as_view(region_key), service);
     const Digest derived = hmac_sha256(as_view(service_key), "aws4_request");
-    signing_key.assign(as_view(derived));
-    if (cache) cache->store(credentials.secret_access_key, stamp.date, region, service, signing_key);
+    if (cache != nullptr) {
+      cache->store(credentials.secret_access_key, stamp.date, region, service,
+                   std::string(as_view(derived)));
+      signature = cache->hmac(result.string_to_sign);
+    } else {
+      signature = hmac_sha256(as_view(derived), result.string_to_sign);
+    }
   }
-  const Digest signature = hmac_sha256(signing_key, result.string_to_sign);
   result.signature = to_hex(signature.data(), signature.size());
 
   result.authorization = std::string(kAlgorithm) + " Credential=" + credentials.access_key_id +

@@ -5,6 +5,7 @@
 // test suite (tests/unit/sigv4_test.cpp, vectors in tests/fixtures/sigv4/).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "common/aws/credentials.hpp"
+
+struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX, kept out of this header
 
 namespace common::aws {
 
@@ -47,6 +50,34 @@ struct SigV4Result {
                                        // x-amz-content-sha256 (when asked), Authorization
 };
 
+/// The derived signing key of one (secret key, date, region, service): it changes once a day,
+/// so a client that keeps one saves four of the five HMACs of every signature, and the HMAC
+/// context keyed with it (OpenSSL keeps the padded key's hash states) makes the fifth cheaper.
+/// Move-only; not thread-safe.
+class SigningKeyCache {
+ public:
+  SigningKeyCache();
+  ~SigningKeyCache();
+  SigningKeyCache(SigningKeyCache&&) noexcept;
+  SigningKeyCache& operator=(SigningKeyCache&&) noexcept;
+
+  /// The cached key (32 bytes) for these inputs, or nullptr.
+  const std::string* find(std::string_view secret, std::string_view date, std::string_view region,
+                          std::string_view service) const;
+  /// Remembers `key` for these inputs (replacing what was there) and keys an HMAC-SHA256
+  /// context with it. Throws std::runtime_error if OpenSSL fails (then nothing is cached).
+  void store(std::string_view secret, std::string_view date, std::string_view region,
+             std::string_view service, std::string key);
+  /// HMAC-SHA256 of `data` under the stored key: 32 raw bytes. Throws std::logic_error when
+  /// nothing is stored, std::runtime_error if OpenSSL fails.
+  std::array<unsigned char, 32> hmac(std::string_view data);
+
+ private:
+  std::string secret_, date_, region_, service_, key_;
+  bool valid_ = false;
+  evp_mac_ctx_st* mac_ = nullptr;  // owned; keyed with key_ when valid_
+};
+
 /// Signs a request with AWS Signature Version 4 (header form). `now` is truncated to
 /// whole seconds and written in UTC as X-Amz-Date (yyyymmddThhmmssZ); the credential
 /// scope is <yyyymmdd>/<region>/<service>/aws4_request.
@@ -58,28 +89,13 @@ struct SigV4Result {
 ///
 /// Throws std::invalid_argument when the request has no Host header, and
 /// std::runtime_error if OpenSSL fails (out of memory).
-/// The derived signing key of one (secret key, date, region, service): it changes once a day,
-/// so a client that keeps one saves four of the five HMACs of every signature. Not thread-safe.
-class SigningKeyCache {
- public:
-  /// The cached key (32 bytes) for these inputs, or nullptr.
-  const std::string* find(std::string_view secret, std::string_view date, std::string_view region,
-                          std::string_view service) const;
-  /// Remembers `key` for these inputs (replacing what was there).
-  void store(std::string_view secret, std::string_view date, std::string_view region,
-             std::string_view service, std::string key);
-
- private:
-  std::string secret_, date_, region_, service_, key_;
-  bool valid_ = false;
-};
-
 SigV4Result sign_v4(const SigningRequest& request, const Credentials& credentials,
                     std::string_view region, std::string_view service,
                     std::chrono::system_clock::time_point now, const SigV4Options& options = {},
                     SigningKeyCache* cache = nullptr);
 
-/// Lowercase hex SHA-256 of data (64 characters). Throws std::runtime_error if OpenSSL fails.
+/// Lowercase hex SHA-256 of data (64 characters). The algorithm is fetched from OpenSSL once per
+/// process and the digest context reused per thread. Throws std::runtime_error if OpenSSL fails.
 std::string sha256_hex(std::string_view data);
 
 /// RFC 3986 percent-encoding as SigV4 wants it: unreserved characters

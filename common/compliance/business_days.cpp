@@ -58,17 +58,49 @@ bool is_weekend(sys_days d) {
   return day == std::chrono::Saturday || day == std::chrono::Sunday;
 }
 
-bool counts_as_business_day(sys_days d) {
-  return !is_weekend(d) && !federal_holiday(year_month_day{d}).has_value();
+// The observed dates of year y's holidays (sys_days::min() for Juneteenth before 2021),
+// memoised for the last two years asked: deadline arithmetic asks about the same one or two
+// years (y and y + 1, for a New Year's Day observed on December 31) again and again.
+const std::array<sys_days, 11>& observed_dates(year y) {
+  struct Entry {
+    year y{0};
+    bool valid = false;
+    std::array<sys_days, 11> dates{};
+  };
+  thread_local std::array<Entry, 2> cache;
+  thread_local std::size_t next = 0;
+  for (const Entry& entry : cache) {
+    if (entry.valid && entry.y == y) return entry.dates;
+  }
+  Entry& entry = cache[next++ % cache.size()];
+  const auto holidays = holidays_of(y);
+  for (std::size_t i = 0; i < holidays.size(); ++i) {
+    entry.dates[i] =
+        holidays[i].actual == sys_days::min() ? sys_days::min() : observed(holidays[i].actual);
+  }
+  entry.y = y;
+  entry.valid = true;
+  return entry.dates;
 }
 
-// Business days d with from < d <= to (0 when to <= from).
+bool counts_as_business_day(sys_days d) {
+  if (is_weekend(d)) return false;
+  const year y = year_month_day{d}.year();
+  for (const year candidate : {y, y + std::chrono::years{1}}) {
+    for (const sys_days holiday : observed_dates(candidate)) {
+      if (holiday == d) return false;
+    }
+  }
+  return true;
+}
+
 // Every whole-hour UTC offset a US time zone uses, standard or daylight time: UTC-11 (American
 // Samoa) through UTC-4 (Atlantic time in Puerto Rico and the US Virgin Islands, and Eastern
 // daylight time), and UTC+10 (Guam, Northern Mariana Islands). Every US local calendar date of an
 // instant is its date at one of these offsets.
 constexpr std::array<int, 9> kUsUtcOffsetHours = {-11, -10, -9, -8, -7, -6, -5, -4, 10};
 
+// Business days d with from < d <= to (0 when to <= from).
 int business_days_between(sys_days from, sys_days to) {
   int count = 0;
   for (sys_days d = from + days{1}; d <= to; d += days{1}) {

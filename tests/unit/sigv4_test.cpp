@@ -361,6 +361,14 @@ TEST(SigV4SigningKeyCache, SameSignaturesAndANewKeyEachDay) {
   EXPECT_EQ(cache.find(credentials.secret_access_key, "20150830", "us-east-1", "dynamodb"), nullptr);
   EXPECT_EQ(cache.find("other secret", "20150831", "us-east-1", "dynamodb"), nullptr);
   EXPECT_EQ(cache.find(credentials.secret_access_key, "20150831", "us-west-2", "dynamodb"), nullptr);
+
+  // A moved cache keeps its key and keyed HMAC context; the moved-from one is empty.
+  SigningKeyCache moved = std::move(cache);
+  const auto later = day2 + std::chrono::hours{1};
+  EXPECT_EQ(sign_v4(request, credentials, "us-east-1", "dynamodb", later, {}, &moved).signature,
+            sign_v4(request, credentials, "us-east-1", "dynamodb", later).signature);
+  EXPECT_NE(moved.find(credentials.secret_access_key, "20150831", "us-east-1", "dynamodb"), nullptr);
+  EXPECT_THROW(SigningKeyCache{}.hmac("data"), std::logic_error);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "common/aws/dynamodb.hpp"
 #include "common/aws/sigv4.hpp"
@@ -31,13 +32,18 @@ AttributeMap contact(int i) {
           {"ttl", AttributeValue::N("1861920000")}};
 }
 
+// A DynamoDB PutItem as JsonClient signs it, over `body`.
+common::aws::SigningRequest put_item_signing_request(std::string_view body) {
+  return {"POST", "/", "",
+          {{"host", "dynamodb.us-east-1.amazonaws.com"},
+           {"content-type", "application/x-amz-json-1.0"},
+           {"x-amz-target", "DynamoDB_20120810.PutItem"}},
+          body};
+}
+
 void BM_SigV4SignDynamoDbRequest(benchmark::State& state) {
   const std::string body(static_cast<size_t>(state.range(0)), 'x');
-  common::aws::SigningRequest request{"POST", "/", "",
-                                      {{"host", "dynamodb.us-east-1.amazonaws.com"},
-                                       {"content-type", "application/x-amz-json-1.0"},
-                                       {"x-amz-target", "DynamoDB_20120810.PutItem"}},
-                                      body};
+  const common::aws::SigningRequest request = put_item_signing_request(body);
   const auto now = std::chrono::system_clock::now();
   for (auto _ : state) {
     auto result = common::aws::sign_v4(request, kCredentials, "us-east-1", "dynamodb", now);
@@ -51,11 +57,7 @@ BENCHMARK(BM_SigV4SignDynamoDbRequest)->Arg(0)->Arg(1024)->Arg(64 * 1024);
 // HMAC context keyed with it) comes from a SigningKeyCache.
 void BM_SigV4SignWithCachedKey(benchmark::State& state) {
   const std::string body(static_cast<size_t>(state.range(0)), 'x');
-  common::aws::SigningRequest request{"POST", "/", "",
-                                      {{"host", "dynamodb.us-east-1.amazonaws.com"},
-                                       {"content-type", "application/x-amz-json-1.0"},
-                                       {"x-amz-target", "DynamoDB_20120810.PutItem"}},
-                                      body};
+  const common::aws::SigningRequest request = put_item_signing_request(body);
   const auto now = std::chrono::system_clock::now();
   common::aws::SigningKeyCache cache;
   for (auto _ : state) {

@@ -42,8 +42,9 @@ inline constexpr int kOptOutBusinessDays = 10;
 /// receipt (reckoning at fixed UTC offsets), so when a spring DST change falls in between it is
 /// up to an hour after the customer's own wall-clock time of day. The receipt day never counts (even when it is a
 /// business day), so a Saturday or holiday receipt starts counting on the next business day.
-/// Example: received Fri 2025-11-21 15:04 UTC (a Friday in every US zone but Guam, where it is
-/// already Saturday) -> counting skips Thanksgiving (Thu 11-27) -> Mon 2025-12-08 15:04 UTC.
+/// Examples: received Fri 2025-11-21 12:04 UTC (Friday in every US zone) -> counting skips
+/// Thanksgiving (Thu 11-27) -> Mon 2025-12-08 12:04 UTC. Received at 15:04 UTC it is already
+/// Saturday in Guam, whose deadline (Mon 12-08 01:04 ChST = Sun 12-07 15:04 UTC) is the earliest.
 /// Why not UTC dates: a text sent at 8 PM Eastern on a Sunday is Monday in UTC, which would put
 /// the deadline two days after the customer's (47 CFR 64.1200(a)(10); SPEC 2 "Deadline").
 std::chrono::sys_time<std::chrono::milliseconds> opt_out_deadline(

@@ -46,7 +46,8 @@ inline constexpr int kOptOutBusinessDays = 10;
 /// Thanksgiving (Thu 11-27) -> Mon 2025-12-08 12:04 UTC. Received at 15:04 UTC it is already
 /// Saturday in Guam, whose deadline (Mon 12-08 01:04 ChST = Sun 12-07 15:04 UTC) is the earliest.
 /// Why not UTC dates: a text sent at 8 PM Eastern on a Sunday is Monday in UTC, which would put
-/// the deadline two days after the customer's (47 CFR 64.1200(a)(10); SPEC 2 "Deadline").
+/// the deadline on a Monday, a business day after the customer's Friday (47 CFR 64.1200(a)(10);
+/// SPEC 2 "Deadline").
 std::chrono::sys_time<std::chrono::milliseconds> opt_out_deadline(
     std::chrono::sys_time<std::chrono::milliseconds> received);
 

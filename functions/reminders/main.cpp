@@ -1,17 +1,24 @@
-// reminders bootstrap: configuration and clients, built once per process, then the Runtime API loop.
+// reminders bootstrap: configuration and clients, built once per process, then the Runtime API
+// loop.
 #include <iostream>
 #include <memory>
 
 #include "common/aws/dynamodb.hpp"
 #include "common/aws/environment.hpp"
 #include "common/aws/sms_voice.hpp"
+#include "common/build_info.hpp"
 #include "common/observe/logger.hpp"
 #include "common/observe/metrics.hpp"
 #include "functions/reminders/handler.hpp"
 #include "runtime/runtime.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace common;
+  // `bootstrap --version`: the linked components (Lambda passes no arguments).
+  if (int rc = build_info::handle_command_line(argc, argv, "reminders", std::cout, std::cerr);
+      rc >= 0) {
+    return rc;
+  }
   // Owned here so they live (and keep their connections) across invocations.
   std::unique_ptr<aws::DynamoDbClient> dynamodb;
   std::unique_ptr<aws::SmsVoiceClient> sms;
@@ -28,10 +35,12 @@ int main() {
         aws::client_config_from_environment(aws::kSmsVoice, env));
     logger = std::make_unique<observe::Logger>(config.function_name,
                                                observe::log_level_from_environment(env), std::cout);
+    logger->info("init", build_info::cold_start_fields());
     metrics = std::make_unique<observe::Metrics>(config.metrics_namespace, config.function_name,
                                                  std::cout);
     handler = std::make_unique<reminders::Handler>(
-        std::move(config), reminders::Services{*dynamodb, *sms, *logger, *metrics, std::cout, common::now_ms, {}});
+        std::move(config),
+        reminders::Services{*dynamodb, *sms, *logger, *metrics, std::cout, common::now_ms, {}});
     return [&](const runtime::Invocation& invocation) { return handler->handle(invocation); };
   });
 }

@@ -1,17 +1,24 @@
-// sms-inbound bootstrap: configuration and clients, built once per process, then the Runtime API loop.
+// sms-inbound bootstrap: configuration and clients, built once per process, then the Runtime API
+// loop.
 #include <iostream>
 #include <memory>
 
 #include "common/aws/dynamodb.hpp"
 #include "common/aws/environment.hpp"
 #include "common/aws/sms_voice.hpp"
+#include "common/build_info.hpp"
 #include "common/observe/logger.hpp"
 #include "common/observe/metrics.hpp"
 #include "functions/sms-inbound/handler.hpp"
 #include "runtime/runtime.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace common;
+  // `bootstrap --version`: the linked components (Lambda passes no arguments).
+  if (int rc = build_info::handle_command_line(argc, argv, "sms-inbound", std::cout, std::cerr);
+      rc >= 0) {
+    return rc;
+  }
   // Owned here so they live (and keep their connections) across invocations.
   std::unique_ptr<aws::DynamoDbClient> dynamodb;
   std::unique_ptr<aws::SmsVoiceClient> sms;
@@ -34,6 +41,7 @@ int main() {
     }
     logger = std::make_unique<observe::Logger>(name, observe::log_level_from_environment(env),
                                                std::cout);
+    logger->info("init", build_info::cold_start_fields());
     metrics = std::make_unique<observe::Metrics>(config.metrics_namespace, name, std::cout);
     handler = std::make_unique<sms_inbound::Handler>(
         std::move(config),

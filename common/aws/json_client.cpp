@@ -2,9 +2,11 @@
 
 #include <simdjson.h>
 
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
+#include "common/aws/json_read.hpp"
 #include "common/aws/sigv4.hpp"
 
 namespace common::aws {
@@ -22,13 +24,40 @@ std::string require(const Environment& env, const char* name) {
   return *v;
 }
 
-// Reads one string member of a JSON object, if present.
-std::string string_member(simdjson::ondemand::object& object, std::string_view key) {
-  std::string_view value;
-  if (object.find_field_unordered(key).get_string().get(value) == simdjson::SUCCESS) {
-    return std::string(value);
+// The members of an AWS JSON error body that say what went wrong.
+struct ErrorBodyMembers {
+  std::string type;     // __type
+  std::string code;     // code
+  std::string message;  // message, else Message
+  std::string reason;   // Reason
+};
+
+// Reads the error body in one pass, every error checked before the next lookup. A body that is
+// not one well-formed JSON object (empty, HTML from a proxy, truncated) yields nothing: members
+// read before the point where it breaks are not trusted either.
+std::optional<ErrorBodyMembers> read_error_body(const std::string& body) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(body);
+  ErrorBodyMembers out;
+  std::string message_upper;  // `Message`, used when there is no `message`
+  try {
+    simdjson::ondemand::document doc = parser.iterate(padded);
+    for (auto field : doc.get_object()) {
+      const std::string_view key = field.unescaped_key();
+      const auto text = json_read::string_or_skip(field.value(), 2);
+      if (!text) continue;  // another type: not the member we look for
+      if (key == "__type") out.type = std::string(*text);
+      else if (key == "code") out.code = std::string(*text);
+      else if (key == "message") out.message = std::string(*text);
+      else if (key == "Message") message_upper = std::string(*text);
+      else if (key == "Reason") out.reason = std::string(*text);
+    }
+    json_read::expect_end(doc);
+  } catch (const simdjson::simdjson_error&) {
+    return std::nullopt;  // not JSON: the caller falls back to the raw body
   }
-  return "";
+  if (out.message.empty()) out.message = std::move(message_upper);
+  return out;
 }
 
 }  // namespace
@@ -82,17 +111,11 @@ AwsError error_from_response(std::string_view service, std::string_view operatio
   error.body = response.body;
   std::string raw_code = response.header("X-Amzn-Errortype").value_or("");
   // The body may say more (message, Reason); it may also be empty or not JSON.
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(response.body);
-  simdjson::ondemand::document doc;
-  simdjson::ondemand::object object;
-  if (parser.iterate(padded).get(doc) == simdjson::SUCCESS &&
-      doc.get_object().get(object) == simdjson::SUCCESS) {
-    if (raw_code.empty()) raw_code = string_member(object, "__type");
-    if (raw_code.empty()) raw_code = string_member(object, "code");
-    error.message = string_member(object, "message");
-    if (error.message.empty()) error.message = string_member(object, "Message");
-    error.reason = string_member(object, "Reason");
+  if (auto members = read_error_body(response.body)) {
+    if (raw_code.empty()) raw_code = members->type;
+    if (raw_code.empty()) raw_code = members->code;
+    error.message = std::move(members->message);
+    error.reason = std::move(members->reason);
   }
   error.code = sanitize_error_code(raw_code);
   if (error.code.empty()) error.code = "HTTP" + std::to_string(response.status);

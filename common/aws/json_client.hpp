@@ -40,7 +40,10 @@ JsonClientConfig client_config_from_environment(const ServiceInfo& service, cons
 /// define it: code from the `X-Amzn-Errortype` header, else the body's
 /// `__type`, else `code` (sanitised), message from `message`/`Message`,
 /// `Reason`, request id from `x-amzn-RequestId`, the body kept, and the kind
-/// from classify_error(). No response: "RequestTimeout" or "NetworkError", transient.
+/// from classify_error(). A body that is not one well-formed JSON object (empty,
+/// a proxy's HTML, truncated, malformed anywhere) gives no members; without a code
+/// header such a body under 512 bytes becomes the message, the code "HTTP<status>".
+/// No response: "RequestTimeout" or "NetworkError", transient. Never throws.
 AwsError error_from_response(std::string_view service, std::string_view operation,
                              const HttpResponse& response, int attempts);
 

@@ -1,0 +1,53 @@
+#include "common/aws/json_read.hpp"
+
+namespace common::aws::json_read {
+
+using simdjson::simdjson_error;
+using simdjson::ondemand::json_type;
+
+void check_depth(int depth) {
+  if (depth > kMaxDepth) throw simdjson_error(simdjson::DEPTH_ERROR);
+}
+
+void skip_value(simdjson::ondemand::value value, int depth) {
+  check_depth(depth);
+  // Each conversion below throws on the first error, so no lookup follows a failed one.
+  switch (json_type(value.type())) {
+    case json_type::object:
+      for (auto field : value.get_object()) {
+        (void)std::string_view(field.unescaped_key());  // checks the key's escapes
+        skip_value(field.value(), depth + 1);
+      }
+      return;
+    case json_type::array:
+      for (auto element : value.get_array()) skip_value(element.value(), depth + 1);
+      return;
+    case json_type::string: (void)std::string_view(value.get_string()); return;
+    case json_type::number: (void)simdjson::ondemand::number(value.get_number()); return;
+    case json_type::boolean: (void)bool(value.get_bool()); return;
+    case json_type::null:
+      // is_null() is false for a misspelt literal ("nul", "nullx").
+      if (!bool(value.is_null())) throw simdjson_error(simdjson::INCORRECT_TYPE);
+      return;
+  }
+  throw simdjson_error(simdjson::INCORRECT_TYPE);
+}
+
+std::optional<std::string_view> string_or_skip(simdjson::ondemand::value value, int depth) {
+  std::string_view text;
+  const auto error = value.get_string().get(text);
+  if (error == simdjson::SUCCESS) return text;
+  // A type mismatch leaves the value unread and the iterator usable; anything else is fatal.
+  if (error != simdjson::INCORRECT_TYPE) throw simdjson_error(error);
+  skip_value(value, depth);
+  return std::nullopt;
+}
+
+void expect_end(simdjson::ondemand::document& document) {
+  const char* next = nullptr;
+  const auto error = document.current_location().get(next);
+  if (error == simdjson::OUT_OF_BOUNDS) return;  // nothing left
+  throw simdjson_error(error == simdjson::SUCCESS ? simdjson::TRAILING_CONTENT : error);
+}
+
+}  // namespace common::aws::json_read

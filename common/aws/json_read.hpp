@@ -1,0 +1,34 @@
+// Strict reading of AWS answers with simdjson On-Demand: every error checked before the next
+// lookup, unused values read through, nesting bounded, nothing after the root value. So a
+// malformed answer is always an error, never a crash and never a silently partial answer.
+#pragma once
+
+#include <simdjson.h>
+
+#include <optional>
+#include <string_view>
+
+namespace common::aws::json_read {
+
+/// Deepest JSON nesting read in an AWS answer. DynamoDB nests attribute values at most 32
+/// levels (two JSON levels each) inside a small envelope; deeper input is refused, not recursed
+/// into (On-Demand itself enforces no depth limit in release builds).
+inline constexpr int kMaxDepth = 128;
+
+/// Throws simdjson::simdjson_error(DEPTH_ERROR) when `depth` (1 = the root value) exceeds kMaxDepth.
+void check_depth(int depth);
+
+/// Reads `value` (at nesting `depth`) and everything inside it to its end, so that its grammar,
+/// escapes, numbers and literals are checked: On-Demand skips a value nobody asks for without
+/// validating it. Throws simdjson::simdjson_error on malformed or too deep JSON.
+void skip_value(simdjson::ondemand::value value, int depth);
+
+/// The string `value` holds, or nullopt (after reading it through, see skip_value) when it is
+/// valid JSON of another type. Throws simdjson::simdjson_error on malformed JSON.
+std::optional<std::string_view> string_or_skip(simdjson::ondemand::value value, int depth);
+
+/// Call once the root value has been read: throws simdjson::simdjson_error(TRAILING_CONTENT)
+/// when anything but whitespace follows it.
+void expect_end(simdjson::ondemand::document& document);
+
+}  // namespace common::aws::json_read

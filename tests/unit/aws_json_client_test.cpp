@@ -1,0 +1,90 @@
+// error_from_response: the AWS JSON 1.0 error shape (X-Amzn-Errortype, __type, code, message,
+// Reason), and error bodies that are not what they claim to be. Regression inputs from the
+// fuzzing of issue 10 are named by their finding.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/aws/json_client.hpp"
+
+namespace {
+
+using common::aws::error_from_response;
+using common::aws::HttpResponse;
+
+HttpResponse answer(long status, std::string body,
+                    std::vector<common::aws::Header> headers = {}) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
+}
+
+TEST(ErrorFromResponse, ReadsCodeMessageReasonAndRequestId) {
+  const auto error = error_from_response(
+      "sms-voice", "SendTextMessage",
+      answer(400,
+             R"({"__type":"com.amazonaws#ConflictException","Message":"opted out",)"
+             R"("Reason":"DESTINATION_PHONE_NUMBER_OPTED_OUT","ResourceType":"phone-number"})",
+             {{"x-amzn-RequestId", "req-1"}}),
+      1);
+  EXPECT_EQ(error.code, "ConflictException");
+  EXPECT_EQ(error.message, "opted out");
+  EXPECT_EQ(error.reason, "DESTINATION_PHONE_NUMBER_OPTED_OUT");
+  EXPECT_EQ(error.request_id, "req-1");
+  EXPECT_EQ(error.http_status, 400);
+}
+
+TEST(ErrorFromResponse, HeaderCodeWinsOverTheBody) {
+  const auto error = error_from_response(
+      "dynamodb", "PutItem",
+      answer(400, R"({"__type":"x#Other","message":"m"})",
+             {{"X-Amzn-Errortype", "ValidationException:http://internal.amazon.com/coral/"}}),
+      1);
+  EXPECT_EQ(error.code, "ValidationException");
+  EXPECT_EQ(error.message, "m");
+}
+
+// Issue 10, fuzzing finding 1: after the member lookup that failed on `[}`, the next lookup
+// dereferenced the abandoned iterator's null parser (segmentation fault in the release build).
+TEST(ErrorFromResponse, Finding1_MalformedErrorBodyIsAnErrorNotACrash) {
+  const auto error = error_from_response("dynamodb", "GetItem", answer(400, R"({"a":[})"), 1);
+  EXPECT_EQ(error.code, "HTTP400");
+  EXPECT_EQ(error.message, R"({"a":[})");  // not JSON: the short body is the message
+  EXPECT_EQ(error.body, R"({"a":[})");
+  EXPECT_FALSE(error.retryable());
+}
+
+// A body that breaks after the members we want is not JSON either: no half-read members.
+TEST(ErrorFromResponse, Finding1_BodyMalformedAfterItsMembersIsNotTrusted) {
+  for (const std::string body :
+       {R"({"__type":"x#Throttling","message":"m","a":[1 2]})", R"({"__type":"x#Throttling"}})",
+        R"({"message":"m","__type":"x#Throttling",})", R"({"__type":"x#Throttling","a":nul})"}) {
+    const auto error = error_from_response("dynamodb", "GetItem", answer(500, body), 1);
+    EXPECT_EQ(error.code, "HTTP500") << body;
+    EXPECT_EQ(error.message, body);
+    EXPECT_TRUE(error.transient()) << body;
+  }
+}
+
+// Members of another type than string are ignored, the rest is read.
+TEST(ErrorFromResponse, NonStringMembersAreIgnored) {
+  const auto error = error_from_response(
+      "dynamodb", "GetItem", answer(400, R"({"__type":{"a":[1]},"code":"Busy","message":7})"), 1);
+  EXPECT_EQ(error.code, "Busy");
+  EXPECT_EQ(error.message, "");
+}
+
+TEST(ErrorFromResponse, NoResponseIsANetworkErrorOrTimeout) {
+  HttpResponse none;
+  none.transport_error = "connection refused";
+  EXPECT_EQ(error_from_response("dynamodb", "GetItem", none, 2).code, "NetworkError");
+  none.timed_out = true;
+  const auto error = error_from_response("dynamodb", "GetItem", none, 2);
+  EXPECT_EQ(error.code, "RequestTimeout");
+  EXPECT_TRUE(error.transient());
+  EXPECT_EQ(error.attempts, 2);
+}
+
+}  // namespace

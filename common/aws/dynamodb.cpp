@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "common/aws/json_read.hpp"
+
 namespace common::aws {
 namespace {
 
@@ -69,65 +71,141 @@ json value_to_json(const AttributeValue& v) {
   return nullptr;
 }
 
+using simdjson::simdjson_error;
+using simdjson::ondemand::array;
+using simdjson::ondemand::document;
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
-AttributeValue parse_value(value v, const std::string& field);
+// The readers below take the JSON nesting depth of the value they read (1 = the root), check
+// every simdjson error before the next step, and throw either simdjson_error (malformed JSON)
+// or std::runtime_error naming the field (well-formed, but not what DynamoDB sends).
 
-AttributeMap parse_map(object o, const std::string& field) {
+[[noreturn]] void wrong_type(const std::string& field, const char* expected) {
+  throw std::runtime_error(field + " is not " + expected);
+}
+
+object object_of(value v, const std::string& field) {
+  object o;
+  const auto error = v.get_object().get(o);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "an object");
+  if (error) throw simdjson_error(error);
+  return o;
+}
+
+array array_of(value v, const std::string& field) {
+  array a;
+  const auto error = v.get_array().get(a);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "an array");
+  if (error) throw simdjson_error(error);
+  return a;
+}
+
+std::string string_of(value v, const std::string& field) {
+  std::string_view s;
+  const auto error = v.get_string().get(s);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a string");
+  if (error) throw simdjson_error(error);
+  return std::string(s);
+}
+
+bool bool_of(value v, const std::string& field) {
+  bool b = false;
+  const auto error = v.get_bool().get(b);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a boolean");
+  if (error) throw simdjson_error(error);
+  return b;
+}
+
+// Remembers which of a few member names were seen, so a repeated one is refused instead of
+// silently overriding (or adding to) the first.
+class SeenOnce {
+ public:
+  void mark(std::string_view name, const std::string& where) {
+    for (const auto& seen : seen_) {
+      if (seen == name) throw std::runtime_error(where + " appears twice");
+    }
+    seen_.emplace_back(name);
+  }
+
+ private:
+  std::vector<std::string> seen_;
+};
+
+AttributeValue parse_value(value v, const std::string& field, int depth);
+
+// An item or key: `o` sits at `depth`, its attribute values one level down.
+AttributeMap parse_map(object o, const std::string& field, int depth) {
   AttributeMap out;
   for (auto member : o) {
-    std::string_view key = member.unescaped_key();
-    std::string name(key);
-    out.emplace(name, parse_value(member.value(), field + "." + name));
+    std::string name(std::string_view(member.unescaped_key()));
+    const std::string path = field + "." + name;
+    AttributeValue parsed = parse_value(member.value(), path, depth + 1);
+    if (!out.emplace(std::move(name), std::move(parsed)).second) {
+      throw std::runtime_error("attribute " + path + " appears twice");
+    }
   }
   return out;
 }
 
 std::vector<std::string> parse_strings(value v, const std::string& field) {
   std::vector<std::string> out;
-  for (auto item : v.get_array()) {
+  for (auto item : array_of(v, "set " + field)) {
     std::string_view s;
-    if (item.get_string().get(s) != simdjson::SUCCESS) {
-      throw std::runtime_error("expected a string in set " + field);
-    }
+    const auto error = item.get_string().get(s);
+    if (error == simdjson::INCORRECT_TYPE) throw std::runtime_error("expected a string in set " + field);
+    if (error) throw simdjson_error(error);
     out.emplace_back(s);
   }
   return out;
 }
 
-AttributeValue parse_value(value v, const std::string& field) {
+// The value of one type tag ("S", "M", ...) at `depth`.
+AttributeValue parse_typed(std::string_view tag, value inner, const std::string& field, int depth) {
+  if (tag == "S") return AttributeValue::S(string_of(inner, field + ".S"));
+  if (tag == "N") return AttributeValue::N(string_of(inner, field + ".N"));
+  if (tag == "B") return AttributeValue::B(base64_decode(string_of(inner, field + ".B"), field));
+  if (tag == "BOOL") return AttributeValue::Bool(bool_of(inner, field + ".BOOL"));
+  if (tag == "NULL") {
+    if (!bool_of(inner, field + ".NULL")) throw std::runtime_error(field + ".NULL is not true");
+    return AttributeValue::Null();
+  }
+  if (tag == "M") return AttributeValue::M(parse_map(object_of(inner, field + ".M"), field, depth));
+  if (tag == "L") {
+    std::vector<AttributeValue> list;
+    size_t i = 0;
+    for (auto item : array_of(inner, field + ".L")) {
+      list.push_back(parse_value(item.value(), field + "[" + std::to_string(i++) + "]", depth + 1));
+    }
+    return AttributeValue::L(std::move(list));
+  }
+  if (tag == "SS") return AttributeValue::SS(parse_strings(inner, field));
+  if (tag == "NS") return AttributeValue::NS(parse_strings(inner, field));
+  if (tag == "BS") {
+    std::vector<std::string> bytes;
+    for (auto& s : parse_strings(inner, field)) bytes.push_back(base64_decode(s, field));
+    return AttributeValue::BS(std::move(bytes));
+  }
+  throw std::runtime_error("attribute " + field + " has unknown type '" + std::string(tag) + "'");
+}
+
+// One AttributeValue: an object with exactly one type tag.
+AttributeValue parse_value(value v, const std::string& field, int depth) {
+  json_read::check_depth(depth + 1);
   object o;
-  if (v.get_object().get(o) != simdjson::SUCCESS) {
+  const auto error = v.get_object().get(o);
+  if (error == simdjson::INCORRECT_TYPE) {
     throw std::runtime_error("attribute " + field + " is not an AttributeValue object");
   }
+  if (error) throw simdjson_error(error);
+  std::optional<AttributeValue> out;
   for (auto member : o) {
-    std::string_view tag = member.unescaped_key();
-    value inner = member.value();
-    if (tag == "S") return AttributeValue::S(std::string(std::string_view(inner.get_string())));
-    if (tag == "N") return AttributeValue::N(std::string(std::string_view(inner.get_string())));
-    if (tag == "B") return AttributeValue::B(base64_decode(inner.get_string(), field));
-    if (tag == "BOOL") return AttributeValue::Bool(bool(inner.get_bool()));
-    if (tag == "NULL") return AttributeValue::Null();
-    if (tag == "M") return AttributeValue::M(parse_map(inner.get_object(), field));
-    if (tag == "L") {
-      std::vector<AttributeValue> list;
-      size_t i = 0;
-      for (auto item : inner.get_array()) {
-        list.push_back(parse_value(item.value(), field + "[" + std::to_string(i++) + "]"));
-      }
-      return AttributeValue::L(std::move(list));
-    }
-    if (tag == "SS") return AttributeValue::SS(parse_strings(inner, field));
-    if (tag == "NS") return AttributeValue::NS(parse_strings(inner, field));
-    if (tag == "BS") {
-      std::vector<std::string> bytes;
-      for (auto& s : parse_strings(inner, field)) bytes.push_back(base64_decode(s, field));
-      return AttributeValue::BS(std::move(bytes));
-    }
-    throw std::runtime_error("attribute " + field + " has unknown type '" + std::string(tag) + "'");
+    const std::string_view tag = member.unescaped_key();
+    if (out) throw std::runtime_error("attribute " + field + " has more than one type");
+    out = parse_typed(tag, member.value(), field, depth + 1);
   }
-  throw std::runtime_error("attribute " + field + " is an empty object");
+  if (!out) throw std::runtime_error("attribute " + field + " is an empty object");
+  return std::move(*out);
 }
 
 std::string_view return_values_name(ReturnValues r) {
@@ -148,38 +226,58 @@ void add_expression(json& body, const ExpressionBuilder& expression) {
   }
 }
 
-// Parses one member (`Item` or `Attributes`) of a response, absent -> nullopt.
+// Parses one member (`Item` or `Attributes`) of a response, absent -> nullopt. The other
+// members are read through (so malformed JSON anywhere is an error) and ignored.
 std::optional<AttributeMap> parse_member(std::string_view response, std::string_view member) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded(response);
+  const std::string name(member);
+  std::optional<AttributeMap> out;
   try {
-    auto doc = parser.iterate(padded);
-    object root = doc.get_object();
-    value item;
-    if (root.find_field_unordered(member).get(item) != simdjson::SUCCESS) return std::nullopt;
-    return parse_map(item.get_object(), std::string(member));
-  } catch (const simdjson::simdjson_error& e) {
-    throw std::runtime_error("malformed DynamoDB response (" + std::string(member) +
-                             "): " + e.what());
+    document doc = parser.iterate(padded);
+    for (auto field : doc.get_object()) {
+      const std::string_view key = field.unescaped_key();
+      if (key != member) {
+        json_read::skip_value(field.value(), 2);
+        continue;
+      }
+      if (out) throw std::runtime_error(name + " appears twice");
+      out = parse_map(object_of(field.value(), name), name, 2);
+    }
+    json_read::expect_end(doc);
+  } catch (const simdjson_error& e) {
+    throw std::runtime_error("malformed DynamoDB response (" + name + "): " + e.what());
+  }
+  return out;
+}
+
+// Runs `parse` on an answer's body; the parsers' documented std::runtime_error (malformed or
+// unexpected JSON) becomes the typed MalformedResponse error instead of an exception.
+template <class Parse>
+auto read_answer(std::string_view operation, long http_status, const std::string& body, Parse parse)
+    -> Outcome<decltype(parse(body))> {
+  try {
+    return parse(body);
+  } catch (const std::runtime_error& e) {
+    return malformed_response_error(kDynamoDb.signing_name, operation, http_status, e.what(), body);
   }
 }
 
-Outcome<WriteResult> write_outcome(Outcome<std::string> raw) {
+Outcome<WriteResult> write_outcome(std::string_view operation, Outcome<std::string> raw) {
   if (!raw.ok()) {
-    if (raw.error().code == "ConditionalCheckFailedException") {
+    const AwsError& error = raw.error();
+    if (error.code != "ConditionalCheckFailedException") return error;
+    // With ReturnValuesOnConditionCheckFailure = ALL_OLD the body carries `Item`.
+    return read_answer(operation, error.http_status, error.body, [](const std::string& body) {
       WriteResult result;
       result.condition_failed = true;
-      // With ReturnValuesOnConditionCheckFailure = ALL_OLD the body carries `Item`.
-      if (!raw.error().body.empty()) {
-        if (auto item = parse_member(raw.error().body, "Item")) {
-          result.condition_failed_item = std::move(*item);
-        }
+      if (!body.empty()) {
+        if (auto item = parse_member(body, "Item")) result.condition_failed_item = std::move(*item);
       }
       return result;
-    }
-    return raw.error();
+    });
   }
-  return parse_write_response(raw.value());
+  return read_answer(operation, 200, raw.value(), parse_write_response);
 }
 
 void add_condition(json& body, const std::string& condition, ReturnValues on_failure) {
@@ -209,14 +307,6 @@ json transact_item_json(const TransactWriteItem& t) {
     case TransactWriteItem::Kind::kConditionCheck: return {{"ConditionCheck", inner}};
   }
   return nullptr;
-}
-
-std::string string_of(value v, std::string_view field) {
-  std::string_view s;
-  if (v.get_string().get(s) != simdjson::SUCCESS) {
-    throw std::runtime_error("expected a string in " + std::string(field));
-  }
-  return std::string(s);
 }
 
 }  // namespace
@@ -329,9 +419,11 @@ AttributeMap parse_item_json(std::string_view text) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded(text);
   try {
-    auto doc = parser.iterate(padded);
-    return parse_map(doc.get_object(), "item");
-  } catch (const simdjson::simdjson_error& e) {
+    document doc = parser.iterate(padded);
+    AttributeMap item = parse_map(object_of(doc.get_value(), "item"), "item", 1);
+    json_read::expect_end(doc);
+    return item;
+  } catch (const simdjson_error& e) {
     throw std::runtime_error(std::string("malformed item JSON: ") + e.what());
   }
 }
@@ -452,23 +544,33 @@ QueryResult parse_query_response(std::string_view text) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded(text);
   try {
-    auto doc = parser.iterate(padded);
+    document doc = parser.iterate(padded);
+    SeenOnce seen;
     for (auto member : doc.get_object()) {
-      std::string_view key = member.unescaped_key();
+      const std::string_view key = member.unescaped_key();
       if (key == "Items") {
+        seen.mark(key, "Items");
         size_t i = 0;
-        for (auto item : member.value().get_array()) {
-          result.items.push_back(parse_map(item.get_object(), "Items[" + std::to_string(i++) + "]"));
+        for (auto item : array_of(member.value(), "Items")) {
+          const std::string field = "Items[" + std::to_string(i++) + "]";
+          result.items.push_back(parse_map(object_of(item.value(), field), field, 3));
         }
       } else if (key == "LastEvaluatedKey") {
-        result.last_evaluated_key = parse_map(member.value().get_object(), "LastEvaluatedKey");
+        seen.mark(key, "LastEvaluatedKey");
+        result.last_evaluated_key =
+            parse_map(object_of(member.value(), "LastEvaluatedKey"), "LastEvaluatedKey", 2);
       } else if (key == "Count") {
+        seen.mark(key, "Count");
         result.count = member.value().get_int64();
       } else if (key == "ScannedCount") {
+        seen.mark(key, "ScannedCount");
         result.scanned_count = member.value().get_int64();
+      } else {
+        json_read::skip_value(member.value(), 2);
       }
     }
-  } catch (const simdjson::simdjson_error& e) {
+    json_read::expect_end(doc);
+  } catch (const simdjson_error& e) {
     throw std::runtime_error(std::string("malformed DynamoDB Query response: ") + e.what());
   }
   return result;
@@ -480,29 +582,40 @@ TransactWriteResult parse_transaction_canceled(std::string_view error_body) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded(error_body);
   try {
-    auto doc = parser.iterate(padded);
-    value reasons;
-    if (doc.get_object().find_field_unordered("CancellationReasons").get(reasons) !=
-        simdjson::SUCCESS) {
-      return result;
-    }
-    size_t i = 0;
-    for (auto entry : reasons.get_array()) {
-      const std::string field = "CancellationReasons[" + std::to_string(i++) + "]";
-      CancellationReason reason;
-      for (auto member : entry.get_object()) {
-        std::string_view key = member.unescaped_key();
-        if (key == "Code") {
-          reason.code = string_of(member.value(), field + ".Code");
-        } else if (key == "Message") {
-          reason.message = string_of(member.value(), field + ".Message");
-        } else if (key == "Item") {
-          reason.item = parse_map(member.value().get_object(), field + ".Item");
-        }
+    document doc = parser.iterate(padded);
+    SeenOnce seen;
+    for (auto member : doc.get_object()) {
+      const std::string_view key = member.unescaped_key();
+      if (key != "CancellationReasons") {
+        json_read::skip_value(member.value(), 2);
+        continue;
       }
-      result.reasons.push_back(std::move(reason));
+      seen.mark(key, "CancellationReasons");
+      size_t i = 0;
+      for (auto entry : array_of(member.value(), "CancellationReasons")) {
+        const std::string field = "CancellationReasons[" + std::to_string(i++) + "]";
+        CancellationReason reason;
+        SeenOnce seen_in_reason;
+        for (auto part : object_of(entry.value(), field)) {
+          const std::string_view name = part.unescaped_key();
+          if (name == "Code") {
+            seen_in_reason.mark(name, field + ".Code");
+            reason.code = string_of(part.value(), field + ".Code");
+          } else if (name == "Message") {
+            seen_in_reason.mark(name, field + ".Message");
+            reason.message = string_of(part.value(), field + ".Message");
+          } else if (name == "Item") {
+            seen_in_reason.mark(name, field + ".Item");
+            reason.item = parse_map(object_of(part.value(), field + ".Item"), field + ".Item", 4);
+          } else {
+            json_read::skip_value(part.value(), 4);
+          }
+        }
+        result.reasons.push_back(std::move(reason));
+      }
     }
-  } catch (const simdjson::simdjson_error& e) {
+    json_read::expect_end(doc);
+  } catch (const simdjson_error& e) {
     throw std::runtime_error(std::string("malformed TransactionCanceledException: ") + e.what());
   }
   return result;
@@ -513,28 +626,46 @@ std::vector<BatchWriteOperation> parse_unprocessed_items(std::string_view text) 
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded(text);
   try {
-    auto doc = parser.iterate(padded);
-    value tables;
-    if (doc.get_object().find_field_unordered("UnprocessedItems").get(tables) != simdjson::SUCCESS) {
-      return out;
-    }
-    for (auto table : tables.get_object()) {
-      const std::string name(std::string_view(table.unescaped_key()));
-      for (auto request : table.value().get_array()) {
-        for (auto kind : request.get_object()) {
-          std::string_view tag = kind.unescaped_key();
-          object inner = kind.value().get_object();
-          if (tag == "PutRequest") {
-            out.push_back(BatchWriteOperation::put(
-                name, parse_map(inner.find_field_unordered("Item").get_object(), "PutRequest.Item")));
-          } else if (tag == "DeleteRequest") {
-            out.push_back(BatchWriteOperation::remove(
-                name, parse_map(inner.find_field_unordered("Key").get_object(), "DeleteRequest.Key")));
+    document doc = parser.iterate(padded);
+    SeenOnce seen;
+    for (auto member : doc.get_object()) {
+      const std::string_view key = member.unescaped_key();
+      if (key != "UnprocessedItems") {
+        json_read::skip_value(member.value(), 2);
+        continue;
+      }
+      seen.mark(key, "UnprocessedItems");
+      for (auto table : object_of(member.value(), "UnprocessedItems")) {
+        const std::string name(std::string_view(table.unescaped_key()));
+        const std::string field = "UnprocessedItems." + name;
+        for (auto request : array_of(table.value(), field)) {
+          for (auto kind : object_of(request.value(), field + "[]")) {
+            const std::string tag(std::string_view(kind.unescaped_key()));
+            const bool is_delete = tag == "DeleteRequest";
+            if (!is_delete && tag != "PutRequest") {
+              throw std::runtime_error(field + " has an unknown request type '" + tag + "'");
+            }
+            const char* wanted = is_delete ? "Key" : "Item";
+            const std::string where = tag + "." + wanted;
+            std::optional<AttributeMap> map;
+            for (auto part : object_of(kind.value(), tag)) {
+              const std::string_view part_name = part.unescaped_key();
+              if (part_name != wanted) {
+                json_read::skip_value(part.value(), 6);
+                continue;
+              }
+              if (map) throw std::runtime_error(where + " appears twice");
+              map = parse_map(object_of(part.value(), where), where, 6);
+            }
+            if (!map) throw std::runtime_error(where + " is missing");
+            out.push_back(is_delete ? BatchWriteOperation::remove(name, std::move(*map))
+                                    : BatchWriteOperation::put(name, std::move(*map)));
           }
         }
       }
     }
-  } catch (const simdjson::simdjson_error& e) {
+    json_read::expect_end(doc);
+  } catch (const simdjson_error& e) {
     throw std::runtime_error(std::string("malformed BatchWriteItem response: ") + e.what());
   }
   return out;
@@ -605,13 +736,13 @@ BatchWriteOperation BatchWriteOperation::remove(std::string table, AttributeMap 
 Outcome<std::optional<AttributeMap>> DynamoDbClient::get_item(const GetItemRequest& request) {
   auto raw = client_.call("GetItem", request_json(request));
   if (!raw.ok()) return raw.error();
-  return parse_get_item_response(raw.value());
+  return read_answer("GetItem", 200, raw.value(), parse_get_item_response);
 }
 
 Outcome<QueryResult> DynamoDbClient::query(const QueryRequest& request) {
   auto raw = client_.call("Query", request_json(request));
   if (!raw.ok()) return raw.error();
-  return parse_query_response(raw.value());
+  return read_answer("Query", 200, raw.value(), parse_query_response);
 }
 
 Outcome<QueryResult> DynamoDbClient::query_all(QueryRequest request, std::size_t max_items) {
@@ -630,15 +761,15 @@ Outcome<QueryResult> DynamoDbClient::query_all(QueryRequest request, std::size_t
 }
 
 Outcome<WriteResult> DynamoDbClient::put_item(const PutItemRequest& request) {
-  return write_outcome(client_.call("PutItem", request_json(request)));
+  return write_outcome("PutItem", client_.call("PutItem", request_json(request)));
 }
 
 Outcome<WriteResult> DynamoDbClient::update_item(const UpdateItemRequest& request) {
-  return write_outcome(client_.call("UpdateItem", request_json(request)));
+  return write_outcome("UpdateItem", client_.call("UpdateItem", request_json(request)));
 }
 
 Outcome<WriteResult> DynamoDbClient::delete_item(const DeleteItemRequest& request) {
-  return write_outcome(client_.call("DeleteItem", request_json(request)));
+  return write_outcome("DeleteItem", client_.call("DeleteItem", request_json(request)));
 }
 
 Outcome<TransactWriteResult> DynamoDbClient::transact_write_items(
@@ -646,7 +777,8 @@ Outcome<TransactWriteResult> DynamoDbClient::transact_write_items(
   auto raw = client_.call("TransactWriteItems", request_json(request));
   if (raw.ok()) return TransactWriteResult{};
   if (raw.error().code == "TransactionCanceledException") {
-    return parse_transaction_canceled(raw.error().body);
+    return read_answer("TransactWriteItems", raw.error().http_status, raw.error().body,
+                       parse_transaction_canceled);
   }
   return raw.error();
 }
@@ -666,7 +798,9 @@ Outcome<BatchWriteResult> DynamoDbClient::batch_write_item(
       auto raw = client_.call("BatchWriteItem", batch_write_request_json(chunk));
       ++result.requests;
       if (!raw.ok()) return raw.error();
-      for (auto& op : parse_unprocessed_items(raw.value())) unprocessed.push_back(std::move(op));
+      auto left = read_answer("BatchWriteItem", 200, raw.value(), parse_unprocessed_items);
+      if (!left.ok()) return left.error();
+      for (auto& op : std::move(left).value()) unprocessed.push_back(std::move(op));
     }
     pending = std::move(unprocessed);
     if (pending.empty()) break;

@@ -248,8 +248,11 @@ std::string request_json(const TransactWriteRequest& request);
 /// BatchWriteItem body for at most 25 operations (not checked here).
 std::string batch_write_request_json(const std::vector<BatchWriteOperation>& operations);
 
-/// GetItem response -> the item, or nullopt when absent. Throws std::runtime_error naming
-/// the field on malformed input (as do the parsers below).
+/// GetItem response -> the item, or nullopt when absent. Throws std::runtime_error (naming the
+/// field where it can) on malformed input, as do the parsers below and parse_item_json: JSON
+/// malformed anywhere (members we do not use and trailing text included), nesting deeper than
+/// json_read::kMaxDepth (128), a member we read given twice, an AttributeValue with no type,
+/// two types or an unknown one.
 std::optional<AttributeMap> parse_get_item_response(std::string_view json);
 /// Query response -> one page.
 QueryResult parse_query_response(std::string_view json);
@@ -262,7 +265,8 @@ std::vector<BatchWriteOperation> parse_unprocessed_items(std::string_view json);
 
 /// DynamoDB client for the item operations (one kept-alive connection, retries,
 /// deadline-aware; see JsonClient). Errors other than a failed condition come back
-/// as AwsError (ResourceNotFoundException, ValidationException, throttling, network).
+/// as AwsError (ResourceNotFoundException, ValidationException, throttling, network); an
+/// answer the parsers above refuse comes back as AwsError "MalformedResponse" (never thrown).
 class DynamoDbClient {
  public:
   explicit DynamoDbClient(JsonClientConfig config) : client_(kDynamoDb, std::move(config)) {}

@@ -10,6 +10,19 @@ std::string sanitize_error_code(std::string_view raw) {
   return std::string(raw);
 }
 
+AwsError malformed_response_error(std::string_view service, std::string_view operation,
+                                  long http_status, std::string_view problem, std::string body) {
+  AwsError error;
+  error.service = std::string(service);
+  error.operation = std::string(operation);
+  error.code = "MalformedResponse";
+  error.message = std::string(problem);
+  error.http_status = http_status;
+  error.kind = ErrorKind::kFinal;
+  error.body = std::move(body);
+  return error;
+}
+
 std::string AwsError::describe() const {
   std::string out = service + " " + operation + ": " + code;
   if (http_status != 0) out += " (HTTP " + std::to_string(http_status) + ")";

@@ -23,7 +23,9 @@ struct AwsError {
   std::string operation;   // "PutItem", "SendTextMessage"
   std::string code;        // "ConditionalCheckFailedException"; when no response arrived:
                            // "NetworkError", "RequestTimeout" (the attempt timed out) or
-                           // "DeadlineExceeded" (too little time left to start one)
+                           // "DeadlineExceeded" (too little time left to start one); an
+                           // answer we cannot read: "MalformedResponse"; refused before
+                           // sending: "ClientValidationError"
   std::string message;     // the service's message, or the transport error
   std::string reason;      // End User Messaging `Reason` member (e.g. DESTINATION_PHONE_NUMBER_OPTED_OUT)
   long http_status = 0;    // 0 when no HTTP response arrived
@@ -53,6 +55,13 @@ struct AwsError {
 /// before the first ':' ("com.amazonaws.dynamodb.v20120810#ResourceNotFoundException" ->
 /// "ResourceNotFoundException"; "ThrottlingException:http://..." -> "ThrottlingException").
 std::string sanitize_error_code(std::string_view raw);
+
+/// The AwsError for an answer that arrived but cannot be read: a success body, or an error body
+/// the operation needs (TransactionCanceledException's reasons), that is malformed JSON or not
+/// what the service sends. Code "MalformedResponse", kind final, `problem` (naming the field)
+/// as the message, `body` kept. The request may have taken effect.
+AwsError malformed_response_error(std::string_view service, std::string_view operation,
+                                  long http_status, std::string_view problem, std::string body);
 
 /// An AwsError raised as an exception, for failures the caller does not handle
 /// (Lambda then records the invocation as failed and retries it).

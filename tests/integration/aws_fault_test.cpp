@@ -426,4 +426,36 @@ TEST(AwsFault, BatchWriteResendsUnprocessedItemsWithBackoff) {
   EXPECT_EQ(left.value().requests, 3);
 }
 
+// Issue 10, fuzzing findings 1 and 5, through the client: a malformed answer is a typed
+// AwsError (the error body's members unread, or MalformedResponse for a body the operation
+// needs), never a crash, an exception, or a wrong "no item" / "all written".
+TEST(AwsFault, MalformedAnswersAreTypedErrors) {
+  FaultServer server;
+  server.set_default(FaultAction::ok(R"({"x":1 "Item":{"pk":{"S":"a"}}})"));
+  auto config = config_for(server, {{"AWS_MAX_ATTEMPTS", "1"}});
+  DynamoDbClient db(config);
+  common::aws::GetItemRequest get;
+  get.table_name = "t";
+  get.key = {{"pk", AttributeValue::S("a")}};
+  auto item = db.get_item(get);
+  ASSERT_FALSE(item.ok());
+  EXPECT_EQ(item.error().code, "MalformedResponse");
+  EXPECT_EQ(item.error().operation, "GetItem");
+  EXPECT_FALSE(item.error().retryable());
+
+  server.set_default(FaultAction::ok(R"({"UnprocessedItems":{"t":[{"PutRequest":{"Item":{}}}]},)"));
+  auto batch = db.batch_write_item({common::aws::BatchWriteOperation::put("t", get.key)});
+  ASSERT_FALSE(batch.ok());
+  EXPECT_EQ(batch.error().code, "MalformedResponse");
+
+  FaultAction broken_error;
+  broken_error.status = 400;
+  broken_error.body = R"({"a":[})";
+  server.set_default(broken_error);
+  item = db.get_item(get);
+  ASSERT_FALSE(item.ok());
+  EXPECT_EQ(item.error().code, "HTTP400");
+  EXPECT_EQ(item.error().message, R"({"a":[})");
+}
+
 }  // namespace

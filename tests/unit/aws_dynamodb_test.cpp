@@ -158,4 +158,84 @@ TEST(AwsDynamoDb, TransactWriteBodyHasOneMemberPerAction) {
   EXPECT_FALSE(body.contains("ClientRequestToken"));
 }
 
+// Issue 10, fuzzing finding 5: a missing comma before `Item` made the lookup fail, and the
+// failure was read as "no item". Malformed JSON is the documented error of every parser.
+TEST(AwsDynamoDb, Finding5_GetItemMalformedJsonIsAnErrorNotNoItem) {
+  EXPECT_THROW(parse_get_item_response(R"({"x":1 "Item":{"a":{"S":"b"}}})"), std::runtime_error);
+}
+
+// The same audit over every response parser: malformed anywhere (also in members we do not
+// use, and after the root value) throws std::runtime_error instead of answering in part.
+TEST(AwsDynamoDb, Finding5_EveryParserRefusesMalformedJsonAnywhere) {
+  const std::string item = R"({"a":{"S":"b"}})";
+  const std::vector<std::string> malformed_get = {
+      R"({"x":1 "Item":)" + item + "}",
+      R"({"x":[1 2],"Item":)" + item + "}",
+      R"({"Item":)" + item + R"(,"ConsumedCapacity":{"TableName":"t",}})",
+      R"({"Item":)" + item + "}}",
+      R"({"Item":)" + item + "} x",
+      R"({"Item":{"a":{"S":"b","junk":[1 2]}}})",
+      R"({"Item":{"a":{"S":"b","N":"1"}}})",             // two types in one AttributeValue
+      R"({"Item":{"a":{"S":"b"},"a":{"S":"c"}}})",       // one attribute twice
+      R"({"Item":{"a":{"NULL":nul}}})",
+      R"({"Item":{"a":{"S":"\u12"}}})",
+      R"({"Item":)" + item + R"(,"Item":)" + item + "}",  // the member itself twice
+  };
+  for (const auto& text : malformed_get) {
+    EXPECT_THROW(parse_get_item_response(text), std::runtime_error) << text;
+  }
+  for (const std::string text :
+       {R"({"a":{"S":"b","junk":[1 2]}})", R"({"a":{"S":"b","N":"1"}})",
+        R"({"a":{"S":"b"},"a":{"S":"c"}})", R"({"a":{"NULL":nul}})", R"({"a":{"S":"b"}}})"}) {
+    EXPECT_THROW(parse_item_json(text), std::runtime_error) << text;
+  }
+  for (const std::string text :
+       {R"({"x":1 "Attributes":{"a":{"S":"b"}}})", R"({"Attributes":{"a":{"S":"b"}},"x":tru})"}) {
+    EXPECT_THROW(parse_write_response(text), std::runtime_error) << text;
+  }
+  for (const std::string text :
+       {R"({"Items":[],"Count":0 "ScannedCount":0})", R"({"Items":[],"Count":0,"x":[1,]})",
+        R"({"Items":[],"Count":0}])"}) {
+    EXPECT_THROW(parse_query_response(text), std::runtime_error) << text;
+  }
+  // A malformed cancellation or batch answer must not read as "no reasons" / "all written".
+  for (const std::string text :
+       {R"({"x":1 "CancellationReasons":[{"Code":"ConditionalCheckFailed"}]})",
+        R"({"CancellationReasons":[{"Code":"None","x":[1 2]}]})"}) {
+    EXPECT_THROW(parse_transaction_canceled(text), std::runtime_error) << text;
+  }
+  for (const std::string text :
+       {R"({"x":1 "UnprocessedItems":{"t":[{"PutRequest":{"Item":{"k":{"S":"1"}}}}]}})",
+        R"({"UnprocessedItems":{"t":[{"PutRequest":{"Item":{"k":{"S":"1"}},"x":[1 2]}}]}})"}) {
+    EXPECT_THROW(parse_unprocessed_items(text), std::runtime_error) << text;
+  }
+}
+
+// Nesting is bounded (DynamoDB itself nests at most 32 levels): a deep answer is an error, not
+// a stack overflow or, in a debug build, simdjson's depth assertion.
+TEST(AwsDynamoDb, Finding5_DeeplyNestedAnswersAreRefused) {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += R"({"L":[)";
+  deep += R"({"NULL":true})";
+  for (int i = 0; i < 100000; ++i) deep += "]}";
+  EXPECT_THROW(parse_get_item_response(R"({"Item":{"a":)" + deep + "}}"), std::runtime_error);
+  const std::string brackets(100000, '[');
+  EXPECT_THROW(parse_query_response(R"({"x":)" + brackets), std::runtime_error);
+  // 32 levels of lists, as DynamoDB allows, still parse.
+  std::string allowed;
+  for (int i = 0; i < 32; ++i) allowed += R"({"L":[)";
+  allowed += R"({"S":"x"})";
+  for (int i = 0; i < 32; ++i) allowed += "]}";
+  EXPECT_TRUE(parse_get_item_response(R"({"Item":{"a":)" + allowed + "}}").has_value());
+}
+
+// Members we do not use are read through, not trusted blindly, and well-formed ones are fine.
+TEST(AwsDynamoDb, UnusedMembersOfEveryTypeAreAccepted) {
+  const auto item = parse_get_item_response(
+      R"({"ConsumedCapacity":{"TableName":"t","CapacityUnits":0.5,"x":[null,true,false,"s",-1e3,{}]},)"
+      R"("Item":{"a":{"S":"b"}}})");
+  ASSERT_TRUE(item.has_value());
+  EXPECT_EQ(get_s(*item, "a"), "b");
+}
+
 }  // namespace

@@ -1,0 +1,99 @@
+#include "tests/fuzz/loopback.hpp"
+
+#include <httplib.h>
+
+#include <deque>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace smsc_fuzz {
+
+struct Loopback::Impl {
+  httplib::Server server;
+  std::thread thread;
+  DefaultAnswer fallback;
+  mutable std::mutex mutex;
+  std::deque<Answer> script;
+  std::size_t requests = 0;
+};
+
+Answer parse_answer(std::string_view text) {
+  Answer answer;
+  const auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  if (!(digit(0) && digit(1) && digit(2) && (text.size() == 3 || text[3] == ' ' || text[3] == '\n'))) {
+    answer.body = std::string(text);
+    return answer;
+  }
+  answer.status = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
+  if (answer.status < 200 || answer.status == 204 || answer.status == 304) answer.status = 200;
+  const std::size_t line_end = text.find('\n');
+  if (text.size() > 3 && text[3] == ' ') {
+    answer.error_type = std::string(text.substr(4, line_end == std::string_view::npos ? std::string_view::npos
+                                                                                      : line_end - 4));
+  }
+  if (line_end != std::string_view::npos) answer.body = std::string(text.substr(line_end + 1));
+  return answer;
+}
+
+Loopback::Loopback(DefaultAnswer fallback) : impl_(std::make_unique<Impl>()) {
+  impl_->fallback = std::move(fallback);
+  auto& server = impl_->server;
+  server.new_task_queue = [] { return new httplib::ThreadPool(1); };
+  server.set_keep_alive_max_count(1 << 30);
+  server.Post("/", [this](const httplib::Request& request, httplib::Response& response) {
+    Answer answer;
+    {
+      std::lock_guard lock(impl_->mutex);
+      ++impl_->requests;
+      if (!impl_->script.empty()) {
+        answer = std::move(impl_->script.front());
+        impl_->script.pop_front();
+      } else {
+        answer = impl_->fallback(request.get_header_value("X-Amz-Target"), request.body);
+      }
+    }
+    response.status = answer.status;
+    response.set_header("x-amzn-RequestId", "fuzz-request-id");
+    // A header value with CR or LF would end the header early; the server would refuse it.
+    if (!answer.error_type.empty() && answer.error_type.find_first_of("\r\n") == std::string::npos) {
+      response.set_header("X-Amzn-Errortype", answer.error_type);
+    }
+    response.set_content(answer.body, "application/x-amz-json-1.0");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  if (port <= 0) throw std::runtime_error("loopback: cannot bind 127.0.0.1");
+  host_ = "127.0.0.1:" + std::to_string(port);
+  url_ = "http://" + host_ + "/";
+  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+}
+
+Loopback::~Loopback() {
+  impl_->server.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void Loopback::script(std::vector<Answer> answers) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->script.assign(std::make_move_iterator(answers.begin()), std::make_move_iterator(answers.end()));
+  impl_->requests = 0;
+}
+
+std::size_t Loopback::requests() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->requests;
+}
+
+common::aws::JsonClientConfig Loopback::client_config(int max_attempts) const {
+  common::aws::JsonClientConfig config;
+  config.region = "us-east-1";
+  config.credentials = {"AKIDFUZZ", "fuzz-secret", "fuzz-token"};
+  config.endpoint = {url_, host_, true};
+  config.retry.max_attempts = max_attempts;
+  config.http.connect_timeout = std::chrono::milliseconds(2000);
+  config.attempt_timeout = std::chrono::milliseconds(5000);
+  config.sleep = [](std::chrono::milliseconds) {};
+  return config;
+}
+
+}  // namespace smsc_fuzz

@@ -1,0 +1,66 @@
+// DynamoDB answers (common/aws/dynamodb.hpp): the first byte (mod 6) picks the parser, the rest is
+// the answer body: 0 parse_item_json, 1 parse_get_item_response, 2 parse_query_response,
+// 3 parse_write_response, 4 parse_transaction_canceled, 5 parse_unprocessed_items.
+// Properties: only std::runtime_error (the documented "malformed" error) escapes; every item read
+// survives to_json -> parse_item_json unchanged.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "common/aws/dynamodb.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
+using namespace common::aws;
+
+namespace {
+
+void check_item(const AttributeMap& item) {
+  const std::string json = to_json(item);
+  AttributeMap again;
+  try {
+    again = parse_item_json(json);
+  } catch (const std::runtime_error& e) {
+    smsc_fuzz::fail(__FILE__, __LINE__, "to_json output does not parse back", json + ": " + e.what());
+  }
+  SMSC_FUZZ_CHECK(again == item, json + " -> " + to_json(again));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const std::string_view body = smsc_fuzz::text(data + 1, size - 1);
+  try {
+    switch (data[0] % 6) {
+      case 0:
+        check_item(parse_item_json(body));
+        break;
+      case 1:
+        if (auto item = parse_get_item_response(body)) check_item(*item);
+        break;
+      case 2: {
+        const QueryResult page = parse_query_response(body);
+        for (const auto& item : page.items) check_item(item);
+        check_item(page.last_evaluated_key);
+        break;
+      }
+      case 3: {
+        const WriteResult result = parse_write_response(body);
+        check_item(result.attributes);
+        break;
+      }
+      case 4: {
+        const TransactWriteResult result = parse_transaction_canceled(body);
+        for (const auto& reason : result.reasons) check_item(reason.item);
+        (void)result.condition_failed();
+        (void)result.retryable();
+        break;
+      }
+      case 5:
+        for (const auto& operation : parse_unprocessed_items(body)) check_item(operation.item);
+        break;
+    }
+  } catch (const std::runtime_error&) {
+  }
+  return 0;
+}

@@ -117,20 +117,7 @@ bool bool_of(value v, const std::string& field) {
   return b;
 }
 
-// Remembers which of a few member names were seen, so a repeated one is refused instead of
-// silently overriding (or adding to) the first.
-class SeenOnce {
- public:
-  void mark(std::string_view name, const std::string& where) {
-    for (const auto& seen : seen_) {
-      if (seen == name) throw std::runtime_error(where + " appears twice");
-    }
-    seen_.emplace_back(name);
-  }
-
- private:
-  std::vector<std::string> seen_;
-};
+using json_read::SeenMembers;
 
 AttributeValue parse_value(value v, const std::string& field, int depth);
 
@@ -545,7 +532,7 @@ QueryResult parse_query_response(std::string_view text) {
   simdjson::padded_string padded(text);
   try {
     document doc = parser.iterate(padded);
-    SeenOnce seen;
+    SeenMembers seen;
     for (auto member : doc.get_object()) {
       const std::string_view key = member.unescaped_key();
       if (key == "Items") {
@@ -583,7 +570,7 @@ TransactWriteResult parse_transaction_canceled(std::string_view error_body) {
   simdjson::padded_string padded(error_body);
   try {
     document doc = parser.iterate(padded);
-    SeenOnce seen;
+    SeenMembers seen;
     for (auto member : doc.get_object()) {
       const std::string_view key = member.unescaped_key();
       if (key != "CancellationReasons") {
@@ -595,7 +582,7 @@ TransactWriteResult parse_transaction_canceled(std::string_view error_body) {
       for (auto entry : array_of(member.value(), "CancellationReasons")) {
         const std::string field = "CancellationReasons[" + std::to_string(i++) + "]";
         CancellationReason reason;
-        SeenOnce seen_in_reason;
+        SeenMembers seen_in_reason;
         for (auto part : object_of(entry.value(), field)) {
           const std::string_view name = part.unescaped_key();
           if (name == "Code") {
@@ -627,7 +614,7 @@ std::vector<BatchWriteOperation> parse_unprocessed_items(std::string_view text) 
   simdjson::padded_string padded(text);
   try {
     document doc = parser.iterate(padded);
-    SeenOnce seen;
+    SeenMembers seen;
     for (auto member : doc.get_object()) {
       const std::string_view key = member.unescaped_key();
       if (key != "UnprocessedItems") {

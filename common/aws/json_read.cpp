@@ -1,5 +1,7 @@
 #include "common/aws/json_read.hpp"
 
+#include <stdexcept>
+
 namespace common::aws::json_read {
 
 using simdjson::simdjson_error;
@@ -48,6 +50,13 @@ void expect_end(simdjson::ondemand::document& document) {
   const auto error = document.current_location().get(next);
   if (error == simdjson::OUT_OF_BOUNDS) return;  // nothing left
   throw simdjson_error(error == simdjson::SUCCESS ? simdjson::TRAILING_CONTENT : error);
+}
+
+void SeenMembers::mark(std::string_view name, const std::string& where) {
+  for (const auto& seen : seen_) {
+    if (seen == name) throw std::runtime_error(where + " appears twice");
+  }
+  seen_.emplace_back(name);
 }
 
 }  // namespace common::aws::json_read

@@ -6,7 +6,9 @@
 #include <simdjson.h>
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace common::aws::json_read {
 
@@ -30,5 +32,16 @@ std::optional<std::string_view> string_or_skip(simdjson::ondemand::value value, 
 /// Call once the root value has been read: throws simdjson::simdjson_error(TRAILING_CONTENT)
 /// when anything but whitespace follows it.
 void expect_end(simdjson::ondemand::document& document);
+
+/// The names of the members read from one object, so that one given twice is refused: JSON
+/// allows it, AWS never sends it, and "the last one wins" would be a silent choice.
+class SeenMembers {
+ public:
+  /// Records `name`; throws std::runtime_error("<where> appears twice") when already recorded.
+  void mark(std::string_view name, const std::string& where);
+
+ private:
+  std::vector<std::string> seen_;
+};
 
 }  // namespace common::aws::json_read

@@ -3,8 +3,11 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+
+#include "common/aws/json_read.hpp"
 
 namespace common::aws {
 namespace {
@@ -18,62 +21,112 @@ size_t code_points(const std::string& s) {
   return n;
 }
 
-std::string string_field(const std::string& body, std::string_view key) {
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(body);
-  std::string_view value;
-  simdjson::ondemand::document doc;
-  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) return "";
-  if (doc[key].get_string().get(value) != simdjson::SUCCESS) return "";
-  return std::string(value);
+using simdjson::simdjson_error;
+using simdjson::ondemand::document;
+using simdjson::ondemand::object;
+using simdjson::ondemand::value;
+using json_read::SeenMembers;
+
+[[noreturn]] void wrong_type(const std::string& field, const char* expected) {
+  throw std::runtime_error(field + " is not " + expected);
 }
 
-// JSON 1.0 timestamps are epoch seconds, possibly fractional.
-std::chrono::system_clock::time_point from_epoch_seconds(double seconds) {
+std::string string_of(value v, const std::string& field) {
+  std::string_view s;
+  const auto error = v.get_string().get(s);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a string");
+  if (error) throw simdjson_error(error);
+  return std::string(s);
+}
+
+bool bool_of(value v, const std::string& field) {
+  bool b = false;
+  const auto error = v.get_bool().get(b);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a boolean");
+  if (error) throw simdjson_error(error);
+  return b;
+}
+
+object object_of(value v, const std::string& field) {
+  object o;
+  const auto error = v.get_object().get(o);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "an object");
+  if (error) throw simdjson_error(error);
+  return o;
+}
+
+// JSON 1.0 timestamps are epoch seconds, possibly fractional; rounded to milliseconds. The
+// result must fit system_clock (libstdc++: nanoseconds, so about 1677-09-21 to 2262-04-11);
+// anything else (1e300, NaN) makes the answer malformed instead of overflowing.
+std::chrono::system_clock::time_point from_epoch_seconds(value v, const std::string& field) {
+  using std::chrono::milliseconds;
+  constexpr double kMaxMilliseconds = static_cast<double>(
+      std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::duration::max()).count());
+  double seconds = 0;
+  const auto error = v.get_double().get(seconds);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a number");
+  if (error) throw simdjson_error(error);
+  const double ms = std::round(seconds * 1000.0);
+  if (!(ms >= -kMaxMilliseconds && ms <= kMaxMilliseconds)) {
+    throw std::runtime_error(field + " is out of range (beyond what system_clock holds)");
+  }
   return std::chrono::system_clock::time_point(
-      std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0 + (seconds < 0 ? -0.5 : 0.5))));
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          milliseconds(static_cast<std::int64_t>(ms))));
 }
 
-template <class Object>
-OptedOutNumberInfo number_info(Object& o) {
+// One number of DescribeOptedOutNumbers (`o` at JSON depth 4).
+OptedOutNumberInfo number_info(object o, const std::string& field) {
   OptedOutNumberInfo info;
+  SeenMembers seen;
   for (auto member : o) {
-    std::string_view key = member.unescaped_key();
+    const std::string_view key = member.unescaped_key();
+    const std::string path = field + "." + std::string(key);
     if (key == "OptedOutNumber") {
-      info.opted_out_number = std::string(std::string_view(member.value().get_string()));
+      seen.mark(key, path);
+      info.opted_out_number = string_of(member.value(), path);
     } else if (key == "OptedOutTimestamp") {
-      info.opted_out_at = from_epoch_seconds(double(member.value().get_number().value().as_double()));
+      seen.mark(key, path);
+      info.opted_out_at = from_epoch_seconds(member.value(), path);
     } else if (key == "EndUserOptedOut") {
-      info.end_user_opted_out = bool(member.value().get_bool());
+      seen.mark(key, path);
+      info.end_user_opted_out = bool_of(member.value(), path);
+    } else {
+      json_read::skip_value(member.value(), 5);
     }
   }
   return info;
 }
 
-Outcome<OptedOutNumberResult> opted_out_result(Outcome<std::string> raw) {
-  if (!raw.ok()) return raw.error();
+// Runs `read` over the members of the answer's root object, then checks nothing follows; turns
+// malformed JSON into the parsers' documented std::runtime_error naming the operation.
+template <class ReadMember>
+void read_answer_object(std::string_view text, const char* operation, ReadMember read) {
   simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(raw.value());
-  OptedOutNumberResult result;
+  simdjson::padded_string padded(text);
   try {
-    auto doc = parser.iterate(padded);
-    auto object = doc.get_object();
-    for (auto member : object) {
-      std::string_view key = member.unescaped_key();
-      if (key == "OptOutListName") {
-        result.opt_out_list_name = std::string(std::string_view(member.value().get_string()));
-      } else if (key == "OptedOutNumber") {
-        result.opted_out_number = std::string(std::string_view(member.value().get_string()));
-      } else if (key == "OptedOutTimestamp") {
-        result.opted_out_at = from_epoch_seconds(double(member.value().get_number().value().as_double()));
-      } else if (key == "EndUserOptedOut") {
-        result.end_user_opted_out = bool(member.value().get_bool());
-      }
+    document doc = parser.iterate(padded);
+    SeenMembers seen;
+    for (auto member : doc.get_object()) {
+      const std::string_view key = member.unescaped_key();
+      read(key, member.value(), seen);
     }
-  } catch (const simdjson::simdjson_error& e) {
-    throw std::runtime_error(std::string("malformed PinpointSMSVoiceV2 response: ") + e.what());
+    json_read::expect_end(doc);
+  } catch (const simdjson_error& e) {
+    throw std::runtime_error(std::string("malformed ") + operation + " response: " + e.what());
   }
-  return result;
+}
+
+// Runs `parse` on a success body; its std::runtime_error becomes the typed MalformedResponse.
+template <class Parse>
+auto read_answer(std::string_view operation, Outcome<std::string> raw, Parse parse)
+    -> Outcome<decltype(parse(std::string_view()))> {
+  if (!raw.ok()) return raw.error();
+  try {
+    return parse(raw.value());
+  } catch (const std::runtime_error& e) {
+    return malformed_response_error(kSmsVoice.signing_name, operation, 200, e.what(), raw.value());
+  }
 }
 
 AwsError client_validation_error(std::string operation, std::string problem) {
@@ -87,6 +140,10 @@ AwsError client_validation_error(std::string operation, std::string problem) {
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// nlohmann refuses to write a string that is not UTF-8 (type_error.316), and the service counts
+// characters in it: text members are checked before a request is built.
+bool valid_utf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
 // \+?[1-9][0-9]{1,18}
 bool valid_phone(std::string_view s) {
@@ -129,6 +186,7 @@ std::optional<std::string> validate(const SendTextMessageRequest& r) {
       (r.origination_identity.size() > 256 || !valid_identity(r.origination_identity))) {
     return "OriginationIdentity must be 1-256 characters of [A-Za-z0-9_:/+-]";
   }
+  if (!valid_utf8(r.message_body)) return "MessageBody is not valid UTF-8";
   const size_t body_length = code_points(r.message_body);
   if (body_length < 1 || body_length > 1600) return "MessageBody must be 1-1600 characters";
   if (!r.message_type.empty() && r.message_type != "TRANSACTIONAL" &&
@@ -136,7 +194,9 @@ std::optional<std::string> validate(const SendTextMessageRequest& r) {
     return "MessageType must be TRANSACTIONAL or PROMOTIONAL";
   }
   if (r.configuration_set_name.size() > 256) return "ConfigurationSetName is over 256 characters";
+  if (!valid_utf8(r.configuration_set_name)) return "ConfigurationSetName is not valid UTF-8";
   if (r.keyword.size() > 50) return "Keyword is over 50 characters";
+  if (!valid_utf8(r.keyword)) return "Keyword is not valid UTF-8";
   if (!r.max_price.empty() && !valid_max_price(r.max_price)) {
     return "MaxPrice must be a decimal such as 0.05";
   }
@@ -148,8 +208,79 @@ std::optional<std::string> validate(const SendTextMessageRequest& r) {
     if (k.empty() || k.size() > 100 || v.empty() || v.size() > 800) {
       return "Context keys must be 1-100 and values 1-800 characters";
     }
+    if (!valid_utf8(k) || !valid_utf8(v)) return "Context keys and values must be valid UTF-8";
   }
   return std::nullopt;
+}
+
+SendTextMessageResult parse_send_text_message_response(std::string_view text) {
+  SendTextMessageResult result;
+  read_answer_object(text, "SendTextMessage", [&](std::string_view key, value v, SeenMembers& seen) {
+    if (key == "MessageId") {
+      seen.mark(key, "MessageId");
+      result.message_id = string_of(v, "MessageId");
+    } else {
+      json_read::skip_value(v, 2);
+    }
+  });
+  return result;
+}
+
+OptedOutNumberResult parse_opted_out_number_response(std::string_view text) {
+  OptedOutNumberResult result;
+  read_answer_object(text, "OptedOutNumber", [&](std::string_view key, value v, SeenMembers& seen) {
+    const std::string field(key);
+    if (key == "OptOutListName") {
+      seen.mark(key, field);
+      result.opt_out_list_name = string_of(v, field);
+    } else if (key == "OptedOutNumber") {
+      seen.mark(key, field);
+      result.opted_out_number = string_of(v, field);
+    } else if (key == "OptedOutTimestamp") {
+      seen.mark(key, field);
+      result.opted_out_at = from_epoch_seconds(v, field);
+    } else if (key == "EndUserOptedOut") {
+      seen.mark(key, field);
+      result.end_user_opted_out = bool_of(v, field);
+    } else {
+      json_read::skip_value(v, 2);
+    }
+  });
+  return result;
+}
+
+OptedOutNumbersPage parse_describe_opted_out_numbers_response(std::string_view text) {
+  OptedOutNumbersPage page;
+  read_answer_object(text, "DescribeOptedOutNumbers",
+                     [&](std::string_view key, value v, SeenMembers& seen) {
+    if (key == "OptedOutNumbers") {
+      seen.mark(key, "OptedOutNumbers");
+      simdjson::ondemand::array entries;
+      const auto error = v.get_array().get(entries);
+      if (error == simdjson::INCORRECT_TYPE) wrong_type("OptedOutNumbers", "an array");
+      if (error) throw simdjson_error(error);
+      std::size_t i = 0;
+      for (auto entry : entries) {
+        const std::string field = "OptedOutNumbers[" + std::to_string(i++) + "]";
+        page.numbers.push_back(number_info(object_of(entry.value(), field), field));
+      }
+    } else if (key == "NextToken") {
+      seen.mark(key, "NextToken");
+      // The last page carries no token; a null one is read the same way.
+      std::string_view token;
+      const auto error = v.get_string().get(token);
+      if (error == simdjson::INCORRECT_TYPE) {
+        bool is_null = false;
+        if (v.is_null().get(is_null) != simdjson::SUCCESS || !is_null) wrong_type("NextToken", "a string");
+      } else if (error) {
+        throw simdjson_error(error);
+      }
+      page.next_token = std::string(token);
+    } else {
+      json_read::skip_value(v, 2);
+    }
+  });
+  return page;
 }
 
 Outcome<SendTextMessageResult> SmsVoiceClient::send_text_message(
@@ -165,9 +296,8 @@ Outcome<SendTextMessageResult> SmsVoiceClient::send_text_message(
   if (r.time_to_live) body["TimeToLive"] = *r.time_to_live;
   if (!r.context.empty()) body["Context"] = r.context;
   if (r.dry_run) body["DryRun"] = true;
-  auto raw = client_.call("SendTextMessage", body.dump());
-  if (!raw.ok()) return raw.error();
-  return SendTextMessageResult{string_field(raw.value(), "MessageId")};
+  return read_answer("SendTextMessage", client_.call("SendTextMessage", body.dump()),
+                     parse_send_text_message_response);
 }
 
 Outcome<OptedOutNumberResult> SmsVoiceClient::put_opted_out_number(const std::string& list_name,
@@ -175,8 +305,12 @@ Outcome<OptedOutNumberResult> SmsVoiceClient::put_opted_out_number(const std::st
   if (!valid_phone(number)) {
     return client_validation_error("PutOptedOutNumber", "OptedOutNumber must match \\+?[1-9][0-9]{1,18}");
   }
+  if (!valid_utf8(list_name)) {
+    return client_validation_error("PutOptedOutNumber", "OptOutListName is not valid UTF-8");
+  }
   json body = {{"OptOutListName", list_name}, {"OptedOutNumber", number}};
-  return opted_out_result(client_.call("PutOptedOutNumber", body.dump()));
+  return read_answer("PutOptedOutNumber", client_.call("PutOptedOutNumber", body.dump()),
+                     parse_opted_out_number_response);
 }
 
 Outcome<OptedOutNumberResult> SmsVoiceClient::delete_opted_out_number(
@@ -185,8 +319,12 @@ Outcome<OptedOutNumberResult> SmsVoiceClient::delete_opted_out_number(
     return client_validation_error("DeleteOptedOutNumber",
                                    "OptedOutNumber must match \\+?[1-9][0-9]{1,18}");
   }
+  if (!valid_utf8(list_name)) {
+    return client_validation_error("DeleteOptedOutNumber", "OptOutListName is not valid UTF-8");
+  }
   json body = {{"OptOutListName", list_name}, {"OptedOutNumber", number}};
-  return opted_out_result(client_.call("DeleteOptedOutNumber", body.dump()));
+  return read_answer("DeleteOptedOutNumber", client_.call("DeleteOptedOutNumber", body.dump()),
+                     parse_opted_out_number_response);
 }
 
 std::string describe_opted_out_numbers_json(const DescribeOptedOutNumbersRequest& request,
@@ -216,6 +354,9 @@ Outcome<std::vector<OptedOutNumberInfo>> SmsVoiceClient::describe_opted_out_numb
   if (request.page_size < 1 || request.page_size > 100) {
     return client_validation_error("DescribeOptedOutNumbers", "MaxResults must be 1-100");
   }
+  if (!valid_utf8(request.opt_out_list_name)) {
+    return client_validation_error("DescribeOptedOutNumbers", "OptOutListName is not valid UTF-8");
+  }
   // One batch of nothing means "the whole list".
   std::vector<std::vector<std::string>> batches;
   for (std::size_t i = 0; i < request.numbers.size(); i += kMaxNumbersPerRequest) {
@@ -229,29 +370,14 @@ Outcome<std::vector<OptedOutNumberInfo>> SmsVoiceClient::describe_opted_out_numb
   for (const auto& batch : batches) {
     std::string next_token;
     do {
-      auto raw = client_.call("DescribeOptedOutNumbers",
-                              describe_opted_out_numbers_json(request, batch, next_token));
-      if (!raw.ok()) return raw.error();
-      next_token.clear();
-      simdjson::ondemand::parser parser;
-      simdjson::padded_string padded(raw.value());
-      try {
-        auto doc = parser.iterate(padded);
-        for (auto member : doc.get_object()) {
-          std::string_view key = member.unescaped_key();
-          if (key == "OptedOutNumbers") {
-            for (auto entry : member.value().get_array()) {
-              auto object = entry.get_object();
-              out.push_back(number_info(object));
-            }
-          } else if (key == "NextToken") {
-            next_token = std::string(std::string_view(member.value().get_string()));
-          }
-        }
-      } catch (const simdjson::simdjson_error& e) {
-        throw std::runtime_error(std::string("malformed DescribeOptedOutNumbers response: ") +
-                                 e.what());
-      }
+      auto page = read_answer("DescribeOptedOutNumbers",
+                              client_.call("DescribeOptedOutNumbers",
+                                           describe_opted_out_numbers_json(request, batch, next_token)),
+                              parse_describe_opted_out_numbers_response);
+      if (!page.ok()) return page.error();
+      OptedOutNumbersPage read = std::move(page).value();
+      for (auto& info : read.numbers) out.push_back(std::move(info));
+      next_token = std::move(read.next_token);
     } while (!next_token.empty());
   }
   return out;

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/aws/json_client.hpp"
@@ -25,8 +26,8 @@ struct SendTextMessageRequest {
   bool dry_run = false;
 };
 
-/// Checks a request against the service model's constraints before it is sent.
-/// Returns a sentence naming the member at fault, or nullopt when valid.
+/// Checks a request against the service model's constraints before it is sent (and that its
+/// text members are valid UTF-8). Returns a sentence naming the member at fault, or nullopt.
 std::optional<std::string> validate(const SendTextMessageRequest& request);
 
 /// Result of SendTextMessage.
@@ -64,6 +65,26 @@ std::string describe_opted_out_numbers_json(const DescribeOptedOutNumbersRequest
                                             const std::vector<std::string>& numbers,
                                             const std::string& next_token);
 
+/// One page of DescribeOptedOutNumbers.
+struct OptedOutNumbersPage {
+  std::vector<OptedOutNumberInfo> numbers;
+  std::string next_token;  // empty on the last page
+};
+
+// ---- Answers (pure; used by the client, tests and fuzz targets) ----
+// Each throws std::runtime_error naming the member on malformed input: JSON malformed anywhere
+// (members we do not use and trailing text included), nesting deeper than
+// json_read::kMaxDepth, a member we read given twice or of the wrong type, or an
+// OptedOutTimestamp (epoch seconds) that system_clock cannot hold (libstdc++: 1677-09-21 to
+// 2262-04-11). Other members are ignored.
+
+/// SendTextMessage answer -> MessageId (empty when absent).
+SendTextMessageResult parse_send_text_message_response(std::string_view json);
+/// PutOptedOutNumber / DeleteOptedOutNumber answer.
+OptedOutNumberResult parse_opted_out_number_response(std::string_view json);
+/// DescribeOptedOutNumbers answer: one page.
+OptedOutNumbersPage parse_describe_opted_out_numbers_response(std::string_view json);
+
 /// Client for the End User Messaging SMS operations we use. Errors come back as
 /// AwsError: e.g. ConflictException with reason DESTINATION_PHONE_NUMBER_OPTED_OUT
 /// when texting a number on the opt-out list; ResourceNotFoundException for an
@@ -72,8 +93,9 @@ class SmsVoiceClient {
  public:
   explicit SmsVoiceClient(JsonClientConfig config) : client_(kSmsVoice, std::move(config)) {}
 
-  /// Sends one text. An invalid request is refused before sending with code
-  /// "ClientValidationError" (attempts 0).
+  /// Sends one text. An invalid request (see validate(); text members must be UTF-8) is
+  /// refused before sending with code "ClientValidationError" (attempts 0). Every method: an
+  /// answer the parsers above refuse comes back as AwsError "MalformedResponse", never thrown.
   Outcome<SendTextMessageResult> send_text_message(const SendTextMessageRequest& request);
   /// Adds `number` (E.164) to the opt-out list `list_name`; idempotent.
   Outcome<OptedOutNumberResult> put_opted_out_number(const std::string& list_name,

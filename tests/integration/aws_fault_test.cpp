@@ -12,6 +12,7 @@
 
 #include "common/aws/dynamodb.hpp"
 #include "common/aws/json_client.hpp"
+#include "common/aws/sms_voice.hpp"
 #include "tests/integration/aws_fault_server.hpp"
 
 namespace {
@@ -456,6 +457,25 @@ TEST(AwsFault, MalformedAnswersAreTypedErrors) {
   ASSERT_FALSE(item.ok());
   EXPECT_EQ(item.error().code, "HTTP400");
   EXPECT_EQ(item.error().message, R"({"a":[})");
+}
+
+// Issue 10, fuzzing finding 2, through the client: an OptedOutTimestamp system_clock cannot
+// hold (1e300 s) overflowed the conversion; it is a MalformedResponse.
+TEST(AwsFault, OptedOutTimestampOutOfRangeIsAMalformedResponse) {
+  FaultServer server;
+  server.set_default(FaultAction::ok(
+      R"({"OptOutListName":"l","OptedOutNumber":"+12065550100","OptedOutTimestamp":1e300,"EndUserOptedOut":false})"));
+  const auto env = Environment::from_map({{"AWS_REGION", "us-east-1"},
+                                          {"AWS_ACCESS_KEY_ID", "AKIDTEST"},
+                                          {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                          {"AWS_ENDPOINT_URL", server.url()}});
+  common::aws::SmsVoiceClient sms(
+      common::aws::client_config_from_environment(common::aws::kSmsVoice, env));
+  const auto listed = sms.put_opted_out_number("l", "+12065550100");
+  ASSERT_FALSE(listed.ok());
+  EXPECT_EQ(listed.error().code, "MalformedResponse");
+  EXPECT_NE(listed.error().message.find("OptedOutTimestamp"), std::string::npos)
+      << listed.error().message;
 }
 
 }  // namespace

@@ -113,15 +113,20 @@ ErrorReport describe_current_exception() {
 }
 
 std::optional<std::chrono::system_clock::time_point> parse_deadline_ms(std::string_view value) {
-  if (value.empty() || value.size() > 15) return std::nullopt;
+  using std::chrono::milliseconds;
+  // The latest instant system_clock holds, in whole milliseconds (libstdc++: 9223372036854,
+  // 2262-04-11); a later value would overflow the conversion to the clock's nanoseconds.
+  constexpr long long kMaxMilliseconds =
+      std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::duration::max()).count();
+  if (value.empty() || value.size() > 15) return std::nullopt;  // 15 digits cannot overflow ms
   long long ms = 0;
   for (const char c : value) {
     if (c < '0' || c > '9') return std::nullopt;
     ms = ms * 10 + (c - '0');
   }
+  if (ms > kMaxMilliseconds) return std::nullopt;
   return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::milliseconds(ms)));
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(milliseconds(ms)));
 }
 
 }  // namespace runtime

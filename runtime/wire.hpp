@@ -30,8 +30,9 @@ std::string error_document(const ErrorReport& error);
 /// note naming the thrown type for non-std exceptions.
 ErrorReport describe_current_exception();
 
-/// Parses Lambda-Runtime-Deadline-Ms (decimal epoch milliseconds, UTC).
-/// Returns nullopt unless the value is 1 to 15 digits (fits the clock) and nothing else.
+/// Parses Lambda-Runtime-Deadline-Ms (decimal epoch milliseconds, UTC). Returns nullopt
+/// (no deadline) unless the value is 1 to 15 digits and nothing else, naming an instant
+/// system_clock can hold: at most 9223372036854 ms (2262-04-11) with libstdc++'s nanoseconds.
 std::optional<std::chrono::system_clock::time_point> parse_deadline_ms(std::string_view value);
 
 }  // namespace runtime

@@ -66,6 +66,18 @@ TEST(RuntimeWire, ParseDeadlineAcceptsOnlyPlainEpochMilliseconds) {
   EXPECT_FALSE(runtime::parse_deadline_ms("1234567890123456").has_value());  // overflows the clock
 }
 
+// Issue 10, fuzzing finding 2 (UBSan): 15 digits were accepted, but from 9223372036855 ms the
+// conversion to system_clock (nanoseconds) overflowed. A deadline the clock cannot hold is absent.
+TEST(RuntimeWire, Finding2_ParseDeadlineRefusesWhatTheClockCannotHold) {
+  const auto last = runtime::parse_deadline_ms("9223372036854");  // 2262-04-11T23:47:16.854Z
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(last->time_since_epoch()).count(),
+            9223372036854);
+  EXPECT_FALSE(runtime::parse_deadline_ms("9223372036855").has_value());
+  EXPECT_FALSE(runtime::parse_deadline_ms("999999999999999").has_value());
+  EXPECT_TRUE(runtime::parse_deadline_ms("0").has_value());
+}
+
 TEST(RuntimeInvocation, RemainingTimeIsNeverNegative) {
   runtime::Invocation past;
   past.deadline = std::chrono::system_clock::now() - std::chrono::seconds(5);

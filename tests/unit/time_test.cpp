@@ -48,6 +48,37 @@ TEST(Rfc3339, RejectsWhatIsNotRfc3339) {
   }
 }
 
+// Issue 10, fuzzing finding 5: an offset could carry a parsed time out of the four-digit
+// years: "0000-01-01T00:00:00+23:59" became year -1, formatted as "-001-12-31T00:01:00.000Z",
+// which does not parse back. Results outside 0000-01-01T00:00:00Z..9999-12-31T23:59:59.999Z
+// are refused.
+TEST(Rfc3339, Finding5_ResultsOutsideTheFourDigitYearsAreRefused) {
+  for (const char* out_of_range :
+       {"0000-01-01T00:00:00+23:59", "0000-01-01T00:00:00+00:01", "0000-01-01T00:00:00.999+00:01",
+        "9999-12-31T23:59:59-00:01", "9999-12-31T23:59:60Z", "9999-12-31T23:00:00-23:59"}) {
+    EXPECT_FALSE(parse_rfc3339(out_of_range).has_value()) << out_of_range;
+  }
+  EXPECT_EQ(parse_rfc3339("0000-01-01T00:00:00Z"), common::kEarliestRfc3339);
+  EXPECT_EQ(parse_rfc3339("0000-01-01T23:59:00+23:59"), common::kEarliestRfc3339);
+  EXPECT_EQ(parse_rfc3339("9999-12-31T23:59:59.999Z"), common::kLatestRfc3339);
+  EXPECT_EQ(parse_rfc3339("9999-12-31T00:00:59.9999-23:59"), common::kLatestRfc3339);
+}
+
+// Whatever parse_rfc3339 accepts formats as fixed-width text that parses back to the same instant.
+TEST(Rfc3339, Finding5_EverythingAcceptedRoundTrips) {
+  for (const char* text :
+       {"0000-01-01T00:00:00Z", "0000-01-01T23:59:00+23:59", "0000-02-29T12:00:00-23:59",
+        "1969-12-31T23:59:59.9995Z", "1970-01-01T00:00:00+00:00", "2016-12-31T23:59:60Z",
+        "2026-11-21 09:30:00.123456789-07:00", "9999-12-31T23:59:59.999Z",
+        "9999-12-31T00:00:00-23:59", "9999-12-31T23:59:59.999999+23:59"}) {
+    const auto t = parse_rfc3339(text);
+    ASSERT_TRUE(t.has_value()) << text;
+    const std::string formatted = format_rfc3339(*t);
+    EXPECT_EQ(formatted.size(), 24u) << text << " -> " << formatted;
+    EXPECT_EQ(parse_rfc3339(formatted), t) << text << " -> " << formatted;
+  }
+}
+
 TEST(EpochSeconds, CountsWholeSecondsSince1970) {
   EXPECT_EQ(common::epoch_seconds(at(1970, 1, 2, 0, 0, 1, 999)), 86401);
 }

@@ -78,6 +78,29 @@ TEST(SnsEvent, BadRecordsAreNamedAndTheOthersStillParse) {
   EXPECT_EQ(records[1].sns_message_id, "sns-1") << "kept for the log even when the record is bad";
 }
 
+// Issue 10, item 5: the inputs of the fuzzing findings that reach sms-inbound take the
+// malformed-record path. Finding 5: "0000-01-01T00:00:00+23:59" parsed to year -1 (and was
+// stored as text that does not parse back); a Message nested past the parser's depth limit or
+// holding a lone surrogate escape is that record's problem, not the event's.
+TEST(SnsEvent, Finding5_OutOfRangeTimesAndBrokenMessagesAreMalformedRecords) {
+  const std::string deep = std::string(2000, '[') + std::string(2000, ']');
+  auto records = parse_sns_event(
+      json{{"Records",
+            {record(sms(), "sns-1", "0000-01-01T00:00:00+23:59"),
+             record(sms(), "sns-2", "9999-12-31T23:59:60Z"),
+             record(R"({"originationNumber":"+14255550123","messageBody":)" + deep + "}", "sns-3"),
+             record(R"({"originationNumber":"+14255550123","messageBody":"\udc80"})", "sns-4"),
+             record(sms("STOP"), "sns-5")}}}
+          .dump());
+  ASSERT_EQ(records.size(), 5u);
+  EXPECT_EQ(records[0].error, "Sns.Timestamp is not an RFC 3339 time");
+  EXPECT_EQ(records[1].error, "Sns.Timestamp is not an RFC 3339 time");
+  EXPECT_EQ(records[2].error, "Sns.Message is not a JSON object");
+  EXPECT_EQ(records[3].error, "Sns.Message is not a JSON object");
+  EXPECT_EQ(records[0].sns_message_id, "sns-1");
+  ASSERT_TRUE(records[4].message) << records[4].error;
+}
+
 TEST(SnsEvent, AnEventThatIsNotSnsIsRejectedWhole) {
   EXPECT_THROW(parse_sns_event("not json"), std::invalid_argument);
   EXPECT_THROW(parse_sns_event(R"({"detail-type":"Scheduled Event"})"), std::invalid_argument);

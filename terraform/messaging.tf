@@ -6,15 +6,19 @@ resource "aws_pinpointsmsvoicev2_opt_out_list" "this" {
   name = "${var.name_prefix}-opt-outs"
 }
 
+# No default_message_type: the functions name the message type on every
+# SendTextMessage (TRANSACTIONAL), so the set's default is never consulted. And
+# hashicorp/aws (5.100 to 6.x at least) sends it only from its update path, not
+# on create: a first apply would leave the set without it and report a change
+# on the next plan.
 resource "aws_pinpointsmsvoicev2_configuration_set" "this" {
-  name                 = "${var.name_prefix}-sms"
-  default_message_type = var.message_type
+  name = "${var.name_prefix}-sms"
 }
 
 resource "aws_pinpointsmsvoicev2_phone_number" "this" {
   count = var.existing_origination_identity == "" ? 1 : 0
 
-  iso_country_code              = "US"
+  iso_country_code              = var.iso_country_code
   message_type                  = var.message_type
   number_type                   = var.number_type
   number_capabilities           = ["SMS"]
@@ -27,6 +31,28 @@ resource "aws_pinpointsmsvoicev2_phone_number" "this" {
 
   # End User Messaging checks that it may publish before it accepts the topic.
   depends_on = [aws_sns_topic_policy.inbound]
+
+  # What AWS would refuse at apply time (or accept and never deliver), refused
+  # at plan time instead. US rules cover the US territories with their own codes.
+  lifecycle {
+    precondition {
+      condition     = !(var.number_type == "LONG_CODE" && contains(local.us_country_codes, var.iso_country_code))
+      error_message = "number_type LONG_CODE cannot text people in the US (iso_country_code = \"${var.iso_country_code}\"): US carriers refuse application-to-person texts from long codes. Use TOLL_FREE or TEN_DLC, or set iso_country_code to the long code's country."
+    }
+    precondition {
+      condition     = var.number_type != "TEN_DLC" || var.iso_country_code == "US"
+      error_message = "number_type TEN_DLC exists only in the US: set iso_country_code = \"US\" or choose another number type."
+    }
+    precondition {
+      condition     = var.number_type != "TEN_DLC" || var.registration_id != ""
+      error_message = "number_type TEN_DLC needs registration_id: the 10DLC campaign registration the number is requested for (AWS issues no 10DLC number without one). Register the brand and campaign in the End User Messaging console first."
+    }
+  }
+}
+
+locals {
+  # ISO 3166-1 codes where US messaging rules apply (the US and its territories).
+  us_country_codes = ["US", "PR", "VI", "GU", "AS"]
 }
 
 resource "aws_sns_topic" "inbound" {

@@ -122,7 +122,7 @@ variable "deletion_protection" {
 }
 
 variable "number_type" {
-  description = "Origination number to request: SIMULATOR (development, texts only simulator destinations, no registration), TOLL_FREE, TEN_DLC or LONG_CODE. Ignored when existing_origination_identity is set."
+  description = "Origination number to request: SIMULATOR (development, texts only simulator destinations, no registration), TOLL_FREE, TEN_DLC (US only, needs registration_id) or LONG_CODE (countries other than the US). Ignored when existing_origination_identity is set."
   type        = string
   default     = "SIMULATOR"
 
@@ -133,9 +133,25 @@ variable "number_type" {
 }
 
 variable "registration_id" {
-  description = "End User Messaging registration to attach the requested number to (toll-free verification or 10DLC campaign); empty for none."
+  description = "End User Messaging registration to attach the requested number to (toll-free verification or 10DLC campaign); empty for none. Required for TEN_DLC."
   type        = string
   default     = ""
+
+  validation {
+    condition     = var.registration_id == "" || can(regex("^[A-Za-z0-9_:/-]{1,256}$", var.registration_id))
+    error_message = "registration_id must be empty or a registration ID (letters, digits, _ : / -), as the End User Messaging console shows it."
+  }
+}
+
+variable "iso_country_code" {
+  description = "ISO 3166-1 alpha-2 country of the requested number (two capital letters). US by default: TOLL_FREE, TEN_DLC or SIMULATOR there; LONG_CODE only elsewhere (US carriers refuse application-to-person texts from long codes)."
+  type        = string
+  default     = "US"
+
+  validation {
+    condition     = can(regex("^[A-Z]{2}$", var.iso_country_code))
+    error_message = "iso_country_code must be two capital letters (ISO 3166-1 alpha-2), e.g. US or GB."
+  }
 }
 
 variable "existing_origination_identity" {
@@ -150,7 +166,7 @@ variable "existing_origination_identity" {
 }
 
 variable "message_type" {
-  description = "Message type of the origination number and configuration set: TRANSACTIONAL (reminders, replies) or PROMOTIONAL."
+  description = "Message type the origination number is requested for: TRANSACTIONAL (reminders, replies) or PROMOTIONAL. The functions send every text as TRANSACTIONAL."
   type        = string
   default     = "TRANSACTIONAL"
 

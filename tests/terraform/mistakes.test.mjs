@@ -33,6 +33,21 @@ const cases = [
     check: "arguments", expect: /logging_config: unsupported argument "log_fromat"/,
   },
   {
+    name: "an attribute only the provider sets",
+    file: "messaging.tf", from: "  name = \"${var.name_prefix}-inbound-sms\"\n", to: "  name = \"${var.name_prefix}-inbound-sms\"\n  arn  = \"arn:aws:sns:us-east-1:123456789012:x\"\n",
+    check: "arguments", expect: /aws_sns_topic\.inbound: "arn" is computed by the provider and cannot be set/,
+  },
+  {
+    name: "a required argument missing",
+    file: "messaging.tf", from: "  protocol  = \"lambda\"\n", to: "",
+    check: "arguments", expect: /aws_sns_topic_subscription\.inbound: missing required argument "protocol"/,
+  },
+  {
+    name: "an unused data source",
+    file: "versions.tf", from: "data \"aws_caller_identity\" \"current\" {}\n", to: "data \"aws_caller_identity\" \"current\" {}\n\ndata \"aws_partition\" \"current\" {}\n",
+    check: "unused", expect: /data\.aws_partition\.current is declared but never used/,
+  },
+  {
     name: "an IAM action the code needs, removed",
     file: "iam.tf", from: "actions   = [\"sms-voice:PutOptedOutNumber\", \"sms-voice:DeleteOptedOutNumber\"]\n    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]\n  }\n  statement {\n    sid       = \"OnFailure\"\n    actions   = [\"sqs:SendMessage\"]\n    resources = [aws_sqs_queue.dlq[\"sms-inbound\"].arn]",
     to: "actions   = [\"sms-voice:PutOptedOutNumber\"]\n    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]\n  }\n  statement {\n    sid       = \"OnFailure\"\n    actions   = [\"sqs:SendMessage\"]\n    resources = [aws_sqs_queue.dlq[\"sms-inbound\"].arn]",
@@ -79,6 +94,16 @@ const cases = [
     name: "self-managed opt-outs turned off",
     file: "messaging.tf", from: "self_managed_opt_outs_enabled = true", to: "self_managed_opt_outs_enabled = false",
     check: "facts", expect: /self_managed_opt_outs_enabled must be true/,
+  },
+  {
+    name: "a default message type on the configuration set (applied only on a second apply)",
+    file: "messaging.tf", from: "  name = \"${var.name_prefix}-sms\"\n", to: "  name                 = \"${var.name_prefix}-sms\"\n  default_message_type = var.message_type\n",
+    check: "facts", expect: /configuration set: no default_message_type/,
+  },
+  {
+    name: "the number's country fixed to the US",
+    file: "messaging.tf", from: "iso_country_code              = var.iso_country_code", to: "iso_country_code              = \"US\"",
+    check: "facts", expect: /iso_country_code must come from var\.iso_country_code/,
   },
   {
     name: "the topic policy without its aws:SourceAccount scope",

@@ -1,6 +1,8 @@
 // The offline checks of terraform/. Each returns a list of problems (strings);
-// an empty list is a pass. They stand in for `terraform validate` (which needs
-// a provider download) and go further: they compare the module with the code.
+// an empty list is a pass. They run without terraform or a provider (the
+// argument check reads the provider's schema from provider-schema.json) and go
+// beyond `terraform validate`: they compare the module with the code. Where
+// terraform and a local provider exist, tf.mjs runs validate and test as well.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { format } from "@cdktf/hcl-tools";
@@ -45,33 +47,80 @@ export function checkReferences(model) {
 
 const describe = (b) => (b.type ? `${b.kind === "data" ? "data." : ""}${b.type}.${b.name}` : b.name ? `${b.kind} ${b.name}` : b.kind);
 
-/** Every argument and nested block of every resource/data block is one the provider documents. */
-export function checkArguments(model, allow) {
+// Meta-arguments Terraform itself takes in resource and data blocks (not the provider's).
+const META = {
+  resource: new Set(["count", "for_each", "depends_on", "provider", "lifecycle", "connection", "provisioner"]),
+  data: new Set(["count", "for_each", "depends_on", "provider", "lifecycle"]),
+};
+
+/**
+ * Every argument and nested block of every resource and data block against the
+ * provider's own schema (provider-schema.json, generated from the provider by
+ * `node tests/terraform/tf.mjs schema`): no unknown name, no attribute the
+ * provider only computes, no deprecated one, every required argument and
+ * block present. What `terraform validate` checks for names, offline.
+ */
+export function checkArguments(model, schema) {
   const problems = [];
-  const meta = new Set(allow.meta_arguments);
-  const walk = (body, spec, where, file) => {
+  const source = `${schema.provider.replace(/^registry\.terraform\.io\//, "")} ${schema.provider_version}`;
+  const walk = (body, spec, where, file, meta = new Set()) => {
+    const attrs = spec.attributes ?? {};
+    const blocks = spec.blocks ?? {};
+    const present = new Set();
     for (const [key, value] of Object.entries(body)) {
-      if (meta.has(key) && key !== "dynamic") continue;
+      if (meta.has(key)) continue;
       if (key === "dynamic") {
         for (const [blockName, bodies] of Object.entries(value)) {
-          const inner = spec.blocks?.[blockName];
-          if (!inner) { problems.push(`${file}: ${where}: unknown block "${blockName}" (dynamic)`); continue; }
+          const inner = blocks[blockName];
+          if (!inner) { problems.push(`${file}: ${where}: unsupported block "${blockName}" (dynamic; not in ${source})`); continue; }
+          present.add(blockName);
           for (const d of bodies) for (const c of d.content ?? []) walk(c, inner, `${where}.${blockName}`, file);
         }
         continue;
       }
-      if (spec.args?.includes(key)) continue;
-      if (spec.blocks?.[key]) {
-        for (const inner of Array.isArray(value) ? value : [value]) walk(inner, spec.blocks[key], `${where}.${key}`, file);
+      present.add(key);
+      if (attrs[key]) {
+        if (attrs[key].startsWith("computed")) problems.push(`${file}: ${where}: "${key}" is computed by the provider and cannot be set (${source})`);
+        if (attrs[key].endsWith("deprecated")) problems.push(`${file}: ${where}: "${key}" is deprecated in ${source}`);
         continue;
       }
-      problems.push(`${file}: ${where}: unsupported argument "${key}" (not in ${allow.provider} ${allow.provider_version})`);
+      if (blocks[key]) {
+        if (blocks[key].deprecated) problems.push(`${file}: ${where}: block "${key}" is deprecated in ${source}`);
+        for (const inner of Array.isArray(value) ? value : [value]) walk(inner, blocks[key], `${where}.${key}`, file);
+        continue;
+      }
+      problems.push(`${file}: ${where}: unsupported argument "${key}" (not in ${source})`);
+    }
+    for (const [name, mode] of Object.entries(attrs)) {
+      if (mode.startsWith("required") && !present.has(name)) problems.push(`${file}: ${where}: missing required argument "${name}" (${source})`);
+    }
+    for (const [name, b] of Object.entries(blocks)) {
+      if (b.min_items && !present.has(name)) problems.push(`${file}: ${where}: missing required block "${name}" (${source})`);
     }
   };
   for (const b of model.blocks.filter((b) => b.kind === "resource" || b.kind === "data")) {
-    const spec = allow[b.kind]?.[b.type];
-    if (!spec) { problems.push(`${b.file}: ${describe(b)}: type ${b.type} has no allow-list entry in provider-arguments.json`); continue; }
-    walk(b.body, spec, describe(b), b.file);
+    const spec = schema[b.kind]?.[b.type];
+    if (!spec) { problems.push(`${b.file}: ${describe(b)}: type ${b.type} is not in provider-schema.json (regenerate it: node tests/terraform/tf.mjs schema)`); continue; }
+    walk(b.body, spec, describe(b), b.file, META[b.kind]);
+  }
+  return problems;
+}
+
+/**
+ * Every variable and data source is used somewhere (a declared but unused one
+ * misleads the reader: it looks like a setting or a lookup that matters).
+ */
+export function checkUnused(model) {
+  const used = new Set();
+  for (const b of model.blocks) {
+    for (const s of strings(b.body)) {
+      for (const r of references(s)) used.add(r.kind === "var" ? `var.${r.name}` : r.kind === "data" ? `data.${r.type}.${r.name}` : "");
+    }
+  }
+  const problems = [];
+  for (const b of model.blocks) {
+    if (b.kind === "variable" && !used.has(`var.${b.name}`)) problems.push(`${b.file}: variable ${b.name} is declared but never used`);
+    if (b.kind === "data" && !used.has(`data.${b.type}.${b.name}`)) problems.push(`${b.file}: data.${b.type}.${b.name} is declared but never used`);
   }
   return problems;
 }
@@ -103,6 +152,10 @@ export function checkDeploymentFacts(model) {
   need(phone?.two_way_channel_enabled === true, "phone number: two_way_channel_enabled must be true");
   need(/aws_sns_topic\.inbound\.arn/.test(phone?.two_way_channel_arn ?? ""), "phone number: two_way_channel_arn must be the inbound topic");
   need(phone?.number_type === "${var.number_type}", "phone number: number_type must come from var.number_type");
+  need(phone?.iso_country_code === "${var.iso_country_code}", "phone number: iso_country_code must come from var.iso_country_code (LONG_CODE is for countries other than the US)");
+  const configSet = find(model, "resource", "aws_pinpointsmsvoicev2_configuration_set", "this")?.body;
+  need(configSet && !("default_message_type" in configSet),
+    "configuration set: no default_message_type (hashicorp/aws applies it only on update, so a first apply leaves it unset; the functions name the type on every message)");
   const fn = find(model, "resource", "aws_lambda_function", "fn")?.body;
   need(fn?.handler === "bootstrap", "aws_lambda_function.fn: handler must be \"bootstrap\"");
   need(fn?.runtime === "${var.runtime}", "aws_lambda_function.fn: runtime must be var.runtime");

@@ -7,8 +7,9 @@ import { loadModule, locals } from "./hcl.mjs";
 import { clientOperations, scanFunction } from "./source-scan.mjs";
 import {
   checkArguments, checkDeploymentFacts, checkEnvironment, checkFormat, checkIam,
-  checkPackages, checkReferences, checkTables, checkVariables,
+  checkPackages, checkReferences, checkTables, checkUnused, checkVariables,
 } from "./checks.mjs";
+import { schemaFile } from "./schema.mjs";
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 export const repoRoot = path.resolve(here, "../../..");
@@ -16,7 +17,7 @@ export const repoRoot = path.resolve(here, "../../..");
 /** { results: {check: problems[]}, functions: [{name, built}] } */
 export async function runChecks(moduleDir, repo = repoRoot) {
   const model = await loadModule(moduleDir);
-  const allow = JSON.parse(await readFile(path.join(here, "..", "provider-arguments.json"), "utf8"));
+  const schema = JSON.parse(await readFile(schemaFile, "utf8"));
   const functionDirs = (await readdir(path.join(repo, "functions"), { withFileTypes: true }))
     .filter((d) => d.isDirectory()).map((d) => d.name);
   const ops = await clientOperations(repo);
@@ -26,7 +27,8 @@ export async function runChecks(moduleDir, repo = repoRoot) {
   const results = {
     format: await checkFormat(model),
     references: checkReferences(model),
-    arguments: checkArguments(model, allow),
+    arguments: checkArguments(model, schema),
+    unused: checkUnused(model),
     variables: checkVariables(model),
     facts: checkDeploymentFacts(model),
     packages: packages.problems,

@@ -1,0 +1,270 @@
+# terraform test: plans the whole stack with a mocked AWS provider for every
+# number type and both architectures (refusals.tftest.hcl: what it refuses).
+#
+# mock_provider "aws" answers plans and data reads with made-up values, but it
+# loads the real provider's schema and runs the provider's validators on every
+# known value: an unknown runtime, architecture, number type, message type or
+# log retention fails here as AWS would refuse it. Run by tests/terraform
+# (`node tests/terraform/tf.mjs test`), which initialises a copy of this module
+# against a local provider. Needs Terraform >= 1.9 (override_during).
+#
+# Number type and architecture are independent in the module (one shapes the
+# phone number, the other the functions), so four plans cover each number type
+# once and each architecture twice.
+
+mock_provider "aws" {
+  # Policy documents are data sources, so the mock would return random text,
+  # which the provider's IAM validators rightly refuse. Any valid document
+  # stands in: what each policy grants is checked against the C++ sources by
+  # the offline checks (tests/terraform/lib/checks.mjs).
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+}
+
+# Known during plan, so assertions can follow the inbound topic's ARN.
+override_resource {
+  target          = aws_sns_topic.inbound
+  override_during = plan
+  values = {
+    arn = "arn:aws:sns:us-east-1:123456789012:sms-compliance-inbound-sms"
+  }
+}
+
+variables {
+  program_name = "Acme Dental"
+  help_contact = "help@acme.example"
+  # Empty zips: a plan only hashes them.
+  dist_dir = "tests/fixtures/dist"
+}
+
+run "simulator_x86_64_defaults" {
+  command = plan
+
+  assert {
+    condition     = length(aws_lambda_function.fn) == 4
+    error_message = "the four functions of SPEC section 1"
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.fn : f.architectures == tolist(["x86_64"])])
+    error_message = "every function must be built for x86_64 by default"
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.fn : f.runtime == "provided.al2023" && f.handler == "bootstrap"])
+    error_message = "every function must run bootstrap on provided.al2023 by default"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].number_type == "SIMULATOR" && aws_pinpointsmsvoicev2_phone_number.this[0].iso_country_code == "US"
+    error_message = "a US simulator number by default"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].registration_id == null
+    error_message = "no registration_id unless one is given"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].two_way_channel_enabled && aws_pinpointsmsvoicev2_phone_number.this[0].two_way_channel_arn == "arn:aws:sns:us-east-1:123456789012:sms-compliance-inbound-sms"
+    error_message = "inbound texts must go to the inbound topic (two-way channel)"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].self_managed_opt_outs_enabled
+    error_message = "STOP and HELP must reach sms-inbound (self-managed opt-outs)"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].opt_out_list_name == aws_pinpointsmsvoicev2_opt_out_list.this.name
+    error_message = "the number must use the stack's opt-out list"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].message_type == "TRANSACTIONAL"
+    error_message = "the number is TRANSACTIONAL by default"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_configuration_set.this.default_message_type == null
+    error_message = "the configuration set must not rely on default_message_type (the provider sets it only on update; the functions name the type on every message)"
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.inbound.topic_arn == aws_pinpointsmsvoicev2_phone_number.this[0].two_way_channel_arn && aws_sns_topic_subscription.inbound.protocol == "lambda"
+    error_message = "sms-inbound must be subscribed to the topic the number publishes to"
+  }
+  assert {
+    condition     = aws_lambda_function.fn["reminders"].environment[0].variables["SMS_MAX_PARTS_PER_SECOND"] == "3"
+    error_message = "reminders send 3 parts per second by default (the toll-free rate)"
+  }
+  assert {
+    condition     = aws_apigatewayv2_route.opt_out["POST /opt-out"].authorization_type == "AWS_IAM"
+    error_message = "POST /opt-out needs IAM unless public_opt_out"
+  }
+  assert {
+    condition     = length(aws_lambda_function_url.opt_out) == 0 && length(aws_sns_topic_subscription.alerts_email) == 0
+    error_message = "no Function URL and no e-mail subscription by default"
+  }
+  assert {
+    condition     = !contains(keys(aws_lambda_function.fn["sms-inbound"].environment[0].variables), "BACKEND_URL")
+    error_message = "no BACKEND_URL unless backend_url is set"
+  }
+  assert {
+    condition     = alltrue([for t in [aws_dynamodb_table.contacts, aws_dynamodb_table.message_log, aws_dynamodb_table.appointments] : t.deletion_protection_enabled && t.point_in_time_recovery[0].enabled])
+    error_message = "tables: deletion protection and point-in-time recovery by default"
+  }
+}
+
+run "toll_free_arm64" {
+  command = plan
+
+  variables {
+    number_type     = "TOLL_FREE"
+    architecture    = "arm64"
+    runtime         = "provided.al2"
+    registration_id = "registration-0123456789abcdef0123456789abcdef"
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.fn : f.architectures == tolist(["arm64"])])
+    error_message = "every function must be built for arm64"
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.fn : f.runtime == "provided.al2"])
+    error_message = "runtime must follow var.runtime"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].number_type == "TOLL_FREE" && aws_pinpointsmsvoicev2_phone_number.this[0].iso_country_code == "US"
+    error_message = "a US toll-free number"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].registration_id == "registration-0123456789abcdef0123456789abcdef"
+    error_message = "registration_id must be passed to the number"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].two_way_channel_enabled && aws_pinpointsmsvoicev2_phone_number.this[0].self_managed_opt_outs_enabled
+    error_message = "two-way SMS and self-managed opt-outs on every number type"
+  }
+}
+
+run "ten_dlc_x86_64" {
+  command = plan
+
+  variables {
+    number_type              = "TEN_DLC"
+    architecture             = "x86_64"
+    registration_id          = "registration-fedcba9876543210fedcba9876543210"
+    sms_max_parts_per_second = 15
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.fn : f.architectures == tolist(["x86_64"])])
+    error_message = "every function must be built for x86_64"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].number_type == "TEN_DLC" && aws_pinpointsmsvoicev2_phone_number.this[0].iso_country_code == "US"
+    error_message = "a US 10DLC number"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].registration_id == "registration-fedcba9876543210fedcba9876543210"
+    error_message = "a 10DLC number must be requested with its campaign registration"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].two_way_channel_enabled && aws_pinpointsmsvoicev2_phone_number.this[0].self_managed_opt_outs_enabled
+    error_message = "two-way SMS and self-managed opt-outs on every number type"
+  }
+  assert {
+    condition     = aws_lambda_function.fn["reminders"].environment[0].variables["SMS_MAX_PARTS_PER_SECOND"] == "15"
+    error_message = "reminders' pace must follow sms_max_parts_per_second"
+  }
+}
+
+run "long_code_arm64" {
+  command = plan
+
+  variables {
+    number_type      = "LONG_CODE"
+    iso_country_code = "GB"
+    architecture     = "arm64"
+    message_type     = "PROMOTIONAL"
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.fn : f.architectures == tolist(["arm64"])])
+    error_message = "every function must be built for arm64"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].number_type == "LONG_CODE" && aws_pinpointsmsvoicev2_phone_number.this[0].iso_country_code == "GB"
+    error_message = "a long code in the country given"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].message_type == "PROMOTIONAL"
+    error_message = "message_type must follow var.message_type"
+  }
+  assert {
+    condition     = aws_pinpointsmsvoicev2_phone_number.this[0].two_way_channel_enabled && aws_pinpointsmsvoicev2_phone_number.this[0].self_managed_opt_outs_enabled
+    error_message = "two-way SMS and self-managed opt-outs on every number type"
+  }
+}
+
+run "existing_origination_identity" {
+  command = plan
+
+  variables {
+    existing_origination_identity = "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-0123456789abcdef"
+    # Ignored with an existing identity: no precondition may fire.
+    number_type = "TEN_DLC"
+  }
+
+  assert {
+    condition     = length(aws_pinpointsmsvoicev2_phone_number.this) == 0
+    error_message = "no number is requested when an existing identity is given"
+  }
+  assert {
+    condition = (
+      aws_lambda_function.fn["sms-inbound"].environment[0].variables["ORIGINATION_IDENTITY"] == "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-0123456789abcdef" &&
+      aws_lambda_function.fn["reminders"].environment[0].variables["ORIGINATION_IDENTITY"] == "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-0123456789abcdef"
+    )
+    error_message = "the senders must send from the existing identity"
+  }
+  assert {
+    condition     = output.origination_identity_arn == "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-0123456789abcdef"
+    error_message = "output origination_identity_arn must name the existing identity"
+  }
+}
+
+run "options" {
+  command = plan
+
+  variables {
+    public_opt_out       = true
+    opt_out_function_url = true
+    schedules_enabled    = false
+    alert_email          = "oncall@acme.example"
+    backend_url          = "https://backend.acme.example/sms"
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_route.opt_out["POST /opt-out"].authorization_type == "NONE"
+    error_message = "public_opt_out must open POST /opt-out"
+  }
+  assert {
+    condition     = aws_apigatewayv2_route.opt_out["POST /opt-in"].authorization_type == "AWS_IAM" && aws_apigatewayv2_route.opt_out["GET /contacts/{phone_number}"].authorization_type == "AWS_IAM"
+    error_message = "/opt-in and /contacts always need IAM"
+  }
+  assert {
+    condition     = length(aws_lambda_function_url.opt_out) == 1 && aws_lambda_function_url.opt_out[0].authorization_type == "AWS_IAM"
+    error_message = "the Function URL must use IAM auth"
+  }
+  assert {
+    condition     = alltrue([for s in aws_scheduler_schedule.fn : s.state == "DISABLED"])
+    error_message = "schedules_enabled = false must disable both schedules"
+  }
+  assert {
+    condition     = length(aws_sns_topic_subscription.alerts_email) == 1
+    error_message = "alert_email must be subscribed to the alerts topic"
+  }
+  assert {
+    condition     = aws_lambda_function.fn["sms-inbound"].environment[0].variables["BACKEND_URL"] == "https://backend.acme.example/sms"
+    error_message = "backend_url must reach sms-inbound"
+  }
+}

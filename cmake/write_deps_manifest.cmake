@@ -73,9 +73,11 @@ foreach(entry IN LISTS components)
       message(FATAL_ERROR "deps manifest: ${stamp} holds no source version (run scripts/setup)")
     endif()
     set(package "${name}")
+    set(source_package "${name}")
     set(arch "source")
   else()
-    execute_process(COMMAND dpkg-query -W "-f=\${Version} \${Architecture}" "${package}"
+    execute_process(COMMAND dpkg-query -W "-f=\${Version} \${Architecture} \${source:Package}"
+                            "${package}"
                     OUTPUT_VARIABLE info RESULT_VARIABLE rc ERROR_QUIET)
     if(NOT rc EQUAL 0)
       message(FATAL_ERROR "deps manifest: dpkg-query ${package} failed")
@@ -83,12 +85,13 @@ foreach(entry IN LISTS components)
     string(REPLACE " " ";" info "${info}")
     list(GET info 0 debian_version)
     list(GET info 1 arch)
+    list(GET info 2 source_package)
     string(REGEX REPLACE ":.*$" "" package "${package}")
   endif()
   upstream_version(version "${debian_version}")
   list(JOIN json_files "," json_files)
   list(APPEND json_components
-    "    {\"name\":\"${name}\",\"version\":\"${version}\",\"debian_package\":\"${package}\",\"debian_arch\":\"${arch}\",\"debian_version\":\"${debian_version}\",\"files\":[${json_files}]}")
+    "    {\"name\":\"${name}\",\"version\":\"${version}\",\"debian_package\":\"${package}\",\"debian_arch\":\"${arch}\",\"debian_version\":\"${debian_version}\",\"debian_source\":\"${source_package}\",\"files\":[${json_files}]}")
   string(APPEND cpp_components
     "      {\"${name}\", \"${version}\", \"${package}\", \"${arch}\", \"${debian_version}\"},\n")
 endforeach()

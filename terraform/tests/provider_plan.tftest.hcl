@@ -24,7 +24,7 @@ override_data {
 variables {
   program_name = "Acme Dental"
   help_contact = "help@acme.example"
-  dist_dir     = "tests/fixtures/dist"
+  dist_dir     = "tests/fixtures/zips"
 }
 
 run "real_provider_plans_the_default_stack" {

@@ -21,7 +21,7 @@ mock_provider "aws" {
 variables {
   program_name = "Acme Dental"
   help_contact = "help@acme.example"
-  dist_dir     = "tests/fixtures/dist"
+  dist_dir     = "tests/fixtures/zips"
 }
 
 run "ten_dlc_without_registration" {

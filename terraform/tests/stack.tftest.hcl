@@ -41,8 +41,9 @@ override_resource {
 variables {
   program_name = "Acme Dental"
   help_contact = "help@acme.example"
-  # Empty zips: a plan only hashes them.
-  dist_dir = "tests/fixtures/dist"
+  # Empty zips: a plan only hashes them (not in a dist/ folder: .gitignore
+  # ignores every dist/).
+  dist_dir = "tests/fixtures/zips"
 }
 
 run "simulator_x86_64_defaults" {

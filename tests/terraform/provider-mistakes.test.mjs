@@ -153,7 +153,7 @@ run "retention" {
   variables {
     program_name       = "Acme Dental"
     help_contact       = "help@acme.example"
-    dist_dir           = "tests/fixtures/dist"
+    dist_dir           = "tests/fixtures/zips"
     log_retention_days = 2
   }
 }

@@ -2,12 +2,64 @@
 
 namespace common::aws {
 
+namespace {
+
+// Length of the well-formed UTF-8 sequence starting at text[i] (RFC 3629, table 3-7 of the
+// Unicode standard), or 0 when there is none.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // no overlong forms
+    if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
 std::string sanitize_error_code(std::string_view raw) {
   // The ':' cut comes first: what follows it is a URL that may itself hold a '#'.
   if (auto colon = raw.find(':'); colon != std::string_view::npos) raw = raw.substr(0, colon);
   if (auto hash = raw.rfind('#'); hash != std::string_view::npos) raw.remove_prefix(hash + 1);
   while (!raw.empty() && raw.back() == ' ') raw.remove_suffix(1);
-  return std::string(raw);
+  std::string code(raw);
+  for (char& c : code) {
+    if (c < 0x20 || c > 0x7E) c = '?';  // char may be signed: bytes >= 0x80 are negative
+  }
+  return code;
+}
+
+std::string to_valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      out.append("\xEF\xBF\xBD");  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
 }
 
 AwsError malformed_response_error(std::string_view service, std::string_view operation,
@@ -16,7 +68,7 @@ AwsError malformed_response_error(std::string_view service, std::string_view ope
   error.service = std::string(service);
   error.operation = std::string(operation);
   error.code = "MalformedResponse";
-  error.message = std::string(problem);
+  error.message = to_valid_utf8(problem);
   error.http_status = http_status;
   error.kind = ErrorKind::kFinal;
   error.body = std::move(body);

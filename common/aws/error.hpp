@@ -54,7 +54,15 @@ struct AwsError {
 /// Sanitises an error code as the AWS SDKs do: the text after the last '#' and
 /// before the first ':' ("com.amazonaws.dynamodb.v20120810#ResourceNotFoundException" ->
 /// "ResourceNotFoundException"; "ThrottlingException:http://..." -> "ThrottlingException").
+/// Codes are printable ASCII: any other byte (a control, a broken header) becomes '?', so a
+/// code is always safe to log or put into JSON.
 std::string sanitize_error_code(std::string_view raw);
+
+/// `text` with every byte that does not begin a well-formed UTF-8 sequence (stray
+/// continuation bytes, overlong forms, surrogates, values above U+10FFFF, cut sequences)
+/// replaced by U+FFFD; valid text comes back unchanged. Every text member of an AwsError built
+/// from outside data goes through it, so describe() and JSON writers never meet invalid UTF-8.
+std::string to_valid_utf8(std::string_view text);
 
 /// The AwsError for an answer that arrived but cannot be read: a success body, or an error body
 /// the operation needs (TransactionCanceledException's reasons), that is malformed JSON or not

@@ -102,18 +102,21 @@ AwsError error_from_response(std::string_view service, std::string_view operatio
   error.http_status = response.status;
   if (!response.received()) {
     error.code = response.timed_out ? "RequestTimeout" : "NetworkError";
-    error.message = response.transport_error;
+    error.message = to_valid_utf8(response.transport_error);
     error.kind = ErrorKind::kTransient;
     return error;
   }
-  error.request_id = response.header("x-amzn-RequestId")
-                         .value_or(response.header("x-amz-request-id").value_or(""));
+  // Headers and a body that is not JSON are outside data: made valid UTF-8 (codes: printable
+  // ASCII) here, so every log line and response that carries the error can be written.
+  error.request_id = to_valid_utf8(response.header("x-amzn-RequestId")
+                                       .value_or(response.header("x-amz-request-id").value_or("")));
   error.body = response.body;
   std::string raw_code = response.header("X-Amzn-Errortype").value_or("");
   // The body may say more (message, Reason); it may also be empty or not JSON.
   if (auto members = read_error_body(response.body)) {
     if (raw_code.empty()) raw_code = members->type;
     if (raw_code.empty()) raw_code = members->code;
+    // simdjson has checked that the whole body is UTF-8.
     error.message = std::move(members->message);
     error.reason = std::move(members->reason);
   }
@@ -121,7 +124,7 @@ AwsError error_from_response(std::string_view service, std::string_view operatio
   if (error.code.empty()) error.code = "HTTP" + std::to_string(response.status);
   if (error.message.empty() && !response.body.empty() && response.body.size() < 512 &&
       raw_code.empty()) {
-    error.message = response.body;
+    error.message = to_valid_utf8(response.body);
   }
   error.kind = classify_error(response.status, error.code);
   return error;

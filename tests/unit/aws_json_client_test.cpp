@@ -3,6 +3,7 @@
 // fuzzing of issue 10 are named by their finding.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/aws/json_client.hpp"
@@ -74,6 +75,38 @@ TEST(ErrorFromResponse, NonStringMembersAreIgnored) {
       "dynamodb", "GetItem", answer(400, R"({"__type":{"a":[1]},"code":"Busy","message":7})"), 1);
   EXPECT_EQ(error.code, "Busy");
   EXPECT_EQ(error.message, "");
+}
+
+// Issue 10, fuzzing finding 4: an SMS error answer whose X-Amzn-Errortype was not UTF-8 made
+// opt-out-api's response unserialisable (nlohmann type_error.316) after the opt-out was
+// recorded. Codes keep only printable ASCII; messages and request ids become valid UTF-8.
+TEST(ErrorFromResponse, Finding4_CodesAndMessagesAreSafeText) {
+  const auto error = error_from_response(
+      "sms-voice", "PutOptedOutNumber",
+      answer(400, "\xff\xfe not json \xc3", {{"X-Amzn-Errortype", "Bad\xff" "Code\x01:http://x"},
+                                               {"x-amzn-RequestId", "req-\xc3\x28"}}),
+      1);
+  EXPECT_EQ(error.code, "Bad?Code?");
+  EXPECT_EQ(error.request_id, "req-\xef\xbf\xbd(");  // U+FFFD for the broken sequence
+  const auto body_message = error_from_response(
+      "sms-voice", "PutOptedOutNumber", answer(400, "\xff\xfe not json \xc3"), 1);
+  EXPECT_EQ(body_message.message, "\xef\xbf\xbd\xef\xbf\xbd not json \xef\xbf\xbd");
+  EXPECT_EQ(body_message.body, "\xff\xfe not json \xc3") << "the body itself is kept as received";
+  // The one-line description is valid UTF-8 too (it reaches logs and invocation errors).
+  EXPECT_NO_THROW((void)nlohmann::json(error.describe()).dump());
+  EXPECT_NO_THROW((void)nlohmann::json(body_message.describe()).dump());
+}
+
+TEST(ToValidUtf8, KeepsValidTextAndReplacesEachBrokenByte) {
+  using common::aws::to_valid_utf8;
+  EXPECT_EQ(to_valid_utf8("plain \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+            "plain \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  const std::string fffd = "\xef\xbf\xbd";
+  EXPECT_EQ(to_valid_utf8("\xc0\xaf"), fffd + fffd);          // overlong '/'
+  EXPECT_EQ(to_valid_utf8("\xed\xa0\x80"), fffd + fffd + fffd);  // a UTF-16 surrogate
+  EXPECT_EQ(to_valid_utf8("\xf4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // above U+10FFFF
+  EXPECT_EQ(to_valid_utf8("a\xe2\x82"), "a" + fffd + fffd);    // cut short
+  EXPECT_EQ(to_valid_utf8(std::string("\0x", 2)), std::string("\0x", 2));
 }
 
 TEST(ErrorFromResponse, NoResponseIsANetworkErrorOrTimeout) {

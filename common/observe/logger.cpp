@@ -1,5 +1,6 @@
 #include "common/observe/logger.hpp"
 
+#include <algorithm>
 #include <ostream>
 
 #include "common/time.hpp"
@@ -31,28 +32,66 @@ LogLevel log_level_from_environment(const aws::Environment& env) {
   return LogLevel::kInfo;
 }
 
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// True when the 12 digits text[begin, begin + 12) are the last group of a UUID
+// (8-4-4-4-12 hex, e.g. a Lambda request id or an SNS message id).
+bool ends_uuid(std::string_view text, std::size_t begin, std::size_t end) {
+  if (end - begin != 12 || begin < 24 || (end < text.size() && is_hex(text[end]))) return false;
+  const std::string_view head = text.substr(begin - 24, 24);
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? head[i] != '-' : !is_hex(head[i])) return false;
+  }
+  return begin == 24 || !is_hex(text[begin - 25]);
+}
+
+// Whether a run of digits without a '+' looks like a phone number (see the header).
+bool bare_phone_like(std::string_view text, std::size_t begin, std::size_t end) {
+  const std::size_t digits = end - begin;
+  if (digits < 10 || digits > 15) return false;
+  if ((digits == 10 || digits == 13) && text[begin] == '1') return false;  // epoch s / ms
+  return !ends_uuid(text, begin, end);
+}
+
+// Appends the digits [begin, end) masked: the first min(4, n - 7) digits, "***", the last 4.
+void append_masked(std::string& out, std::string_view digits) {
+  const std::size_t keep = std::min<std::size_t>(4, digits.size() - 7);
+  out.append(digits.substr(0, keep));
+  out.append("***");
+  out.append(digits.substr(digits.size() - 4));
+}
+
+}  // namespace
+
 std::string mask_phone_numbers(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  size_t i = 0;
+  std::size_t i = 0;
   while (i < text.size()) {
-    if (text[i] == '+') {
-      size_t j = i + 1;
-      while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
-      const size_t digits = j - i - 1;
-      if (digits >= 8 && digits <= 15) {
-        // Keep '+', the first 4 digits (country code and area code for NANP) and the last 4.
-        out.append(text.substr(i, 5));
-        out.append("***");
-        out.append(text.substr(j - 4, 4));
-        i = j;
-        continue;
-      }
-      out.append(text.substr(i, j - i));
-      i = j;
+    const bool plus = text[i] == '+';
+    if (!plus && !is_digit(text[i])) {
+      out += text[i++];
       continue;
     }
-    out += text[i++];
+    const std::size_t begin = plus ? i + 1 : i;
+    std::size_t end = begin;
+    while (end < text.size() && is_digit(text[end])) ++end;
+    const std::size_t digits = end - begin;
+    const bool mask = plus ? digits >= 8 && digits <= 15 : bare_phone_like(text, begin, end);
+    if (mask) {
+      if (plus) out += '+';
+      append_masked(out, text.substr(begin, digits));
+    } else {
+      out.append(text.substr(i, end - i));
+    }
+    i = end;
   }
   return out;
 }

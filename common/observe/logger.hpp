@@ -17,8 +17,18 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 /// else LOG_LEVEL, else INFO. Unknown values fall back to INFO.
 LogLevel log_level_from_environment(const aws::Environment& env);
 
-/// Masks every E.164-looking run ('+' and 8-15 digits) in `text` as
-/// "+1425***1234", so a number passed by mistake never reaches the logs whole.
+/// Masks every phone-number-looking run of digits in `text`, so a number passed by mistake
+/// never reaches the logs whole: the first min(4, n - 7) digits, "***", the last 4
+/// ("+14255550199" -> "+1425***0199", "4255550199" -> "425***0199"). A run is a maximal
+/// sequence of ASCII digits; it looks like a phone number when it is
+///  - '+' and 8-15 digits (E.164), or
+///  - 10-15 digits without '+' (a bare E.164 or NANP number), except: 10 or 13 digits
+///    starting with 1 (epoch seconds and milliseconds from 2001-09-09 to 2033-05-18; no NANP
+///    number has that shape: 11 digits with its country code 1, area codes never start with
+///    1), and the 12-digit last group of a UUID (request and message ids).
+/// Shorter runs (durations, counts, RFC 3339 times) and longer ones stay as they are; so do
+/// numbers written with separators ("425-555-0199"). A 12-digit AWS account id is masked.
+/// Epoch values after 2033-05-18 start with 2 and are masked (the safe side).
 std::string mask_phone_numbers(std::string_view text);
 
 /// Writes one JSON object per line, the shape Lambda's JSON log format and

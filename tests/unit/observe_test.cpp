@@ -27,11 +27,40 @@ TEST(MaskPhoneNumbers, LeavesOtherNumbersAlone) {
             "epoch 1795247046388, +1425***1234, +7 items, +1234567");
 }
 
+// Issue 10, fuzzing finding 6: only numbers starting with '+' were masked, so a bare
+// 14255550199 printed whole. Runs of 10-15 digits are masked too, the same way (first digits,
+// ***, last 4; at least 3 hidden).
+TEST(MaskPhoneNumbers, Finding6_MasksBareRunsOfTenToFifteenDigits) {
+  EXPECT_EQ(mask_phone_numbers("from 14255550199 to 4255550199"), "from 1425***0199 to 425***0199");
+  EXPECT_EQ(mask_phone_numbers("\"phone\":\"442079460958\""), "\"phone\":\"4420***0958\"");
+  EXPECT_EQ(mask_phone_numbers("n=861012345678901"), "n=8610***8901");  // 15 digits, E.164's maximum
+  EXPECT_EQ(mask_phone_numbers("a\\n14255550199"), "a\\n1425***0199") << "after a JSON escape";
+  EXPECT_EQ(mask_phone_numbers("arn:aws:iam::123456789012:role/x"), "arn:aws:iam::1234***9012:role/x")
+      << "a 12-digit account id cannot be told from a number; it is masked";
+  // Short '+' numbers keep at least 3 digits hidden as well.
+  EXPECT_EQ(mask_phone_numbers("+12345678"), "+1***5678");
+}
+
+// The rule's exceptions, each of which no phone number can take: runs under 10 digits
+// (durations, counts), over 15 (not E.164), epoch seconds and milliseconds until 2033-05-18
+// (10 or 13 digits starting with 1: a NANP number has 11 with its country code 1, and its
+// area code never starts with 1), and the last group of a UUID (request and message ids).
+TEST(MaskPhoneNumbers, Finding6_LeavesDurationsCountsTimestampsAndIdsAlone) {
+  for (const char* kept :
+       {"took 123456789 ms, 42 records", "id 1234567890123456", "ttl 1767225600 s",
+        "at 1795247046388 ms", "now 2026-11-21T09:30:00.123Z",
+        "requestId 8f2c1a7e-4b3d-4e5f-9a1b-123456789012", "1732950000.123"}) {
+    EXPECT_EQ(mask_phone_numbers(kept), kept);
+  }
+  // Past 2033-05-18 an epoch value starts with 2 and is masked: the safe side.
+  EXPECT_EQ(mask_phone_numbers("at 2000000000000"), "at 2000***0000");
+}
+
 TEST(Logger, WritesOneJsonLineWithRequestIdAndColdStart) {
   std::ostringstream out;
   Logger log("sms-inbound", LogLevel::kInfo, out);
   log.start_invocation("req-1");
-  log.info("first", {{"phone", "+14255551234"}});
+  log.info("first", {{"phone", "+14255551234"}, {"bare", "14255551234"}});
   log.start_invocation("req-2");
   log.debug("hidden below INFO");
   log.warn("second");
@@ -47,6 +76,7 @@ TEST(Logger, WritesOneJsonLineWithRequestIdAndColdStart) {
   EXPECT_EQ(first["cold_start"], true);
   EXPECT_EQ(first["function"], "sms-inbound");
   EXPECT_EQ(first["phone"], "+1425***1234") << "the logger masks what a caller forgot to";
+  EXPECT_EQ(first["bare"], "1425***1234") << "also without '+' (issue 10, finding 6)";
   EXPECT_EQ(second["level"], "WARN");
   EXPECT_EQ(second["requestId"], "req-2");
   EXPECT_EQ(second["cold_start"], false);

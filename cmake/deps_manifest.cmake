@@ -9,7 +9,9 @@
 
 # static_library_path(OUT name): the archive the compiler's driver links for -l<name>.
 function(static_library_path out name)
-  execute_process(COMMAND "${CMAKE_CXX_COMPILER}" ${CMAKE_CXX_COMPILER_ARG1} -print-file-name=${name}
+  # With the link flags: the arm64 toolchain's -B decides which libc.a is linked.
+  separate_arguments(link_flags UNIX_COMMAND "${CMAKE_EXE_LINKER_FLAGS}")
+  execute_process(COMMAND "${CMAKE_CXX_COMPILER}" ${link_flags} -print-file-name=${name}
                   OUTPUT_VARIABLE path OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(NOT IS_ABSOLUTE "${path}" OR NOT EXISTS "${path}")
     message(FATAL_ERROR "the compiler does not know ${name} (got '${path}')")

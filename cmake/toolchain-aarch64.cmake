@@ -24,5 +24,11 @@ set(OPENSSL_INCLUDE_DIR /usr/include)
 set(ZLIB_LIBRARY /usr/lib/aarch64-linux-gnu/libz.a)
 set(ZLIB_INCLUDE_DIR /usr/include)
 
+# glibc: link the arm64 multiarch libc6-dev (libc.a, crt*.o), which Debian keeps at the
+# security release (2.36-9+deb12uN), not libc6-dev-arm64-cross, which the cross toolchain
+# brings and Debian has not rebuilt since 2.36-8. -B makes the driver take the start files
+# and libc.a from there; the headers stay the toolchain's (same upstream 2.36 ABI).
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-B/usr/lib/aarch64-linux-gnu/")
+
 # Tests that run target programs do so under qemu (binfmt_misc is not relied on).
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64-static)

@@ -122,8 +122,14 @@ std::variant<json, HttpResponse> json_body(const HttpRequest& request) {
     return error_response(415, "unsupported_media_type", "Content-Type must be application/json");
   }
   if (request.body_undecodable) return error_response(400, "invalid_body", "body is not valid base64");
+  // Checked first: a repeated member would otherwise be settled silently (the last one wins),
+  // and deep nesting must never reach nlohmann's recursive operations.
+  const auto problem = check_json(request.body, kMaxJsonDepth, true);
   json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded()) return error_response(400, "invalid_json", "body is not valid JSON");
+  if (problem) {
+    return error_response(400, "invalid_field", problem->field + " " + problem->message, problem->field);
+  }
   if (!body.is_object()) return error_response(400, "invalid_json", "body must be a JSON object");
   return body;
 }
@@ -132,15 +138,7 @@ json nullable(const std::string& s) { return s.empty() ? json(nullptr) : json(s)
 
 // Who called, as the gateway tells it (IAM callers), for logs and the consent record.
 std::string caller_of(const HttpRequest& request) {
-  if (request.caller.is_object()) {
-    for (const char* key : {"userArn", "callerId", "accountId"}) {
-      auto it = request.caller.find(key);
-      if (it != request.caller.end() && it->is_string() && !it->get<std::string>().empty()) {
-        return it->get<std::string>();
-      }
-    }
-  }
-  return "anonymous";
+  return request.caller.empty() ? "anonymous" : request.caller;
 }
 
 std::string event_id(const HttpRequest& request, TimePoint now) {
@@ -360,6 +358,10 @@ HttpResponse Handler::contact_status(const std::string& raw_phone) {
 }
 
 HttpResponse Handler::respond(const HttpRequest& request, TimePoint now) {
+  if (!request.invalid_field.empty()) {
+    return error_response(400, "invalid_event", request.invalid_field + " " + request.invalid_reason,
+                          request.invalid_field);
+  }
   const std::string& path = request.path;
   const std::string kContacts = "/contacts/";
   if (path == "/opt-out" || path == "/opt-in") {

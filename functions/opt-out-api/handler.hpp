@@ -52,7 +52,9 @@ inline constexpr std::chrono::minutes kMaxClockSkew{5};
 ///    200 {phone_number, status, applied, ...} (applied false: a newer opt-out stands).
 ///  - GET /contacts/{phone_number}: consent status, deadline, honoured time (no message bodies).
 /// Errors: {"error": {"code", "message", "field"?}} with 400, 404, 405, 413, 415; 500 only for our
-/// own faults (details logged with the request id, never returned).
+/// own faults (details logged with the request id, never returned). 400 "invalid_event" for an
+/// unusable part of the event (HttpRequest::invalid_field); 400 "invalid_field" also for a member
+/// given twice in a body object or nesting deeper than kMaxJsonDepth.
 class Handler {
  public:
   Handler(Config config, Services services) : config_(std::move(config)), services_(services) {}

@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 
 #include <cctype>
+#include <set>
 #include <stdexcept>
+#include <vector>
 
 namespace opt_out_api {
 namespace {
@@ -31,7 +33,97 @@ bool base64_decode(std::string_view in, std::string& out) {
   return true;
 }
 
+// The SAX handler behind check_json(): follows the nesting and the member names without
+// building anything. It records the first problem and reads on, so that text which is not JSON
+// further down is still reported as such by the caller's parse.
+class JsonChecker {
+ public:
+  JsonChecker(std::size_t max_depth, bool unique_keys) : max_depth_(max_depth), unique_keys_(unique_keys) {}
+
+  bool null() { return value(); }
+  bool boolean(bool) { return value(); }
+  bool number_integer(json::number_integer_t) { return value(); }
+  bool number_unsigned(json::number_unsigned_t) { return value(); }
+  bool number_float(json::number_float_t, const json::string_t&) { return value(); }
+  bool string(json::string_t&) { return value(); }
+  bool binary(json::binary_t&) { return value(); }
+  bool start_object(std::size_t) { return open(false); }
+  bool start_array(std::size_t) { return open(true); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(json::string_t& name) {
+    if (depth_ > max_depth_) return true;  // frames are kept only within the limit
+    Frame& frame = frames_.back();
+    frame.key = name;
+    if (unique_keys_ && !frame.keys.insert(name).second) report(path(frames_.size()), "appears more than once");
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+  const std::optional<JsonProblem>& problem() const { return problem_; }
+
+ private:
+  struct Frame {
+    bool is_array = false;
+    std::size_t index = 0;     // arrays: the element being read
+    std::string key;           // objects: the member being read
+    std::set<std::string> keys;  // objects: the members seen
+  };
+
+  bool open(bool is_array) {
+    ++depth_;
+    if (depth_ > max_depth_) {
+      if (!problem_) report(path(3), "nests deeper than " + std::to_string(max_depth_) + " levels");
+    } else {
+      frames_.push_back(Frame{is_array, 0, {}, {}});
+    }
+    return true;
+  }
+  bool close() {
+    if (depth_-- <= max_depth_) frames_.pop_back();
+    return value();
+  }
+  // A value ended: the next one in an array is the next element.
+  bool value() {
+    if (depth_ <= max_depth_ && !frames_.empty() && frames_.back().is_array) ++frames_.back().index;
+    return true;
+  }
+  std::string path(std::size_t levels) const {
+    std::string out;
+    for (std::size_t i = 0; i < frames_.size() && i < levels; ++i) {
+      if (frames_[i].is_array) {
+        // Appended piecewise: g++ 12 -O2 for aarch64 warns (-Wrestrict, a false positive)
+        // on "[" + std::string + "]".
+        out += '[';
+        out += std::to_string(frames_[i].index);
+        out += ']';
+      } else {
+        if (!out.empty()) out += '.';
+        out += frames_[i].key;
+      }
+    }
+    return out;
+  }
+  void report(std::string field, std::string message) {
+    if (!problem_) problem_ = JsonProblem{std::move(field), std::move(message)};
+  }
+
+  std::size_t max_depth_;
+  bool unique_keys_;
+  std::size_t depth_ = 0;
+  std::vector<Frame> frames_;
+  std::optional<JsonProblem> problem_;
+};
+
 }  // namespace
+
+std::optional<JsonProblem> check_json(std::string_view text, std::size_t max_depth, bool unique_keys) {
+  JsonChecker checker(max_depth, unique_keys);
+  if (!json::sax_parse(text, &checker)) return std::nullopt;  // not JSON: the parse says so
+  return checker.problem();
+}
 
 bool percent_decode(std::string_view in, std::string& out) {
   out.clear();
@@ -56,6 +148,9 @@ bool percent_decode(std::string_view in, std::string& out) {
 }
 
 HttpRequest parse_http_event(std::string_view payload, std::size_t max_body_bytes) {
+  // Checked before anything recursive touches it; parsing and freeing are iterative in
+  // nlohmann 3.11, and only strings are copied out below.
+  const auto problem = check_json(payload, kMaxJsonDepth, false);
   json event = json::parse(payload, nullptr, false);
   if (!event.is_object()) throw std::invalid_argument("event is not a JSON object");
   if (string_at(event, "version") != "2.0") {
@@ -97,10 +192,29 @@ HttpRequest parse_http_event(std::string_view payload, std::size_t max_body_byte
   r.source_ip = string_at(*http, "sourceIp");
   r.user_agent = string_at(*http, "userAgent");
   if (auto auth = context->find("authorizer"); auth != context->end() && auth->is_object()) {
-    if (auto iam = auth->find("iam"); iam != auth->end() && iam->is_object()) r.caller = *iam;
+    if (auto iam = auth->find("iam"); iam != auth->end() && iam->is_object()) {
+      for (const char* key : {"userArn", "callerId", "accountId"}) {
+        r.caller = string_at(*iam, key);
+        if (!r.caller.empty()) break;
+      }
+    }
   }
-  const std::string body = string_at(event, "body");
-  const bool base64 = event.value("isBase64Encoded", false);
+  const auto invalid = [&r](std::string field, std::string reason) {
+    r.invalid_field = std::move(field);
+    r.invalid_reason = std::move(reason);
+    return r;
+  };
+  if (problem) return invalid(problem->field, problem->message);
+  bool base64 = false;
+  if (auto flag = event.find("isBase64Encoded"); flag != event.end() && !flag->is_null()) {
+    if (!flag->is_boolean()) return invalid("isBase64Encoded", "must be a boolean");
+    base64 = flag->get<bool>();
+  }
+  std::string body;
+  if (auto text = event.find("body"); text != event.end() && !text->is_null()) {
+    if (!text->is_string()) return invalid("body", "must be a string");
+    body = text->get<std::string>();
+  }
   // Base64 grows the text by 4/3: a body that cannot fit decoded is refused without decoding.
   if (body.size() > (base64 ? max_body_bytes / 3 * 4 + 4 : max_body_bytes)) {
     r.body_too_large = true;
@@ -124,11 +238,14 @@ HttpRequest parse_http_event(std::string_view payload, std::size_t max_body_byte
 std::string HttpResponse::to_event_json() const {
   json h = {{"content-type", "application/json"}, {"cache-control", "no-store"}};
   for (const auto& [k, v] : headers) h[k] = v;
+  // Replace, not throw: by now the work is done (an opt-out recorded), and a stray byte in a
+  // value must not turn that into a failed invocation.
+  constexpr auto kReplace = json::error_handler_t::replace;
   return json{{"statusCode", status},
               {"headers", h},
-              {"body", body.dump()},
+              {"body", body.dump(-1, ' ', false, kReplace)},
               {"isBase64Encoded", false}}
-      .dump();
+      .dump(-1, ' ', false, kReplace);
 }
 
 HttpResponse error_response(int status, std::string_view code, std::string_view message,

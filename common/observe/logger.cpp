@@ -52,12 +52,30 @@ bool ends_uuid(std::string_view text, std::size_t begin, std::size_t end) {
   return begin == 24 || !is_hex(text[begin - 25]);
 }
 
+// True when the 12 digits text[begin, end) are the account field of an ARN
+// ("arn:aws:sts::123456789012:assumed-role/..."): the fifth of its ':'-separated fields.
+bool arn_account(std::string_view text, std::size_t begin, std::size_t end) {
+  if (end - begin != 12 || end >= text.size() || text[end] != ':') return false;
+  const std::size_t arn = text.rfind("arn:", begin);
+  if (arn == std::string_view::npos || begin - arn > 64) return false;
+  int colons = 0;
+  for (std::size_t i = arn + 4; i < begin; ++i) {
+    const char c = text[i];
+    if (c == ':') {
+      ++colons;
+    } else if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-')) {
+      return false;
+    }
+  }
+  return colons == 3 && text[begin - 1] == ':';
+}
+
 // Whether a run of digits without a '+' looks like a phone number (see the header).
 bool bare_phone_like(std::string_view text, std::size_t begin, std::size_t end) {
   const std::size_t digits = end - begin;
   if (digits < 10 || digits > 15) return false;
   if ((digits == 10 || digits == 13) && text[begin] == '1') return false;  // epoch s / ms
-  return !ends_uuid(text, begin, end);
+  return !ends_uuid(text, begin, end) && !arn_account(text, begin, end);
 }
 
 // Appends the digits [begin, end) masked: the first min(4, n - 7) digits, "***", the last 4.

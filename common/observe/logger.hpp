@@ -25,9 +25,10 @@ LogLevel log_level_from_environment(const aws::Environment& env);
 ///  - 10-15 digits without '+' (a bare E.164 or NANP number), except: 10 or 13 digits
 ///    starting with 1 (epoch seconds and milliseconds from 2001-09-09 to 2033-05-18; no NANP
 ///    number has that shape: 11 digits with its country code 1, area codes never start with
-///    1), and the 12-digit last group of a UUID (request and message ids).
+///    1), the 12-digit last group of a UUID (request and message ids) and the account id
+///    field of an ARN ("arn:aws:sts::123456789012:assumed-role/x": who called).
 /// Shorter runs (durations, counts, RFC 3339 times) and longer ones stay as they are; so do
-/// numbers written with separators ("425-555-0199"). A 12-digit AWS account id is masked.
+/// numbers written with separators ("425-555-0199"). A 12-digit account id alone is masked.
 /// Epoch values after 2033-05-18 start with 2 and are masked (the safe side).
 std::string mask_phone_numbers(std::string_view text);
 

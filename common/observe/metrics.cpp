@@ -40,7 +40,8 @@ void Metrics::flush() {
       {"Timestamp", now_ms().time_since_epoch().count()},
       {"CloudWatchMetrics",
        {{{"Namespace", namespace_}, {"Dimensions", {{"FunctionName"}}}, {"Metrics", definitions}}}}};
-  out_ << line.dump() << '\n' << std::flush;
+  // A log line: a stray byte in a property (a request id) must not throw out of a handler.
+  out_ << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n' << std::flush;
   values_.clear();
   properties_ = nlohmann::json::object();
 }

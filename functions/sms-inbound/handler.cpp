@@ -712,7 +712,7 @@ std::string Handler::handle(const runtime::Invocation& invocation) {
                                                       std::to_string(records.size()) +
                                                       " records failed: " + first_failure);
   }
-  return summary.dump();
+  return summary.dump(-1, ' ', false, json::error_handler_t::replace);  // never throws here
 }
 
 }  // namespace sms_inbound

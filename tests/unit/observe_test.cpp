@@ -35,8 +35,8 @@ TEST(MaskPhoneNumbers, Finding6_MasksBareRunsOfTenToFifteenDigits) {
   EXPECT_EQ(mask_phone_numbers("\"phone\":\"442079460958\""), "\"phone\":\"4420***0958\"");
   EXPECT_EQ(mask_phone_numbers("n=861012345678901"), "n=8610***8901");  // 15 digits, E.164's maximum
   EXPECT_EQ(mask_phone_numbers("a\\n14255550199"), "a\\n1425***0199") << "after a JSON escape";
-  EXPECT_EQ(mask_phone_numbers("arn:aws:iam::123456789012:role/x"), "arn:aws:iam::1234***9012:role/x")
-      << "a 12-digit account id cannot be told from a number; it is masked";
+  EXPECT_EQ(mask_phone_numbers("account 123456789012"), "account 1234***9012")
+      << "a 12-digit account id alone cannot be told from a number; it is masked";
   // Short '+' numbers keep at least 3 digits hidden as well.
   EXPECT_EQ(mask_phone_numbers("+12345678"), "+1***5678");
 }
@@ -44,12 +44,14 @@ TEST(MaskPhoneNumbers, Finding6_MasksBareRunsOfTenToFifteenDigits) {
 // The rule's exceptions, each of which no phone number can take: runs under 10 digits
 // (durations, counts), over 15 (not E.164), epoch seconds and milliseconds until 2033-05-18
 // (10 or 13 digits starting with 1: a NANP number has 11 with its country code 1, and its
-// area code never starts with 1), and the last group of a UUID (request and message ids).
+// area code never starts with 1), the last group of a UUID (request and message ids) and the
+// account id of an ARN (the caller identity opt-out-api logs).
 TEST(MaskPhoneNumbers, Finding6_LeavesDurationsCountsTimestampsAndIdsAlone) {
   for (const char* kept :
        {"took 123456789 ms, 42 records", "id 1234567890123456", "ttl 1767225600 s",
         "at 1795247046388 ms", "now 2026-11-21T09:30:00.123Z",
-        "requestId 8f2c1a7e-4b3d-4e5f-9a1b-123456789012", "1732950000.123"}) {
+        "requestId 8f2c1a7e-4b3d-4e5f-9a1b-123456789012", "1732950000.123",
+        "\"caller\":\"arn:aws:sts::123456789012:assumed-role/crm-backend/crm\""}) {
     EXPECT_EQ(mask_phone_numbers(kept), kept);
   }
   // Past 2033-05-18 an epoch value starts with 2 and is masked: the safe side.
@@ -122,6 +124,16 @@ TEST(Metrics, FlushWritesOneEmfLineSummingValues) {
   EXPECT_EQ(directive["Metrics"].size(), 2u);
   EXPECT_TRUE(line["_aws"]["Timestamp"].is_number_integer());
   EXPECT_EQ(m.value("OptOuts"), 0) << "flush starts the next invocation from zero";
+}
+
+// Issue 10, fuzzing finding 4: every log and response dump uses a handler that cannot throw.
+TEST(Metrics, Finding4_InvalidUtf8PropertyDoesNotThrow) {
+  std::ostringstream out;
+  Metrics metrics("Ns", "f", out);
+  metrics.set_property("requestId", std::string("req-\xff"));
+  metrics.add("Count", 1);
+  EXPECT_NO_THROW(metrics.flush());
+  EXPECT_EQ(json::parse(out.str())["requestId"], "req-\xef\xbf\xbd");
 }
 
 TEST(Metrics, FlushWithoutMetricsWritesNothing) {

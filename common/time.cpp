@@ -78,7 +78,8 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   // A leap second (:60) is folded onto the next second.
-  const TimePoint t = TimePoint{sys_days{ymd}} + hours{h} + minutes{mi} + seconds{sec} + fraction - offset;
+  const TimePoint t =
+      TimePoint{sys_days{ymd}} + hours{h} + minutes{mi} + seconds{sec} + fraction - offset;
   // An offset or leap second may carry the instant out of the four-digit years, where the
   // text form would need a sign or a fifth digit and could not be parsed back.
   if (t < kEarliestRfc3339 || t > kLatestRfc3339) return std::nullopt;

@@ -13,8 +13,8 @@ using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
 
 /// The range of RFC 3339 text with its four-digit years, and so of parse_rfc3339 (results
 /// outside it are refused, whatever the offset) and of format_rfc3339.
-inline constexpr TimePoint kEarliestRfc3339{
-    std::chrono::sys_days{std::chrono::year{0} / 1 / 1}.time_since_epoch()};  // 0000-01-01T00:00:00.000Z
+inline constexpr TimePoint kEarliestRfc3339{std::chrono::sys_days{std::chrono::year{0} / 1 / 1}
+                                                .time_since_epoch()};  // 0000-01-01T00:00:00.000Z
 inline constexpr TimePoint kLatestRfc3339{
     std::chrono::sys_days{std::chrono::year{10000} / 1 / 1}.time_since_epoch() -
     std::chrono::milliseconds{1}};  // 9999-12-31T23:59:59.999Z

@@ -140,7 +140,8 @@ std::vector<std::string> parse_strings(value v, const std::string& field) {
   for (auto item : array_of(v, "set " + field)) {
     std::string_view s;
     const auto error = item.get_string().get(s);
-    if (error == simdjson::INCORRECT_TYPE) throw std::runtime_error("expected a string in set " + field);
+    if (error == simdjson::INCORRECT_TYPE)
+      throw std::runtime_error("expected a string in set " + field);
     if (error) throw simdjson_error(error);
     out.emplace_back(s);
   }

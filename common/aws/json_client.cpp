@@ -46,11 +46,13 @@ std::optional<ErrorBodyMembers> read_error_body(const std::string& body) {
       const std::string_view key = field.unescaped_key();
       const auto text = json_read::string_or_skip(field.value(), 2);
       if (!text) continue;  // another type: not the member we look for
-      if (key == "__type") out.type = std::string(*text);
-      else if (key == "code") out.code = std::string(*text);
-      else if (key == "message") out.message = std::string(*text);
-      else if (key == "Message") message_upper = std::string(*text);
-      else if (key == "Reason") out.reason = std::string(*text);
+      std::string* target = key == "__type"    ? &out.type
+                            : key == "code"    ? &out.code
+                            : key == "message" ? &out.message
+                            : key == "Message" ? &message_upper
+                            : key == "Reason"  ? &out.reason
+                                               : nullptr;
+      if (target != nullptr) *target = std::string(*text);
     }
     json_read::expect_end(doc);
   } catch (const simdjson::simdjson_error&) {

@@ -24,9 +24,15 @@ void skip_value(simdjson::ondemand::value value, int depth) {
     case json_type::array:
       for (auto element : value.get_array()) skip_value(element.value(), depth + 1);
       return;
-    case json_type::string: (void)std::string_view(value.get_string()); return;
-    case json_type::number: (void)simdjson::ondemand::number(value.get_number()); return;
-    case json_type::boolean: (void)bool(value.get_bool()); return;
+    case json_type::string:
+      (void)std::string_view(value.get_string());
+      return;
+    case json_type::number:
+      (void)simdjson::ondemand::number(value.get_number());
+      return;
+    case json_type::boolean:
+      (void)bool(value.get_bool());
+      return;
     case json_type::null:
       // is_null() is false for a misspelt literal ("nul", "nullx").
       if (!bool(value.is_null())) throw simdjson_error(simdjson::INCORRECT_TYPE);

@@ -17,7 +17,8 @@ namespace common::aws::json_read {
 /// into (On-Demand itself enforces no depth limit in release builds).
 inline constexpr int kMaxDepth = 128;
 
-/// Throws simdjson::simdjson_error(DEPTH_ERROR) when `depth` (1 = the root value) exceeds kMaxDepth.
+/// Throws simdjson::simdjson_error(DEPTH_ERROR) when `depth` (1 = the root value) exceeds
+/// kMaxDepth.
 void check_depth(int depth);
 
 /// Reads `value` (at nesting `depth`) and everything inside it to its end, so that its grammar,

@@ -21,11 +21,11 @@ size_t code_points(const std::string& s) {
   return n;
 }
 
+using json_read::SeenMembers;
 using simdjson::simdjson_error;
 using simdjson::ondemand::document;
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
-using json_read::SeenMembers;
 
 [[noreturn]] void wrong_type(const std::string& field, const char* expected) {
   throw std::runtime_error(field + " is not " + expected);
@@ -143,7 +143,9 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // nlohmann refuses to write a string that is not UTF-8 (type_error.316), and the service counts
 // characters in it: text members are checked before a request is built.
-bool valid_utf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+bool valid_utf8(std::string_view s) {
+  return simdjson::validate_utf8(s.data(), s.size());
+}
 
 // \+?[1-9][0-9]{1,18}
 bool valid_phone(std::string_view s) {
@@ -215,14 +217,15 @@ std::optional<std::string> validate(const SendTextMessageRequest& r) {
 
 SendTextMessageResult parse_send_text_message_response(std::string_view text) {
   SendTextMessageResult result;
-  read_answer_object(text, "SendTextMessage", [&](std::string_view key, value v, SeenMembers& seen) {
-    if (key == "MessageId") {
-      seen.mark(key, "MessageId");
-      result.message_id = string_of(v, "MessageId");
-    } else {
-      json_read::skip_value(v, 2);
-    }
-  });
+  read_answer_object(text, "SendTextMessage",
+                     [&](std::string_view key, value v, SeenMembers& seen) {
+                       if (key == "MessageId") {
+                         seen.mark(key, "MessageId");
+                         result.message_id = string_of(v, "MessageId");
+                       } else {
+                         json_read::skip_value(v, 2);
+                       }
+                     });
   return result;
 }
 
@@ -251,35 +254,36 @@ OptedOutNumberResult parse_opted_out_number_response(std::string_view text) {
 
 OptedOutNumbersPage parse_describe_opted_out_numbers_response(std::string_view text) {
   OptedOutNumbersPage page;
-  read_answer_object(text, "DescribeOptedOutNumbers",
-                     [&](std::string_view key, value v, SeenMembers& seen) {
-    if (key == "OptedOutNumbers") {
-      seen.mark(key, "OptedOutNumbers");
-      simdjson::ondemand::array entries;
-      const auto error = v.get_array().get(entries);
-      if (error == simdjson::INCORRECT_TYPE) wrong_type("OptedOutNumbers", "an array");
-      if (error) throw simdjson_error(error);
-      std::size_t i = 0;
-      for (auto entry : entries) {
-        const std::string field = "OptedOutNumbers[" + std::to_string(i++) + "]";
-        page.numbers.push_back(number_info(object_of(entry.value(), field), field));
-      }
-    } else if (key == "NextToken") {
-      seen.mark(key, "NextToken");
-      // The last page carries no token; a null one is read the same way.
-      std::string_view token;
-      const auto error = v.get_string().get(token);
-      if (error == simdjson::INCORRECT_TYPE) {
-        bool is_null = false;
-        if (v.is_null().get(is_null) != simdjson::SUCCESS || !is_null) wrong_type("NextToken", "a string");
-      } else if (error) {
-        throw simdjson_error(error);
-      }
-      page.next_token = std::string(token);
-    } else {
-      json_read::skip_value(v, 2);
-    }
-  });
+  read_answer_object(
+      text, "DescribeOptedOutNumbers", [&](std::string_view key, value v, SeenMembers& seen) {
+        if (key == "OptedOutNumbers") {
+          seen.mark(key, "OptedOutNumbers");
+          simdjson::ondemand::array entries;
+          const auto error = v.get_array().get(entries);
+          if (error == simdjson::INCORRECT_TYPE) wrong_type("OptedOutNumbers", "an array");
+          if (error) throw simdjson_error(error);
+          std::size_t i = 0;
+          for (auto entry : entries) {
+            const std::string field = "OptedOutNumbers[" + std::to_string(i++) + "]";
+            page.numbers.push_back(number_info(object_of(entry.value(), field), field));
+          }
+        } else if (key == "NextToken") {
+          seen.mark(key, "NextToken");
+          // The last page carries no token; a null one is read the same way.
+          std::string_view token;
+          const auto error = v.get_string().get(token);
+          if (error == simdjson::INCORRECT_TYPE) {
+            bool is_null = false;
+            if (v.is_null().get(is_null) != simdjson::SUCCESS || !is_null)
+              wrong_type("NextToken", "a string");
+          } else if (error) {
+            throw simdjson_error(error);
+          }
+          page.next_token = std::string(token);
+        } else {
+          json_read::skip_value(v, 2);
+        }
+      });
   return page;
 }
 
@@ -370,10 +374,11 @@ Outcome<std::vector<OptedOutNumberInfo>> SmsVoiceClient::describe_opted_out_numb
   for (const auto& batch : batches) {
     std::string next_token;
     do {
-      auto page = read_answer("DescribeOptedOutNumbers",
-                              client_.call("DescribeOptedOutNumbers",
-                                           describe_opted_out_numbers_json(request, batch, next_token)),
-                              parse_describe_opted_out_numbers_response);
+      auto page =
+          read_answer("DescribeOptedOutNumbers",
+                      client_.call("DescribeOptedOutNumbers",
+                                   describe_opted_out_numbers_json(request, batch, next_token)),
+                      parse_describe_opted_out_numbers_response);
       if (!page.ok()) return page.error();
       OptedOutNumbersPage read = std::move(page).value();
       for (auto& info : read.numbers) out.push_back(std::move(info));

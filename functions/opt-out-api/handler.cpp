@@ -128,7 +128,8 @@ std::variant<json, HttpResponse> json_body(const HttpRequest& request) {
   json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded()) return error_response(400, "invalid_json", "body is not valid JSON");
   if (problem) {
-    return error_response(400, "invalid_field", problem->field + " " + problem->message, problem->field);
+    return error_response(400, "invalid_field", problem->field + " " + problem->message,
+                          problem->field);
   }
   if (!body.is_object()) return error_response(400, "invalid_json", "body must be a JSON object");
   return body;
@@ -359,7 +360,8 @@ HttpResponse Handler::contact_status(const std::string& raw_phone) {
 
 HttpResponse Handler::respond(const HttpRequest& request, TimePoint now) {
   if (!request.invalid_field.empty()) {
-    return error_response(400, "invalid_event", request.invalid_field + " " + request.invalid_reason,
+    return error_response(400, "invalid_event",
+                          request.invalid_field + " " + request.invalid_reason,
                           request.invalid_field);
   }
   const std::string& path = request.path;

@@ -38,7 +38,8 @@ bool base64_decode(std::string_view in, std::string& out) {
 // further down is still reported as such by the caller's parse.
 class JsonChecker {
  public:
-  JsonChecker(std::size_t max_depth, bool unique_keys) : max_depth_(max_depth), unique_keys_(unique_keys) {}
+  JsonChecker(std::size_t max_depth, bool unique_keys)
+      : max_depth_(max_depth), unique_keys_(unique_keys) {}
 
   bool null() { return value(); }
   bool boolean(bool) { return value(); }
@@ -55,7 +56,8 @@ class JsonChecker {
     if (depth_ > max_depth_) return true;  // frames are kept only within the limit
     Frame& frame = frames_.back();
     frame.key = name;
-    if (unique_keys_ && !frame.keys.insert(name).second) report(path(frames_.size()), "appears more than once");
+    if (unique_keys_ && !frame.keys.insert(name).second)
+      report(path(frames_.size()), "appears more than once");
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
@@ -67,8 +69,8 @@ class JsonChecker {
  private:
   struct Frame {
     bool is_array = false;
-    std::size_t index = 0;     // arrays: the element being read
-    std::string key;           // objects: the member being read
+    std::size_t index = 0;       // arrays: the element being read
+    std::string key;             // objects: the member being read
     std::set<std::string> keys;  // objects: the members seen
   };
 
@@ -119,7 +121,8 @@ class JsonChecker {
 
 }  // namespace
 
-std::optional<JsonProblem> check_json(std::string_view text, std::size_t max_depth, bool unique_keys) {
+std::optional<JsonProblem> check_json(std::string_view text, std::size_t max_depth,
+                                      bool unique_keys) {
   JsonChecker checker(max_depth, unique_keys);
   if (!json::sax_parse(text, &checker)) return std::nullopt;  // not JSON: the parse says so
   return checker.problem();

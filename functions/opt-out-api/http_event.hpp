@@ -27,7 +27,8 @@ struct JsonProblem {
 /// twice in one object (RFC 8259 leaves duplicates to the reader; "the last one wins" would be a
 /// silent choice). Returns the first problem, or nullopt, also for text that is not JSON at all
 /// (the parse that follows reports that).
-std::optional<JsonProblem> check_json(std::string_view text, std::size_t max_depth, bool unique_keys);
+std::optional<JsonProblem> check_json(std::string_view text, std::size_t max_depth,
+                                      bool unique_keys);
 
 /// One HTTP request, from a payload 2.0 event.
 struct HttpRequest {

@@ -13,8 +13,7 @@ namespace {
 using common::aws::error_from_response;
 using common::aws::HttpResponse;
 
-HttpResponse answer(long status, std::string body,
-                    std::vector<common::aws::Header> headers = {}) {
+HttpResponse answer(long status, std::string body, std::vector<common::aws::Header> headers = {}) {
   HttpResponse r;
   r.status = status;
   r.body = std::move(body);
@@ -81,15 +80,17 @@ TEST(ErrorFromResponse, NonStringMembersAreIgnored) {
 // opt-out-api's response unserialisable (nlohmann type_error.316) after the opt-out was
 // recorded. Codes keep only printable ASCII; messages and request ids become valid UTF-8.
 TEST(ErrorFromResponse, Finding4_CodesAndMessagesAreSafeText) {
-  const auto error = error_from_response(
-      "sms-voice", "PutOptedOutNumber",
-      answer(400, "\xff\xfe not json \xc3", {{"X-Amzn-Errortype", "Bad\xff" "Code\x01:http://x"},
-                                               {"x-amzn-RequestId", "req-\xc3\x28"}}),
-      1);
+  const auto error = error_from_response("sms-voice", "PutOptedOutNumber",
+                                         answer(400, "\xff\xfe not json \xc3",
+                                                {{"X-Amzn-Errortype",
+                                                  "Bad\xff"
+                                                  "Code\x01:http://x"},
+                                                 {"x-amzn-RequestId", "req-\xc3\x28"}}),
+                                         1);
   EXPECT_EQ(error.code, "Bad?Code?");
   EXPECT_EQ(error.request_id, "req-\xef\xbf\xbd(");  // U+FFFD for the broken sequence
-  const auto body_message = error_from_response(
-      "sms-voice", "PutOptedOutNumber", answer(400, "\xff\xfe not json \xc3"), 1);
+  const auto body_message = error_from_response("sms-voice", "PutOptedOutNumber",
+                                                answer(400, "\xff\xfe not json \xc3"), 1);
   EXPECT_EQ(body_message.message, "\xef\xbf\xbd\xef\xbf\xbd not json \xef\xbf\xbd");
   EXPECT_EQ(body_message.body, "\xff\xfe not json \xc3") << "the body itself is kept as received";
   // The one-line description is valid UTF-8 too (it reaches logs and invocation errors).
@@ -102,10 +103,10 @@ TEST(ToValidUtf8, KeepsValidTextAndReplacesEachBrokenByte) {
   EXPECT_EQ(to_valid_utf8("plain \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
             "plain \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
   const std::string fffd = "\xef\xbf\xbd";
-  EXPECT_EQ(to_valid_utf8("\xc0\xaf"), fffd + fffd);          // overlong '/'
-  EXPECT_EQ(to_valid_utf8("\xed\xa0\x80"), fffd + fffd + fffd);  // a UTF-16 surrogate
+  EXPECT_EQ(to_valid_utf8("\xc0\xaf"), fffd + fffd);                        // overlong '/'
+  EXPECT_EQ(to_valid_utf8("\xed\xa0\x80"), fffd + fffd + fffd);             // a UTF-16 surrogate
   EXPECT_EQ(to_valid_utf8("\xf4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // above U+10FFFF
-  EXPECT_EQ(to_valid_utf8("a\xe2\x82"), "a" + fffd + fffd);    // cut short
+  EXPECT_EQ(to_valid_utf8("a\xe2\x82"), "a" + fffd + fffd);                 // cut short
   EXPECT_EQ(to_valid_utf8(std::string("\0x", 2)), std::string("\0x", 2));
 }
 

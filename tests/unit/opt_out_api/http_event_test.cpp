@@ -1,6 +1,8 @@
 // opt-out-api's outside input: the payload 2.0 event and the request body, checked before any
 // AWS call (no I/O: every request here is answered before the stores would be touched).
 // Regression inputs from the fuzzing of issue 10 are named by their finding.
+#include "functions/opt-out-api/http_event.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -8,7 +10,6 @@
 #include <string>
 
 #include "functions/opt-out-api/handler.hpp"
-#include "functions/opt-out-api/http_event.hpp"
 
 namespace {
 
@@ -93,7 +94,8 @@ TEST(CheckJson, FindsDepthAndRepeatedMembersWithTheirPath) {
 // recursive copy; about 100k nesting levels (200 KB) overflowed the stack. The event is now
 // checked for depth first, only strings are copied out, and the request is answered 400.
 TEST_F(Api, Finding3_DeeplyNestedEventIsA400NotAStackOverflow) {
-  json event = http_event("POST", "/opt-out", R"({"phone_number":"+12065550123","channel":"email"})");
+  json event =
+      http_event("POST", "/opt-out", R"({"phone_number":"+12065550123","channel":"email"})");
   std::string payload = event.dump();
   const std::string marker = R"("requestContext":{)";
   payload.insert(payload.find(marker) + marker.size(),
@@ -113,8 +115,10 @@ TEST(HttpEvent, CallerIsTheIamIdentityAsText) {
   event["requestContext"]["authorizer"] = {
       {"iam", {{"accountId", "123456789012"}, {"callerId", "AROA:crm"}, {"userArn", ""}}}};
   EXPECT_EQ(parse_http_event(event.dump(), 1024).caller, "AROA:crm");
-  event["requestContext"]["authorizer"]["iam"]["userArn"] = "arn:aws:sts::123456789012:assumed-role/x";
-  EXPECT_EQ(parse_http_event(event.dump(), 1024).caller, "arn:aws:sts::123456789012:assumed-role/x");
+  event["requestContext"]["authorizer"]["iam"]["userArn"] =
+      "arn:aws:sts::123456789012:assumed-role/x";
+  EXPECT_EQ(parse_http_event(event.dump(), 1024).caller,
+            "arn:aws:sts::123456789012:assumed-role/x");
   event["requestContext"].erase("authorizer");
   EXPECT_EQ(parse_http_event(event.dump(), 1024).caller, "");
 }
@@ -123,7 +127,8 @@ TEST(HttpEvent, CallerIsTheIamIdentityAsText) {
 // of handle(). It is a 400 naming the field; so is a body that is not a string.
 TEST_F(Api, Finding4_NonBooleanIsBase64EncodedIsA400NamingTheField) {
   for (const json& flag : {json("true"), json(1), json::array()}) {
-    json event = http_event("POST", "/opt-out", R"({"phone_number":"+12065550123","channel":"email"})");
+    json event =
+        http_event("POST", "/opt-out", R"({"phone_number":"+12065550123","channel":"email"})");
     event["isBase64Encoded"] = flag;
     auto [status, body] = call(event.dump());
     EXPECT_EQ(status, 400) << flag.dump();
@@ -145,14 +150,18 @@ TEST_F(Api, Finding4_NonBooleanIsBase64EncodedIsA400NamingTheField) {
 // codes were sanitised) made it unserialisable (type_error.316) after the work was done.
 TEST(HttpEvent, Finding4_ResponseWithInvalidUtf8IsStillWritten) {
   opt_out_api::HttpResponse response;
-  response.body = {{"status", "pending"}, {"opt_out_list_error", "Bad\xff" "Code"}};
+  response.body = {{"status", "pending"},
+                   {"opt_out_list_error",
+                    "Bad\xff"
+                    "Code"}};
   response.headers["x-note"] = "\xc3";
   std::string text;
   ASSERT_NO_THROW(text = response.to_event_json());
   const json event = json::parse(text);
   EXPECT_EQ(event["statusCode"], 200);
   EXPECT_EQ(json::parse(event["body"].get<std::string>())["opt_out_list_error"],
-            "Bad\xef\xbf\xbd" "Code");
+            "Bad\xef\xbf\xbd"
+            "Code");
 }
 
 // Issue 10, fuzzing finding 6: a body with phone_number twice was accepted (the last one won).
@@ -166,10 +175,11 @@ TEST_F(Api, Finding6_RepeatedMembersInABodyAreA400NamingTheField) {
   EXPECT_EQ(b1["error"]["code"], "invalid_field");
   EXPECT_EQ(b1["error"]["field"], "phone_number");
   EXPECT_EQ(b1["error"]["message"], "phone_number appears more than once");
-  auto [s2, b2] = call(http_event("POST", "/opt-in",
-                                  R"({"phone_number":"+12065550123","method":"web_form",)"
-                                  R"("disclosure_version":"1","source":{"ip":"1.2.3.4","ip":"5.6.7.8"}})")
-                           .dump());
+  auto [s2, b2] =
+      call(http_event("POST", "/opt-in",
+                      R"({"phone_number":"+12065550123","method":"web_form",)"
+                      R"("disclosure_version":"1","source":{"ip":"1.2.3.4","ip":"5.6.7.8"}})")
+               .dump());
   EXPECT_EQ(s2, 400);
   EXPECT_EQ(b2["error"]["field"], "source.ip");
   // A deep body is refused the same way, before nlohmann's recursive operations see it.

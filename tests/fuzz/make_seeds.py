@@ -158,6 +158,150 @@ TARGETS = {
 }
 
 
+def json_literals(*paths):
+    """The literals of these files that are JSON documents (or at least start like one)."""
+    for path in paths:
+        for b in cpp_literals(path):
+            if b.lstrip()[:1] in (b"{", b"["):
+                yield b
+
+
+def time_texts():
+    yield from cpp_literals("tests/unit/time_test.cpp")
+    yield NOW
+    yield "0000-01-01T00:00:00+23:59"
+    yield "9999-12-31T23:59:60-00:01"
+    yield "2026-11-21t09:30:00.123456789+05:30"
+    yield "2026-11-21 09:30:00z"
+    yield b"\xff" + (1795705445000).to_bytes(8, "little", signed=True)
+    yield b"\xff" + (-62167219200000).to_bytes(8, "little", signed=True)
+
+
+def wire_texts():
+    yield from cpp_literals("tests/unit/runtime_wire_test.cpp")
+    yield "1795705445000"
+    yield "9223372036854"
+    yield "999999999999999"
+    yield b"std::runtime_error\0caf\xc3\xa9 \xff\xfe \x01\x7f\"\\"
+
+
+def http_events():
+    yield from events("functions/opt-out-api/events/*.json")
+    yield from json_literals("tests/unit/opt_out_api/http_event_test.cpp")
+
+
+# The opt-out-api request bodies of the sample events and the integration test, as
+# "<METHOD> <path>\n<body>" (target opt_out_api_routes).
+def route_requests():
+    for e in events("functions/opt-out-api/events/*.json"):
+        try:
+            event = json.loads(e)
+        except ValueError:
+            continue
+        if not isinstance(event, dict):
+            continue
+        http = event.get("requestContext", {}).get("http", {})
+        body = event.get("body") or ""
+        if event.get("isBase64Encoded") is True:
+            import base64
+            try:
+                body = base64.b64decode(body).decode("utf-8", "replace")
+            except Exception:
+                continue
+        yield "%s %s\n%s" % (http.get("method", "GET"), event.get("rawPath", "/"), body)
+    yield "GET /contacts/%2B14255550123\n"
+    yield "GET /contacts/(425)%20555-0123\n"
+    yield 'POST /opt-in\n{"phone_number":"+14255550123","method":"web_form","source":{"ip":"203.0.113.9","user_agent":"x","channel":"web"},"disclosure_version":"v3","disclosure_text":"I agree","consented_at":"2026-11-20T15:04:05Z"}'
+    yield 'POST /opt-out\n{"phone_number":"4255550123","channel":"voice","requested_at":"2026-11-20T15:04:05-08:00","notes":"caller asked","source":{"agent":"j","call":12,"recorded":true}}'
+    yield 'POST /opt-out\n{"phone_number":"+14255550123","phone_number":"+12065550100","channel":"sms"}'
+
+
+def dynamodb_answers():
+    bodies = list(json_literals("tests/unit/aws_dynamodb_test.cpp", "tests/integration/aws_fault_test.cpp"))
+    for body in bodies:
+        for mode in range(6):
+            yield str(mode).encode() + body
+
+
+def aws_error_answers():
+    yield from json_literals("tests/unit/aws_json_client_test.cpp", "tests/integration/aws_fault_test.cpp")
+    yield b'400\nX-Amzn-Errortype: com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\n\n{"message":"The conditional request failed","Item":{"a":{"S":"b"}}}'
+    yield b'400\nX-Amzn-Errortype: ValidationException:http://internal.amazon.com/coral/com.amazon.coral.validate/\n\n{"Message":"bad","Reason":"DESTINATION_PHONE_NUMBER_OPTED_OUT"}'
+    yield b'503\n\n<html>Service Unavailable</html>'
+    yield b'429\nx-amzn-RequestId: R1\n\n{"__type":"ThrottlingException","message":"Rate exceeded"}'
+    yield b'000\n\nconnection reset'
+    yield b'400\nX-Amzn-Errortype: \xff\xfeBad\n\n{}'
+
+
+SMS_ANSWERS = [
+    b'{"MessageId":"m-1"}',
+    b'{"OptOutListName":"list","OptedOutNumber":"+14255550123","OptedOutTimestamp":1795705445.25,"EndUserOptedOut":true}',
+    b'{"OptOutListArn":"arn","OptOutListName":"list","OptedOutNumbers":[{"OptedOutNumber":"+14255550123","OptedOutTimestamp":1795705445,"EndUserOptedOut":false}],"NextToken":"t"}',
+]
+
+
+def sms_voice_inputs():
+    for mode, body in enumerate(SMS_ANSWERS):
+        yield str(mode).encode() + body
+    for body in json_literals("tests/unit/aws_sms_voice_test.cpp"):
+        for mode in range(3):
+            yield str(mode).encode() + body
+    yield b"3+14255550123\0+12065550100\0Your appointment is tomorrow at 9:00. Reply C to confirm.\0TRANSACTIONAL\0set\0\x000.05"
+    yield b"3+14255550123\0pool-123\0" + "caf\u00e9 \U0001F600".encode()
+
+
+def aws_client_inputs():
+    yield b'0200\n{"Item":{"phone_number":{"S":"+14255550123"},"consent_status":{"S":"opted_in"}}}'
+    yield b"0200\n{}"
+    yield b'0400 com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\n{"message":"Requested resource not found"}'
+    yield b'0500\n{"__type":"InternalServerError"}'
+    yield (b'1400 com.amazonaws.dynamodb.v20120810#TransactionCanceledException\n{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException",'
+           b'"Message":"Transaction cancelled","CancellationReasons":[{"Code":"ConditionalCheckFailed","Message":"The conditional request failed",'
+           b'"Item":{"phone_number":{"S":"+14255550123"}}},{"Code":"None"}]}')
+    yield b"1200\n{}"
+    yield b"2+14255550123\0+12065550100\0Reply STOP to cancel."
+    yield b"3200\n" + SMS_ANSWERS[1]
+    yield b'3400 ConflictException\n{"message":"opted out","Reason":"DESTINATION_PHONE_NUMBER_OPTED_OUT"}'
+    yield b"4200\n" + SMS_ANSWERS[2]
+    yield b'4400 ValidationException\n{"Message":"bad","Fields":[]}'
+
+
+SEPARATOR = b"\n%%\n"
+
+
+def sms_inbound_inputs():
+    for e in events("functions/sms-inbound/events/*.json"):
+        yield e
+    stop = event("functions/sms-inbound/events/stop.json")
+    # A repeat delivery: the claim finds the message processed.
+    yield stop + SEPARATOR + b'400 ConditionalCheckFailedException\n{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"}' \
+        + SEPARATOR + b'200\n{"Item":{"processing_status":{"S":"processed"}}}'
+    yield stop + SEPARATOR + b"503\n" + SEPARATOR + b"503\n" + SEPARATOR + b"503\n"
+    yield stop + SEPARATOR + SEPARATOR + b'200\n{"Attributes":{"phone_number":{"S":"+14255550101"},"consent_status":{"S":"opted_out"},"opted_out_at":{"S":"2026-11-21T09:30:00.123Z"}}}'
+
+
+def opt_out_api_inputs():
+    for e in events("functions/opt-out-api/events/*.json"):
+        yield e
+    opt_out = event("functions/opt-out-api/events/opt-out-email.json")
+    yield opt_out + SEPARATOR + b"500\n"
+    yield opt_out + SEPARATOR * 3 + b"400 ThrottlingException\n{}"
+
+
+TARGETS.update({
+    "time": time_texts,
+    "runtime_wire": wire_texts,
+    "http_event": http_events,
+    "dynamodb": dynamodb_answers,
+    "aws_error": aws_error_answers,
+    "sms_voice": sms_voice_inputs,
+    "aws_clients": aws_client_inputs,
+    "sms_inbound_handler": sms_inbound_inputs,
+    "opt_out_api_handler": opt_out_api_inputs,
+    "opt_out_api_routes": route_requests,
+})
+
+
 def main():
     only = sys.argv[3:]
     for target, make in TARGETS.items():

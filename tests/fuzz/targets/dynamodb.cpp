@@ -1,9 +1,12 @@
-// DynamoDB answers (common/aws/dynamodb.hpp): the first byte (mod 6) picks the parser, the rest is
-// the answer body: 0 parse_item_json, 1 parse_get_item_response, 2 parse_query_response,
+// DynamoDB answers (common/aws/dynamodb.hpp). The first byte picks the parser ('0' to '5'; any
+// byte b means (b - '0') mod 6), the rest is the answer body: 0 parse_item_json, 1 parse_get_item_response, 2 parse_query_response,
 // 3 parse_write_response, 4 parse_transaction_canceled, 5 parse_unprocessed_items.
-// Properties: only std::runtime_error (the documented "malformed" error) escapes; every item read
-// survives to_json -> parse_item_json unchanged.
+// (The client around them, over HTTP: target aws_clients.)
+// Properties: the parsers throw only std::runtime_error, and always do for text that is not JSON
+// (they read strictly: nothing malformed is skipped); every item read survives to_json ->
+// parse_item_json unchanged.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
@@ -25,42 +28,47 @@ void check_item(const AttributeMap& item) {
   SMSC_FUZZ_CHECK(again == item, json + " -> " + to_json(again));
 }
 
+void parse(unsigned mode, std::string_view body) {
+  switch (mode) {
+    case 0:
+      check_item(parse_item_json(body));
+      break;
+    case 1:
+      if (auto item = parse_get_item_response(body)) check_item(*item);
+      break;
+    case 2: {
+      const QueryResult page = parse_query_response(body);
+      for (const auto& item : page.items) check_item(item);
+      check_item(page.last_evaluated_key);
+      break;
+    }
+    case 3:
+      check_item(parse_write_response(body).attributes);
+      break;
+    case 4: {
+      const TransactWriteResult result = parse_transaction_canceled(body);
+      for (const auto& reason : result.reasons) check_item(reason.item);
+      (void)result.condition_failed();
+      (void)result.retryable();
+      break;
+    }
+    case 5:
+      for (const auto& operation : parse_unprocessed_items(body)) check_item(operation.item);
+      break;
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view body = smsc_fuzz::text(data + 1, size - 1);
   try {
-    switch (data[0] % 6) {
-      case 0:
-        check_item(parse_item_json(body));
-        break;
-      case 1:
-        if (auto item = parse_get_item_response(body)) check_item(*item);
-        break;
-      case 2: {
-        const QueryResult page = parse_query_response(body);
-        for (const auto& item : page.items) check_item(item);
-        check_item(page.last_evaluated_key);
-        break;
-      }
-      case 3: {
-        const WriteResult result = parse_write_response(body);
-        check_item(result.attributes);
-        break;
-      }
-      case 4: {
-        const TransactWriteResult result = parse_transaction_canceled(body);
-        for (const auto& reason : result.reasons) check_item(reason.item);
-        (void)result.condition_failed();
-        (void)result.retryable();
-        break;
-      }
-      case 5:
-        for (const auto& operation : parse_unprocessed_items(body)) check_item(operation.item);
-        break;
-    }
+    parse(static_cast<unsigned char>(data[0] - '0') % 6, body);
   } catch (const std::runtime_error&) {
+    return 0;
   }
+  // It was read as an answer: then it must have been JSON.
+  SMSC_FUZZ_CHECK(nlohmann::json::accept(body), "not JSON, yet read as an answer");
   return 0;
 }

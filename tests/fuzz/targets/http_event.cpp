@@ -1,8 +1,10 @@
-// The HTTP API / Function URL event (functions/opt-out-api/http_event.hpp: parse_http_event) and
-// path segments (percent_decode), as any caller on the internet can shape them.
+// The HTTP API / Function URL event (functions/opt-out-api/http_event.hpp: parse_http_event),
+// path segments (percent_decode) and the JSON pre-check of events and bodies (check_json), as any
+// caller on the internet can shape them.
 // Properties: only std::invalid_argument (not a payload 2.0 event) escapes; the method is upper
 // case, the path never empty, header names lower case; a body is never over the limit (and empty
-// when flagged); an error response for the request serialises.
+// when flagged); an unusable part is named with its reason; an error response for the request
+// serialises.
 #include <cctype>
 #include <cstdint>
 #include <stdexcept>
@@ -16,6 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input = smsc_fuzz::text(data, size);
   std::string decoded;
   if (opt_out_api::percent_decode(input, decoded)) SMSC_FUZZ_CHECK(decoded.size() <= input.size(), decoded);
+  if (const auto problem = opt_out_api::check_json(input, opt_out_api::kMaxJsonDepth, true)) {
+    SMSC_FUZZ_CHECK(!problem->message.empty(), problem->field);
+  }
 
   opt_out_api::HttpRequest request;
   try {
@@ -35,6 +40,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto response = opt_out_api::error_response(405, "method_not_allowed",
                                                     "use POST " + request.path + " not " + request.method);
   SMSC_FUZZ_CHECK(!response.to_event_json().empty(), request.path);
-  (void)request.caller.dump();
+  SMSC_FUZZ_CHECK(request.invalid_field.empty() == request.invalid_reason.empty(), request.invalid_field);
   return 0;
 }

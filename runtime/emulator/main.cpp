@@ -34,11 +34,13 @@ constexpr int kExitFailed = 1;
 constexpr int kExitInitError = 2;
 constexpr int kExitUsage = 64;
 
-// Names the function sees only if the caller has them set.
+// Names the function sees only if the caller has them set. The sanitizer options, so that a
+// bootstrap of the sanitizer build (preset asan) runs with the settings of the test run.
 constexpr const char* kPassThrough[] = {
     "SSL_CERT_FILE",    "AWS_CA_BUNDLE",         "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2",
-    "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"};
+    "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",        "ASAN_OPTIONS",
+    "UBSAN_OPTIONS",    "LSAN_OPTIONS"};
 
 double to_ms(Clock::duration d) {
   return std::round(std::chrono::duration<double, std::milli>(d).count() * 100) / 100;

@@ -96,7 +96,8 @@ The function gets Lambda's environment, not the caller's: AWS_LAMBDA_* names,
 AWS_REGION, AWS_DEFAULT_REGION, AWS_EXECUTION_ENV, LAMBDA_TASK_ROOT,
 LAMBDA_RUNTIME_DIR, TZ=:UTC, LANG, PATH; AWS credentials from the caller if set
 (else local dummies); SSL_CERT_FILE, AWS_CA_BUNDLE, AWS_ENDPOINT_URL*,
-AWS_MAX_ATTEMPTS, AWS_RETRY_MODE if the caller set them; then --env-file, --env.
+AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS if
+the caller set them; then --env-file, --env.
 
 Exit status: 0 every invocation succeeded, 1 some failed, 2 init error (the
 remaining events are not run), 64 usage error or unreadable/invalid event.

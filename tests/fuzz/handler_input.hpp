@@ -1,7 +1,7 @@
 // The input of the whole-handler targets: an event, then the answers the AWS stand-in gives, in
 // order, each after a line "%%":  <event>\n%%\n<answer 1>\n%%\n<answer 2>...  (an answer is
-// "<status>[ <X-Amzn-Errortype>]\n<body>", see loopback.hpp). When they are spent, every request
-// gets plausible_answer().
+// "[@<Operation> ]<status>[ <X-Amzn-Errortype>]\n<body>", see loopback.hpp parse_answer). When they
+// are spent, every request gets plausible_answer().
 #pragma once
 
 #include <string_view>

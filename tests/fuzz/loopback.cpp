@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <mutex>
+#include <regex>
 #include <stdexcept>
 #include <thread>
 
@@ -20,8 +21,20 @@ struct Loopback::Impl {
   std::size_t requests = 0;
 };
 
+Answer ok_answer(std::string body) {
+  Answer answer;
+  answer.body = std::move(body);
+  return answer;
+}
+
 Answer parse_answer(std::string_view text) {
   Answer answer;
+  if (!text.empty() && text[0] == '@') {
+    const std::size_t end = text.find_first_of(" \n");
+    answer.operation = std::string(text.substr(1, end == std::string_view::npos ? end : end - 1));
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    if (answer.operation.empty()) answer.operation = "-";  // addressed to nothing: never used
+  }
   if (text.empty()) {
     answer.plausible = true;
     return answer;
@@ -46,26 +59,43 @@ Answer plausible_answer(std::string_view target, std::string_view request) {
   const auto op = [&](std::string_view name) {
     return target.size() > name.size() && target.ends_with(name) && target[target.size() - name.size() - 1] == '.';
   };
-  if (target.empty()) return {200, "", R"({"reply":"Thanks!"})"};
+  if (target.empty()) return ok_answer(R"({"reply":"Thanks!"})");
   if (op("UpdateItem")) {
     const auto body = nlohmann::json::parse(request, nullptr, false);
-    if (body.is_object() && body.contains("Key") && body.value("ReturnValues", "") == "ALL_NEW") {
-      return {200, "", nlohmann::json{{"Attributes", body["Key"]}}.dump()};
+    if (!body.is_object() || !body.contains("Key") || body.value("ReturnValues", "") != "ALL_NEW") {
+      return ok_answer("{}");
     }
-    return {200, "", "{}"};
+    // The item as the update leaves it when there was none before: the key, plus every
+    // "#n = :v", "#n = if_not_exists(#n, :v)" and "ADD #n :v" of the expression.
+    nlohmann::json item = body["Key"];
+    const auto names = body.value("ExpressionAttributeNames", nlohmann::json::object());
+    const auto values = body.value("ExpressionAttributeValues", nlohmann::json::object());
+    static const std::regex kAssignment(R"((#\w+) = (?:if_not_exists\(#\w+, )?(:\w+))");
+    static const std::regex kAdd(R"(ADD (#\w+) (:\w+))");
+    const std::string expression = body.value("UpdateExpression", "");
+    for (const auto* pattern : {&kAssignment, &kAdd}) {
+      for (std::sregex_iterator m(expression.begin(), expression.end(), *pattern), end; m != end; ++m) {
+        const auto name = names.find((*m)[1].str());
+        const auto value = values.find((*m)[2].str());
+        if (name != names.end() && name->is_string() && value != values.end()) {
+          item[name->get<std::string>()] = *value;
+        }
+      }
+    }
+    return ok_answer(nlohmann::json{{"Attributes", item}}.dump());
   }
-  if (op("Query")) return {200, "", R"({"Items":[],"Count":0,"ScannedCount":0})"};
-  if (op("BatchWriteItem")) return {200, "", R"({"UnprocessedItems":{}})"};
-  if (op("SendTextMessage")) return {200, "", R"({"MessageId":"fuzz-message-id"})"};
+  if (op("Query")) return ok_answer(R"({"Items":[],"Count":0,"ScannedCount":0})");
+  if (op("BatchWriteItem")) return ok_answer(R"({"UnprocessedItems":{}})");
+  if (op("SendTextMessage")) return ok_answer(R"({"MessageId":"fuzz-message-id"})");
   if (op("PutOptedOutNumber") || op("DeleteOptedOutNumber")) {
     const auto body = nlohmann::json::parse(request, nullptr, false);
     nlohmann::json answer = {{"OptOutListName", "list"}, {"OptedOutTimestamp", 1795705445},
                              {"EndUserOptedOut", false}};
     if (body.is_object() && body.contains("OptedOutNumber")) answer["OptedOutNumber"] = body["OptedOutNumber"];
-    return {200, "", answer.dump()};
+    return ok_answer(answer.dump());
   }
-  if (op("DescribeOptedOutNumbers")) return {200, "", R"({"OptedOutNumbers":[]})"};
-  return {200, "", "{}"};  // GetItem (no item), PutItem, DeleteItem, TransactWriteItems
+  if (op("DescribeOptedOutNumbers")) return ok_answer(R"({"OptedOutNumbers":[]})");
+  return ok_answer("{}");  // GetItem (no item), PutItem, DeleteItem, TransactWriteItems
 }
 
 Loopback::Loopback(DefaultAnswer fallback) : impl_(std::make_unique<Impl>()) {
@@ -80,12 +110,17 @@ Loopback::Loopback(DefaultAnswer fallback) : impl_(std::make_unique<Impl>()) {
     {
       std::lock_guard lock(impl_->mutex);
       ++impl_->requests;
-      if (!impl_->script.empty() && !impl_->script.front().plausible) {
+      const std::string target = request.get_header_value("X-Amz-Target");
+      const auto addressed_here = [&](const Answer& a) {
+        return a.operation.empty() || (target.size() > a.operation.size() && target.ends_with(a.operation) &&
+                                       target[target.size() - a.operation.size() - 1] == '.');
+      };
+      if (!impl_->script.empty() && addressed_here(impl_->script.front())) {
         answer = std::move(impl_->script.front());
         impl_->script.pop_front();
+        if (answer.plausible) answer = impl_->fallback(target, request.body);
       } else {
-        if (!impl_->script.empty()) impl_->script.pop_front();
-        answer = impl_->fallback(request.get_header_value("X-Amz-Target"), request.body);
+        answer = impl_->fallback(target, request.body);
       }
     }
     response.status = answer.status;

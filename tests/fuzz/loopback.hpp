@@ -21,12 +21,20 @@ struct Answer {
   std::string error_type;  ///< sent as X-Amzn-Errortype when not empty
   std::string body;
   bool plausible = false;  ///< answer with the fallback (plausible_answer) instead
+  /// When set ("PutOptedOutNumber"), the answer waits for the next request of that operation;
+  /// requests of other operations before it get the fallback answer.
+  std::string operation;
 };
+
+/// A 200 answer with `body`.
+Answer ok_answer(std::string body);
 
 /// Reads one scripted answer: "<3-digit status>[ <error type>]\n<body>", e.g.
 /// "400 ConditionalCheckFailedException\n{\"Item\":{}}"; text not starting with a status line is
 /// a 200 whose body is the whole text. Status 100-199 and 204/304 (no body allowed) become 200.
-/// An empty text stands for the fallback answer (so a script can skip to the request it is about).
+/// An empty text stands for the fallback answer (so a script can skip to the request it is about);
+/// a leading "@<Operation> " addresses the answer to that operation's next request, e.g.
+/// "@PutOptedOutNumber 400 ValidationException\n{}".
 Answer parse_answer(std::string_view text);
 
 /// The canned answer to an operation once the script is spent. `target` is X-Amz-Target
@@ -35,8 +43,9 @@ using DefaultAnswer = std::function<Answer(std::string_view target, std::string_
 
 /// A plausible success answer of DynamoDB, End User Messaging SMS or the sms-inbound backend
 /// (no X-Amz-Target), so a handler goes all the way when the script is spent: GetItem finds
-/// nothing, UpdateItem returns its Key as Attributes, writes succeed, Query is empty, SMS calls
-/// succeed (an opted-out number is echoed with a fixed time), the backend replies "Thanks!".
+/// nothing, UpdateItem with ALL_NEW returns its key and the values it sets (as on a new item),
+/// other writes succeed, Query is empty, SMS calls succeed (an opted-out number is echoed with a
+/// fixed time), the backend replies "Thanks!".
 Answer plausible_answer(std::string_view target, std::string_view request);
 
 /// The server. One per process (start it from LLVMFuzzerInitialize or a function-local static);

@@ -214,6 +214,7 @@ def route_requests():
     yield 'POST /opt-in\n{"phone_number":"+14255550123","method":"web_form","source":{"ip":"203.0.113.9","user_agent":"x","channel":"web"},"disclosure_version":"v3","disclosure_text":"I agree","consented_at":"2026-11-20T15:04:05Z"}'
     yield 'POST /opt-out\n{"phone_number":"4255550123","channel":"voice","requested_at":"2026-11-20T15:04:05-08:00","notes":"caller asked","source":{"agent":"j","call":12,"recorded":true}}'
     yield 'POST /opt-out\n{"phone_number":"+14255550123","phone_number":"+12065550100","channel":"sms"}'
+    yield 'POST /opt-out\n{"phone_number":"+14255550123","channel":"sms"}\n%%\n@PutOptedOutNumber 400 ValidationException\n{}'
 
 
 def dynamodb_answers():
@@ -277,6 +278,9 @@ def sms_inbound_inputs():
     yield stop + SEPARATOR + b'400 ConditionalCheckFailedException\n{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"}' \
         + SEPARATOR + b'200\n{"Item":{"processing_status":{"S":"processed"}}}'
     yield stop + SEPARATOR + b"503\n" + SEPARATOR + b"503\n" + SEPARATOR + b"503\n"
+    yield stop + SEPARATOR + b'@SendTextMessage 400 ConflictException\n{"Message":"opted out","Reason":"DESTINATION_PHONE_NUMBER_OPTED_OUT"}'
+    yield stop + SEPARATOR + b"@PutOptedOutNumber 503\n" + SEPARATOR + b"@PutOptedOutNumber 200\n{\"OptedOutTimestamp\":\"x\"}"
+    yield event("functions/sms-inbound/events/message.json") + SEPARATOR * 6 + b"200\nnot json"
     yield stop + SEPARATOR + SEPARATOR + b'200\n{"Attributes":{"phone_number":{"S":"+14255550101"},"consent_status":{"S":"opted_out"},"opted_out_at":{"S":"2026-11-21T09:30:00.123Z"}}}'
 
 
@@ -286,6 +290,10 @@ def opt_out_api_inputs():
     opt_out = event("functions/opt-out-api/events/opt-out-email.json")
     yield opt_out + SEPARATOR + b"500\n"
     yield opt_out + SEPARATOR * 3 + b"400 ThrottlingException\n{}"
+    yield opt_out + SEPARATOR + b"@PutOptedOutNumber 500\n"
+    yield event("functions/opt-out-api/events/opt-in.json") + SEPARATOR + b"@GetItem 200\n" + \
+        b'{"Item":{"phone_number":{"S":"+14255550123"},"consent_status":{"S":"opted_out"},"opted_out_at":{"S":"2026-11-21T09:30:00.123Z"},"version":{"N":"3"}}}' + \
+        SEPARATOR + b"@DeleteOptedOutNumber 400 ResourceNotFoundException\n{}"
 
 
 TARGETS.update({

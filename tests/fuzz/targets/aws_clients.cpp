@@ -23,8 +23,8 @@ namespace {
 
 smsc_fuzz::Loopback& loopback() {
   static smsc_fuzz::Loopback server([](std::string_view target, std::string_view) {
-    if (target.ends_with(".SendTextMessage")) return smsc_fuzz::Answer{200, "", R"({"MessageId":"m-1"})"};
-    return smsc_fuzz::Answer{200, "", "{}"};
+    if (target.ends_with(".SendTextMessage")) return smsc_fuzz::ok_answer(R"({"MessageId":"m-1"})");
+    return smsc_fuzz::ok_answer("{}");
   });
   return server;
 }

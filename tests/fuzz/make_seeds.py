@@ -265,6 +265,8 @@ def aws_client_inputs():
     yield b'3400 ConflictException\n{"message":"opted out","Reason":"DESTINATION_PHONE_NUMBER_OPTED_OUT"}'
     yield b"4200\n" + SMS_ANSWERS[2]
     yield b'4400 ValidationException\n{"Message":"bad","Fields":[]}'
+    yield b'5200\n{"Count":1,"ScannedCount":1,"Items":[{"id":{"S":"a"}}],"LastEvaluatedKey":{"id":{"S":"a"}}}'
+    yield b'6200\n{"UnprocessedItems":{"log":[{"PutRequest":{"Item":{"id":{"S":"1"}}}}]}}'
 
 
 SEPARATOR = b"\n%%\n"

@@ -1,9 +1,10 @@
 // The AWS clients over HTTP (common/aws: DynamoDbClient, SmsVoiceClient, and under them JsonClient,
 // libcurl and SigV4), against the in-process stand-in (loopback.hpp) answering with a scripted
 // answer ("<status>[ <X-Amzn-Errortype>]\n<body>", see parse_answer). The first byte picks the
-// call ('0' to '4'; any byte b means (b - '0') mod 5): 0 DynamoDB GetItem, 1 TransactWriteItems,
+// call ('0' to '6'; any byte b means (b - '0') mod 7): 0 DynamoDB GetItem, 1 TransactWriteItems,
 // 2 SMS SendTextMessage (the rest is the request's NUL-separated members, answered by the
-// stand-in's canned 200), 3 PutOptedOutNumber, 4 DescribeOptedOutNumbers.
+// stand-in's canned 200), 3 PutOptedOutNumber, 4 DescribeOptedOutNumbers, 5 DynamoDB query_all
+// (pages followed), 6 batch_write_item (UnprocessedItems resent).
 // Properties: no client throws (their docs: errors are values); an answer 200 that cannot be read
 // is "MalformedResponse"; a request validate() refuses is "ClientValidationError" and never sent;
 // every error describes itself.
@@ -81,6 +82,30 @@ void call(unsigned mode, std::string_view text) {
     } else if (answer.status == 200) {
       SMSC_FUZZ_CHECK(outcome.error().code == "MalformedResponse", outcome.error().describe());
     }
+  } else if (mode == 5) {
+    DynamoDbClient client(loopback().client_config(1));
+    QueryRequest request;
+    request.table_name = "message-log";
+    request.key_condition_expression = request.expression.name("phone_number") + " = " +
+                                       request.expression.value(AttributeValue::S("+14255550123"));
+    const auto outcome = client.query_all(request, 50);
+    check_outcome(outcome, answer);
+    if (outcome.ok()) {
+      for (const auto& item : outcome.value().items) check_item(item);
+    }
+  } else if (mode == 6) {
+    DynamoDbClient client(loopback().client_config(1));
+    std::vector<BatchWriteOperation> operations;
+    for (int i = 0; i < 3; ++i) {
+      operations.push_back(BatchWriteOperation::put("log", {{"id", AttributeValue::S(std::to_string(i))}}));
+    }
+    const auto outcome = client.batch_write_item(operations, 2);
+    check_outcome(outcome, answer);
+    if (outcome.ok()) {
+      SMSC_FUZZ_CHECK(outcome.value().requests >= 1 && outcome.value().requests <= 3,
+                      std::to_string(outcome.value().requests));
+      for (const auto& operation : outcome.value().unprocessed) check_item(operation.item);
+    }
   } else if (mode == 3) {
     SmsVoiceClient client(loopback().client_config(1));
     check_outcome(client.put_opted_out_number("list", "+14255550123"), answer);
@@ -94,7 +119,7 @@ void call(unsigned mode, std::string_view text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const unsigned mode = static_cast<unsigned char>(data[0] - '0') % 5;
+  const unsigned mode = static_cast<unsigned char>(data[0] - '0') % 7;
   const std::string_view rest = smsc_fuzz::text(data + 1, size - 1);
   try {
     mode == 2 ? send(rest) : call(mode, rest);

@@ -13,7 +13,8 @@
 namespace smsc_fuzz {
 
 /// Reports a broken property on stderr and aborts, so libFuzzer saves the input as a crash.
-[[noreturn]] inline void fail(const char* file, int line, const char* what, std::string_view detail) {
+[[noreturn]] inline void fail(const char* file, int line, const char* what,
+                              std::string_view detail) {
   std::fprintf(stderr, "\n*** property broken at %s:%d: %s\n*** %.*s\n", file, line, what,
                static_cast<int>(detail.size()), detail.data());
   std::abort();
@@ -73,7 +74,7 @@ inline bool is_utf8(std::string_view s) {
 }  // namespace smsc_fuzz
 
 /// Checks a property of the code under test; on failure prints `detail` and aborts.
-#define SMSC_FUZZ_CHECK(condition, detail)                                        \
-  do {                                                                            \
+#define SMSC_FUZZ_CHECK(condition, detail)                                         \
+  do {                                                                             \
     if (!(condition)) ::smsc_fuzz::fail(__FILE__, __LINE__, #condition, (detail)); \
   } while (false)

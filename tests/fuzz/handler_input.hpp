@@ -25,7 +25,8 @@ struct HandlerInput {
 inline HandlerInput handler_input(std::string_view input) {
   const auto parts = split(input, kAnswerSeparator);
   HandlerInput out{parts[0], {}};
-  for (std::size_t i = 1; i < parts.size() && i <= 16; ++i) out.answers.push_back(parse_answer(parts[i]));
+  for (std::size_t i = 1; i < parts.size() && i <= 16; ++i)
+    out.answers.push_back(parse_answer(parts[i]));
   return out;
 }
 

@@ -2,10 +2,9 @@
 
 #include <httplib.h>
 
-#include <nlohmann/json.hpp>
-
 #include <deque>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <stdexcept>
 #include <thread>
@@ -39,8 +38,11 @@ Answer parse_answer(std::string_view text) {
     answer.plausible = true;
     return answer;
   }
-  const auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
-  if (!(digit(0) && digit(1) && digit(2) && (text.size() == 3 || text[3] == ' ' || text[3] == '\n'))) {
+  const auto digit = [&](std::size_t i) {
+    return i < text.size() && text[i] >= '0' && text[i] <= '9';
+  };
+  if (!(digit(0) && digit(1) && digit(2) &&
+        (text.size() == 3 || text[3] == ' ' || text[3] == '\n'))) {
     answer.body = std::string(text);
     return answer;
   }
@@ -48,8 +50,8 @@ Answer parse_answer(std::string_view text) {
   if (answer.status < 200 || answer.status == 204 || answer.status == 304) answer.status = 200;
   const std::size_t line_end = text.find('\n');
   if (text.size() > 3 && text[3] == ' ') {
-    answer.error_type = std::string(text.substr(4, line_end == std::string_view::npos ? std::string_view::npos
-                                                                                      : line_end - 4));
+    answer.error_type = std::string(
+        text.substr(4, line_end == std::string_view::npos ? std::string_view::npos : line_end - 4));
   }
   if (line_end != std::string_view::npos) answer.body = std::string(text.substr(line_end + 1));
   return answer;
@@ -57,7 +59,8 @@ Answer parse_answer(std::string_view text) {
 
 Answer plausible_answer(std::string_view target, std::string_view request) {
   const auto op = [&](std::string_view name) {
-    return target.size() > name.size() && target.ends_with(name) && target[target.size() - name.size() - 1] == '.';
+    return target.size() > name.size() && target.ends_with(name) &&
+           target[target.size() - name.size() - 1] == '.';
   };
   if (target.empty()) return ok_answer(R"({"reply":"Thanks!"})");
   if (op("UpdateItem")) {
@@ -74,7 +77,8 @@ Answer plausible_answer(std::string_view target, std::string_view request) {
     static const std::regex kAdd(R"(ADD (#\w+) (:\w+))");
     const std::string expression = body.value("UpdateExpression", "");
     for (const auto* pattern : {&kAssignment, &kAdd}) {
-      for (std::sregex_iterator m(expression.begin(), expression.end(), *pattern), end; m != end; ++m) {
+      for (std::sregex_iterator m(expression.begin(), expression.end(), *pattern), end; m != end;
+           ++m) {
         const auto name = names.find((*m)[1].str());
         const auto value = values.find((*m)[2].str());
         if (name != names.end() && name->is_string() && value != values.end()) {
@@ -89,9 +93,10 @@ Answer plausible_answer(std::string_view target, std::string_view request) {
   if (op("SendTextMessage")) return ok_answer(R"({"MessageId":"fuzz-message-id"})");
   if (op("PutOptedOutNumber") || op("DeleteOptedOutNumber")) {
     const auto body = nlohmann::json::parse(request, nullptr, false);
-    nlohmann::json answer = {{"OptOutListName", "list"}, {"OptedOutTimestamp", 1795705445},
-                             {"EndUserOptedOut", false}};
-    if (body.is_object() && body.contains("OptedOutNumber")) answer["OptedOutNumber"] = body["OptedOutNumber"];
+    nlohmann::json answer = {
+        {"OptOutListName", "list"}, {"OptedOutTimestamp", 1795705445}, {"EndUserOptedOut", false}};
+    if (body.is_object() && body.contains("OptedOutNumber"))
+      answer["OptedOutNumber"] = body["OptedOutNumber"];
     return ok_answer(answer.dump());
   }
   if (op("DescribeOptedOutNumbers")) return ok_answer(R"({"OptedOutNumbers":[]})");
@@ -112,8 +117,9 @@ Loopback::Loopback(DefaultAnswer fallback) : impl_(std::make_unique<Impl>()) {
       ++impl_->requests;
       const std::string target = request.get_header_value("X-Amz-Target");
       const auto addressed_here = [&](const Answer& a) {
-        return a.operation.empty() || (target.size() > a.operation.size() && target.ends_with(a.operation) &&
-                                       target[target.size() - a.operation.size() - 1] == '.');
+        return a.operation.empty() ||
+               (target.size() > a.operation.size() && target.ends_with(a.operation) &&
+                target[target.size() - a.operation.size() - 1] == '.');
       };
       if (!impl_->script.empty() && addressed_here(impl_->script.front())) {
         answer = std::move(impl_->script.front());
@@ -126,7 +132,8 @@ Loopback::Loopback(DefaultAnswer fallback) : impl_(std::make_unique<Impl>()) {
     response.status = answer.status;
     response.set_header("x-amzn-RequestId", "fuzz-request-id");
     // A header value with CR or LF would end the header early; the server would refuse it.
-    if (!answer.error_type.empty() && answer.error_type.find_first_of("\r\n") == std::string::npos) {
+    if (!answer.error_type.empty() &&
+        answer.error_type.find_first_of("\r\n") == std::string::npos) {
       response.set_header("X-Amzn-Errortype", answer.error_type);
     }
     response.set_content(answer.body, "application/x-amz-json-1.0");
@@ -145,7 +152,8 @@ Loopback::~Loopback() {
 
 void Loopback::script(std::vector<Answer> answers) {
   std::lock_guard lock(impl_->mutex);
-  impl_->script.assign(std::make_move_iterator(answers.begin()), std::make_move_iterator(answers.end()));
+  impl_->script.assign(std::make_move_iterator(answers.begin()),
+                       std::make_move_iterator(answers.end()));
   impl_->requests = 0;
 }
 

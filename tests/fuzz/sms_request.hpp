@@ -13,7 +13,9 @@ namespace smsc_fuzz {
 /// destination, origination, body, message type, configuration set, keyword, max price.
 inline common::aws::SendTextMessageRequest send_request_from(std::string_view input) {
   const auto fields = split(input, std::string_view("\0", 1));
-  const auto field = [&](std::size_t i) { return i < fields.size() ? std::string(fields[i]) : std::string(); };
+  const auto field = [&](std::size_t i) {
+    return i < fields.size() ? std::string(fields[i]) : std::string();
+  };
   common::aws::SendTextMessageRequest request;
   request.destination_phone_number = field(0);
   request.origination_identity = field(1);

@@ -72,7 +72,8 @@ void call(unsigned mode, std::string_view text) {
   } else if (mode == 1) {
     DynamoDbClient client(loopback().client_config(1));
     TransactWriteRequest request;
-    request.items.push_back(TransactWriteItem::condition_check("contacts", key, "attribute_exists(#n0)"));
+    request.items.push_back(
+        TransactWriteItem::condition_check("contacts", key, "attribute_exists(#n0)"));
     request.items.back().expression.name("phone_number");
     request.items.push_back(TransactWriteItem::put("log", {{"id", AttributeValue::S("x")}}));
     const auto outcome = client.transact_write_items(request);
@@ -97,7 +98,8 @@ void call(unsigned mode, std::string_view text) {
     DynamoDbClient client(loopback().client_config(1));
     std::vector<BatchWriteOperation> operations;
     for (int i = 0; i < 3; ++i) {
-      operations.push_back(BatchWriteOperation::put("log", {{"id", AttributeValue::S(std::to_string(i))}}));
+      operations.push_back(
+          BatchWriteOperation::put("log", {{"id", AttributeValue::S(std::to_string(i))}}));
     }
     const auto outcome = client.batch_write_item(operations, 2);
     check_outcome(outcome, answer);

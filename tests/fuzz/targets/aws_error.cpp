@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   HttpResponse response;
   response.status = 400;
   std::size_t digits = 0;
-  while (digits < input.size() && digits < 3 && input[digits] >= '0' && input[digits] <= '9') ++digits;
+  while (digits < input.size() && digits < 3 && input[digits] >= '0' && input[digits] <= '9')
+    ++digits;
   if (digits == 3 && (input.size() == 3 || input[3] == '\n')) {
     response.status = std::stol(std::string(input.substr(0, 3)));
     input.remove_prefix(std::min<std::size_t>(4, input.size()));
@@ -30,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       input = end == std::string_view::npos ? std::string_view{} : input.substr(end + 1);
       if (line.empty()) break;
       const std::size_t colon = line.find(':');
-      std::string_view value = colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
+      std::string_view value =
+          colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
       response.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
     }
@@ -43,9 +45,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SMSC_FUZZ_CHECK(!error.code.empty(), "empty code");
   SMSC_FUZZ_CHECK(error.code.find_first_of("#:") == std::string::npos, error.code);
   SMSC_FUZZ_CHECK(error.code.back() != ' ', error.code);
-  SMSC_FUZZ_CHECK(error.kind == (response.status == 0 ? ErrorKind::kTransient
-                                                      : classify_error(response.status, error.code)),
-                  error.code);
+  SMSC_FUZZ_CHECK(
+      error.kind == (response.status == 0 ? ErrorKind::kTransient
+                                          : classify_error(response.status, error.code)),
+      error.code);
   if (response.status != 0) SMSC_FUZZ_CHECK(error.body == response.body, "body not kept");
   SMSC_FUZZ_CHECK(error.http_status == response.status, error.describe());
   SMSC_FUZZ_CHECK(!error.describe().empty(), error.code);

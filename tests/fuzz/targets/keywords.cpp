@@ -2,17 +2,20 @@
 // (common/compliance/keywords.hpp). Properties: never throws; the normalised text is what
 // classify saw, has single ASCII spaces only between words, and normalising it again changes
 // nothing; the rule's shape matches the intent.
+#include "common/compliance/keywords.hpp"
+
 #include <cstdint>
 #include <string>
 
-#include "common/compliance/keywords.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using namespace common::compliance;
 
 namespace {
 
-bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, std::string_view prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 }  // namespace
 
@@ -42,7 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       SMSC_FUZZ_CHECK(starts_with(c.rule, "keyword:") && !c.possible_revocation, c.rule);
       break;
     case MessageIntent::kOther:
-      SMSC_FUZZ_CHECK(c.possible_revocation ? starts_with(c.rule, "review:") : c.rule.empty(), c.rule);
+      SMSC_FUZZ_CHECK(c.possible_revocation ? starts_with(c.rule, "review:") : c.rule.empty(),
+                      c.rule);
       break;
   }
   SMSC_FUZZ_CHECK(!to_string(c.intent).empty(), c.rule);

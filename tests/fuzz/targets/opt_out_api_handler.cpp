@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::ostringstream log, emf;
   common::observe::Logger logger("opt-out-api", common::observe::LogLevel::kDebug, log);
   common::observe::Metrics metrics("SmsCompliance", "opt-out-api", emf);
-  opt_out_api::Handler handler({"contacts", "message-log", "list"}, {dynamodb, sms, logger, metrics});
+  opt_out_api::Handler handler({"contacts", "message-log", "list"},
+                               {dynamodb, sms, logger, metrics});
 
   runtime::Invocation invocation;
   invocation.request_id = "fuzz-request";
@@ -63,10 +64,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                         response["body"].is_string(),
                     out);
     const int status = response["statusCode"].get<int>();
-    SMSC_FUZZ_CHECK(status == 200 || status == 400 || status == 404 || status == 405 || status == 413 ||
-                        status == 415 || status == 500,
+    SMSC_FUZZ_CHECK(status == 200 || status == 400 || status == 404 || status == 405 ||
+                        status == 413 || status == 415 || status == 500,
                     out);
-    SMSC_FUZZ_CHECK(status != 500 || !input.answers.empty(), "500 with AWS healthy:\n" + out + "\n" + log.str());
+    SMSC_FUZZ_CHECK(status != 500 || !input.answers.empty(),
+                    "500 with AWS healthy:\n" + out + "\n" + log.str());
     SMSC_FUZZ_CHECK(nlohmann::json::accept(response["body"].get<std::string>()), out);
   } catch (const runtime::FunctionError& e) {
     SMSC_FUZZ_CHECK(!event_ok && e.type() == "InvalidEvent", e.type() + ": " + e.what());
@@ -77,7 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Numbers the caller sent (in the body or the path) never reach the log whole.
   const std::string logged = log.str() + emf.str();
   for (const std::string& digits : smsc_fuzz::numbers_of(request)) {
-    SMSC_FUZZ_CHECK(logged.find(digits) == std::string::npos, "number logged whole: " + digits + "\n" + logged);
+    SMSC_FUZZ_CHECK(logged.find(digits) == std::string::npos,
+                    "number logged whole: " + digits + "\n" + logged);
   }
   return 0;
 }

@@ -46,7 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.headers["content-type"] = "application/json";
   request.request_id = "fuzz-api-request";
   request.source_ip = "203.0.113.10";
-  if (line_end != std::string_view::npos) request.body = std::string(input.event.substr(line_end + 1));
+  if (line_end != std::string_view::npos)
+    request.body = std::string(input.event.substr(line_end + 1));
   if (request.body.size() > opt_out_api::kMaxBodyBytes) {
     request.body.clear();
     request.body_too_large = true;
@@ -57,14 +58,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::ostringstream log, emf;
   common::observe::Logger logger("opt-out-api", common::observe::LogLevel::kDebug, log);
   common::observe::Metrics metrics("SmsCompliance", "opt-out-api", emf);
-  opt_out_api::Handler handler({"contacts", "message-log", "list"}, {dynamodb, sms, logger, metrics});
+  opt_out_api::Handler handler({"contacts", "message-log", "list"},
+                               {dynamodb, sms, logger, metrics});
 
   opt_out_api::HttpResponse response;
   try {
     response = handler.respond(request, common::now_ms());
   } catch (const std::exception& e) {
     // handle() turns this into a 500; it may only come from a failing AWS.
-    SMSC_FUZZ_CHECK(!input.answers.empty(), std::string("respond() threw with AWS healthy: ") + e.what());
+    SMSC_FUZZ_CHECK(!input.answers.empty(),
+                    std::string("respond() threw with AWS healthy: ") + e.what());
     return 0;
   }
   std::string event;
@@ -83,7 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const std::string logged = log.str() + emf.str();
   for (const std::string& digits : smsc_fuzz::numbers_of(request)) {
-    SMSC_FUZZ_CHECK(logged.find(digits) == std::string::npos, "number logged whole: " + digits + "\n" + logged);
+    SMSC_FUZZ_CHECK(logged.find(digits) == std::string::npos,
+                    "number logged whole: " + digits + "\n" + logged);
   }
   return 0;
 }

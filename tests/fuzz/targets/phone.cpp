@@ -4,10 +4,11 @@
 // Properties: a value never an exception; an accepted number is E.164, parses back to itself and
 // its mask never shows it whole; the mask is always "***"-shaped. In a text whose only digit run
 // looks like a number by the logger's rule, that run never survives mask_phone_numbers.
+#include "common/compliance/phone.hpp"
+
 #include <cstdint>
 #include <string>
 
-#include "common/compliance/phone.hpp"
 #include "common/observe/logger.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
@@ -15,7 +16,9 @@ using namespace common::compliance;
 
 namespace {
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // mask_phone_numbers on a text with one run of digits and none of the contexts the logger's rule
 // exempts by their surroundings (UUIDs and ARNs need '-' or ':').
@@ -34,8 +37,8 @@ void check_log_masking(std::string_view text) {
   const std::string_view run = text.substr(start, end - start);
   const bool plus = start > 0 && text[start - 1] == '+';
   const std::size_t n = run.size();
-  const bool looks = plus ? n >= 8 && n <= 15
-                          : n >= 10 && n <= 15 && !((n == 10 || n == 13) && run[0] == '1');
+  const bool looks =
+      plus ? n >= 8 && n <= 15 : n >= 10 && n <= 15 && !((n == 10 || n == 13) && run[0] == '1');
   if (looks) SMSC_FUZZ_CHECK(masked.find(run) == std::string::npos, masked);
 }
 

@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       SMSC_FUZZ_CHECK(c >= '0' && c <= '9', input);
       expected = expected * 10 + (c - '0');
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline->time_since_epoch());
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline->time_since_epoch());
     SMSC_FUZZ_CHECK(static_cast<__int128>(ms.count()) == expected, input);
   }
 
@@ -32,8 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // The type and message of an error report: the input split at its first NUL.
   const std::size_t nul = input.find('\0');
-  runtime::ErrorReport report{std::string(input.substr(0, nul)),
-                              nul == std::string_view::npos ? "" : std::string(input.substr(nul + 1))};
+  runtime::ErrorReport report{
+      std::string(input.substr(0, nul)),
+      nul == std::string_view::npos ? "" : std::string(input.substr(nul + 1))};
   const auto document = nlohmann::json::parse(runtime::error_document(report), nullptr, false);
   SMSC_FUZZ_CHECK(document.is_object() && document["errorType"].is_string() &&
                       document["errorMessage"].is_string() && document["stackTrace"].is_array(),

@@ -1,11 +1,12 @@
 // Outgoing message bodies: count_segments (common/sms/segments.hpp), any bytes.
 // Properties: empty <=> no parts; a body that fits one part is one part; otherwise at least
 // units / (concatenated part size) parts, and never more parts than units.
+#include "common/sms/segments.hpp"
+
 #include <cctype>
 #include <cstdint>
 #include <string>
 
-#include "common/sms/segments.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using common::sms::count_segments;
@@ -14,7 +15,8 @@ using common::sms::Encoding;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body = smsc_fuzz::text(data, size);
   const auto s = count_segments(body);
-  const std::string detail = "units " + std::to_string(s.units) + " parts " + std::to_string(s.parts);
+  const std::string detail =
+      "units " + std::to_string(s.units) + " parts " + std::to_string(s.parts);
   SMSC_FUZZ_CHECK((s.parts == 0) == body.empty(), detail);
   SMSC_FUZZ_CHECK(s.units >= 0 && s.parts <= s.units, detail);
   // Two septets (an escape pair) is the most one byte can cost.

@@ -4,13 +4,14 @@
 // Properties: only std::invalid_argument (no Host header) escapes; the signature is 64 lowercase
 // hex digits and ends the Authorization value; the cached signing key gives the same signature;
 // uri_encode keeps only unreserved bytes and decodes back to its input.
+#include "common/aws/sigv4.hpp"
+
 #include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
-#include "common/aws/sigv4.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using namespace common::aws;
@@ -20,7 +21,8 @@ namespace {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -76,11 +78,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SigningRequest request;
   std::size_t line_end = input.find('\n');
   std::string_view request_line = input.substr(0, line_end);
-  std::string_view rest = line_end == std::string_view::npos ? std::string_view{} : input.substr(line_end + 1);
+  std::string_view rest =
+      line_end == std::string_view::npos ? std::string_view{} : input.substr(line_end + 1);
   const std::size_t first_space = request_line.find(' ');
   request.method = std::string(request_line.substr(0, first_space));
-  std::string_view target = first_space == std::string_view::npos ? std::string_view{}
-                                                                   : request_line.substr(first_space + 1);
+  std::string_view target = first_space == std::string_view::npos
+                                ? std::string_view{}
+                                : request_line.substr(first_space + 1);
   if (const std::size_t last = target.rfind(" HTTP/"); last != std::string_view::npos) {
     target = target.substr(0, last);
   }
@@ -99,12 +103,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const std::size_t colon = line.find(':');
     std::string_view name = line.substr(0, colon);
-    std::string_view value = colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
+    std::string_view value =
+        colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
     has_host = has_host || iequals(name, "host");
     request.headers.emplace_back(std::string(name), std::string(value));
   }
   request.body = rest;
-  const auto now = std::chrono::sys_days{std::chrono::year{2015} / 8 / 30} + std::chrono::hours(12) +
+  const auto now = std::chrono::sys_days{std::chrono::year{2015} / 8 / 30} +
+                   std::chrono::hours(12) +
                    std::chrono::seconds(static_cast<std::int64_t>(flags) * 86399);
 
   SigV4Result result;
@@ -118,15 +124,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (char c : result.signature) {
     SMSC_FUZZ_CHECK((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'), result.signature);
   }
-  SMSC_FUZZ_CHECK(result.authorization.ends_with("Signature=" + result.signature), result.authorization);
-  SMSC_FUZZ_CHECK(result.canonical_request.rfind(request.method + "\n", 0) == 0, result.canonical_request);
-  SMSC_FUZZ_CHECK(!result.headers_to_add.empty() && result.headers_to_add.back().first == "Authorization",
+  SMSC_FUZZ_CHECK(result.authorization.ends_with("Signature=" + result.signature),
                   result.authorization);
+  SMSC_FUZZ_CHECK(result.canonical_request.rfind(request.method + "\n", 0) == 0,
+                  result.canonical_request);
+  SMSC_FUZZ_CHECK(
+      !result.headers_to_add.empty() && result.headers_to_add.back().first == "Authorization",
+      result.authorization);
 
   // Signing through a key cache gives the same signature. The cache lives across inputs, as a
   // client's does: a hit when the date is the last input's, else a miss that replaces the key.
   static SigningKeyCache cache;
-  const SigV4Result cached = sign_v4(request, credentials, "us-east-1", "service", now, options, &cache);
+  const SigV4Result cached =
+      sign_v4(request, credentials, "us-east-1", "service", now, options, &cache);
   SMSC_FUZZ_CHECK(cached.signature == result.signature, cached.canonical_request);
 
   check_uri_encode(request.path, false);

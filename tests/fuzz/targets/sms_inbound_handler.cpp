@@ -53,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // not change the next one's behaviour.
   common::aws::DynamoDbClient dynamodb(loopback().client_config());
   common::aws::SmsVoiceClient sms(loopback().client_config());
-  common::aws::HttpClient backend(common::aws::HttpClientOptions{std::chrono::milliseconds(2000), ""});
+  common::aws::HttpClient backend(
+      common::aws::HttpClientOptions{std::chrono::milliseconds(2000), ""});
   std::ostringstream log, emf;
   common::observe::Logger logger("sms-inbound", common::observe::LogLevel::kDebug, log);
   common::observe::Metrics metrics("SmsCompliance", "sms-inbound", emf);
@@ -75,10 +76,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string summary = handler.handle(invocation);
     SMSC_FUZZ_CHECK(event_ok, "an event parse_sns_event refuses was handled");
     const auto parsed = nlohmann::json::parse(summary, nullptr, false);
-    SMSC_FUZZ_CHECK(parsed.is_object() && parsed["records"] == records.size() && parsed["failed"] == 0,
-                    summary);
+    SMSC_FUZZ_CHECK(
+        parsed.is_object() && parsed["records"] == records.size() && parsed["failed"] == 0,
+        summary);
   } catch (const runtime::FunctionError& e) {
-    SMSC_FUZZ_CHECK(e.type() == (event_ok ? "RecordsFailed" : "InvalidEvent"), e.type() + ": " + e.what());
+    SMSC_FUZZ_CHECK(e.type() == (event_ok ? "RecordsFailed" : "InvalidEvent"),
+                    e.type() + ": " + e.what());
   } catch (const std::exception& e) {
     smsc_fuzz::fail(__FILE__, __LINE__, "handle() let an exception escape", e.what());
   }
@@ -87,7 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& record : records) {
     if (!record.message) continue;
     const std::string digits = record.message->origination_number.substr(1);
-    SMSC_FUZZ_CHECK(out.find(digits) == std::string::npos, "number logged whole: " + digits + "\n" + out);
+    SMSC_FUZZ_CHECK(out.find(digits) == std::string::npos,
+                    "number logged whole: " + digits + "\n" + out);
   }
   return 0;
 }

@@ -7,12 +7,13 @@
 // (The client around them, over HTTP: target aws_clients.)
 // Properties: the parsers throw only std::runtime_error, and always for text that is not JSON;
 // validate never throws and refuses any member that is not UTF-8.
+#include "common/aws/sms_voice.hpp"
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
-#include "common/aws/sms_voice.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 #include "tests/fuzz/sms_request.hpp"
 
@@ -45,8 +46,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (mode == 3) {
     const SendTextMessageRequest r = smsc_fuzz::send_request_from(body);
     if (!validate(r)) {
-      for (const std::string* s : {&r.destination_phone_number, &r.origination_identity, &r.message_body,
-                                   &r.message_type, &r.configuration_set_name, &r.keyword, &r.max_price}) {
+      for (const std::string* s :
+           {&r.destination_phone_number, &r.origination_identity, &r.message_body, &r.message_type,
+            &r.configuration_set_name, &r.keyword, &r.max_price}) {
         SMSC_FUZZ_CHECK(smsc_fuzz::is_utf8(*s), *s);
       }
     }

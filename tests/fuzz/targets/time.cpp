@@ -4,11 +4,12 @@
 // ("YYYY-MM-DDThh:mm:ss.mmmZ"), which parses back to the same instant (parse -> format -> parse).
 // An input led by byte 0xFF is instead an instant (8 bytes, milliseconds), checked the same way
 // when it lies in years 0000-9999, the range the fixed-width form can carry.
+#include "common/time.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <string>
 
-#include "common/time.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {

@@ -22,7 +22,7 @@ fail() { echo "FAIL: $*"; echo "--- emulator stderr ---"; cat "$err"; exit 1; }
 first=$(sed -n 1p <<<"$out") second=$(sed -n 2p <<<"$out")
 grep -q '"status":"success"' <<<"$first" || fail "the control event did not succeed"
 grep -q '"status":"crash"' <<<"$second" || fail "the $action event was not reported as a crash"
-grep -q "\"exit_code\":$code[,}]" <<<"$second" ||
+grep -q "\"exit_code\":${code}[,}]" <<<"$second" ||
   fail "the bootstrap did not end with exit code $code: the sanitizer options did not reach it"
 grep -Eq "$report" "$err" || fail "no sanitizer report matching /$report/ on stderr"
 echo "ok: $action -> crash, exit code $code, report on stderr"

@@ -40,6 +40,8 @@ Contact Contact::from_item(const std::optional<AttributeMap>& item) {
   c.opt_out_inbound_id = text(*item, "opt_out_inbound_id", bad);
   c.opt_out_pending = text(*item, "opt_out_pending", bad) == kPending;
   c.confirmation_claimed = item->count("opt_out_confirmation_claimed_at") > 0;
+  c.opt_out_confirmation_message_id = text(*item, "opt_out_confirmation_message_id", bad);
+  c.last_counted_inbound = text(*item, "last_counted_inbound", bad);
   if (!c.consent_status.empty() && c.consent_status != kOptedIn && c.consent_status != kOptedOut) {
     bad = true;
   }

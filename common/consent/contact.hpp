@@ -54,6 +54,12 @@ struct Contact {
   std::string opt_out_inbound_id;      ///< inbound SMS of an SMS opt-out (confirmation claim)
   bool opt_out_pending = false;        ///< opt_out_pending == kPending
   bool confirmation_claimed = false;   ///< opt_out_confirmation_claimed_at present
+  /// End User Messaging MessageId of the opt-out confirmation once its send is recorded; empty
+  /// while claimed and not (known to be) sent.
+  std::string opt_out_confirmation_message_id;
+  /// Message-log sort key of the last inbound text counted in message_count_in (so a retried
+  /// message is counted once).
+  std::string last_counted_inbound;
 
   bool opted_out() const { return consent_status == kOptedOut; }
   bool honored() const { return !opt_out_honored_at.empty(); }

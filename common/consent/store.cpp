@@ -7,11 +7,13 @@ namespace {
 
 using common::aws::AttributeMap;
 using common::aws::AttributeValue;
-using common::aws::AwsError;
-using common::aws::AwsException;
 
 AttributeValue S(std::string_view s) { return AttributeValue::S(std::string(s)); }
 AttributeValue N(std::int64_t n) { return AttributeValue::N(n); }
+
+// processing_status of an inbound item.
+constexpr std::string_view kInProgress = "in_progress";
+constexpr std::string_view kProcessed = "processed";
 
 // How often a read-decide-write is retried when another writer changed the item first.
 constexpr int kMaxVersionConflicts = 5;
@@ -38,7 +40,7 @@ constexpr const char* kOptOutFields[] = {
     "opt_out_channels",     "opt_out_categories",         "opt_out_inbound_id",
     "opt_out_honored_at",   "opt_out_list_synced_at",     "opt_out_confirmation_claimed_at",
     "opt_out_confirmation_sent_at", "opt_out_confirmation_message_id", "opt_out_source",
-    "opt_out_notes",        "opt_out_latest_request_at"};
+    "opt_out_notes",        "opt_out_latest_request_at",  "opt_out_confirmation_outcome_unknown_at"};
 
 }  // namespace
 
@@ -78,14 +80,199 @@ common::aws::UpdateItemRequest ContactUpdate::build(const std::string& table,
   return request;
 }
 
+namespace {
+
+// A universal opt-out from nothing: every opt-out field, the deadline, the pending mark, and the
+// confirmation and list state of any earlier opt-out removed (kNew); with `claim_confirmation`
+// the new opt-out's confirmation claimed at once.
+void write_new_opt_out(const OptOutRequest& r, ContactUpdate& u, bool claim_confirmation = false) {
+  const std::string requested = common::format_rfc3339(r.requested_at);
+  u.set("consent_status", S(kOptedOut));
+  u.set("opted_out_at", S(requested));
+  u.set("opt_out_deadline",
+        S(common::format_rfc3339(common::compliance::opt_out_deadline(r.requested_at))));
+  u.set("opt_out_latest_request_at", S(requested));
+  u.set("opt_out_method", S(r.method));
+  u.set("opt_out_channel", S(r.channel));
+  if (!r.rule.empty()) u.set("opt_out_rule", S(r.rule)); else u.remove("opt_out_rule");
+  u.set("opt_out_channels", all_channels());
+  u.set("opt_out_categories", S("all"));
+  if (!r.inbound_message_id.empty()) {
+    u.set("opt_out_inbound_id", S(r.inbound_message_id));
+  } else {
+    u.remove("opt_out_inbound_id");
+  }
+  if (r.source) u.set("opt_out_source", *r.source); else u.remove("opt_out_source");
+  if (!r.notes.empty()) u.set("opt_out_notes", S(r.notes)); else u.remove("opt_out_notes");
+  u.set("opt_out_pending", S(kPending));
+  if (claim_confirmation) {
+    u.set("opt_out_confirmation_claimed_at", S(common::format_rfc3339(common::now_ms())));
+  } else {
+    u.remove("opt_out_confirmation_claimed_at");
+  }
+  for (const char* field : {"opt_out_honored_at", "opt_out_list_synced_at", "opt_out_confirmation_sent_at",
+                            "opt_out_confirmation_message_id",
+                            "opt_out_confirmation_outcome_unknown_at"}) {
+    u.remove(field);
+  }
+}
+
+// The opt-out decided by opt_out_change (`change`) written onto `current`; false: nothing to do.
+bool write_opt_out(const Contact& current, OptOutChange change, const OptOutRequest& r,
+                   ContactUpdate& u) {
+  const std::string requested = common::format_rfc3339(r.requested_at);
+  switch (change) {
+    case OptOutChange::kStale:
+      return false;
+    case OptOutChange::kUnchanged:
+      // The deadline stays with the earliest request; the latest is kept so that an
+      // opt-in older than it can never apply.
+      if (current.latest_opt_out() >= requested) return false;
+      u.set("opt_out_latest_request_at", S(requested));
+      return true;
+    case OptOutChange::kEarlier:
+      u.set("opted_out_at", S(requested));
+      u.set("opt_out_deadline",
+            S(common::format_rfc3339(common::compliance::opt_out_deadline(r.requested_at))));
+      u.set("opt_out_latest_request_at", S(current.latest_opt_out()));
+      return true;
+    case OptOutChange::kNew:
+      write_new_opt_out(r, u);
+      return true;
+  }
+  return false;
+}
+
+// The condition under which opt_out_change() answers kNew, for a write that does not read
+// first: not opted out, and no opt-in later than the request. Times are compared as text, which
+// orders the canonical RFC 3339 form the store writes (format_rfc3339: UTC, milliseconds).
+std::string new_opt_out_condition(common::aws::ExpressionBuilder& e, common::TimePoint requested) {
+  const std::string status = e.name("consent_status");
+  const std::string opted_in = e.name("opted_in_at");
+  return "(attribute_not_exists(" + status + ") OR " + status + " <> " + e.value(S(kOptedOut)) +
+         ") AND (attribute_not_exists(" + status + ") OR " + status + " <> " +
+         e.value(S(kOptedIn)) + " OR attribute_not_exists(" + opted_in + ") OR " + opted_in +
+         " <= " + e.value(S(common::format_rfc3339(requested))) + ")";
+}
+
+// A write that does not go through update(): moves `version` on (so a read-decide-write racing
+// it decides again) and stamps the item.
+void bump_version(ContactUpdate& u) {
+  const std::string now = common::format_rfc3339(common::now_ms());
+  u.add("version", 1);
+  u.set("updated_at", S(now));
+  u.set_if_absent("created_at", S(now));
+}
+
+// What update() should start from after a conditional write failed: the item DynamoDB returned
+// with the failure, or (dynalite returns none) nothing, so update() reads it.
+std::optional<std::optional<AttributeMap>> known_after_failure(AttributeMap item) {
+  if (item.empty()) return std::nullopt;
+  return std::optional<AttributeMap>(std::move(item));
+}
+
+// The inbound counters of `m`: counted once per message (last_counted_inbound).
+void count_inbound(const InboundRecord& m, const std::string& conversation_state,
+                   ContactUpdate& u) {
+  u.add("message_count_in", 1);
+  u.set("last_inbound_at", S(common::format_rfc3339(m.received_at)));
+  u.set("last_counted_inbound", S(m.sk()));
+  if (!conversation_state.empty()) u.set("conversation_state", S(conversation_state));
+}
+
+AttributeMap log_key(const std::string& phone, const std::string& sk) {
+  return {{"phone_number", S(phone)}, {"sk", S(sk)}};
+}
+
+// The inbound item's attributes that every state of it carries.
+AttributeMap inbound_item(const InboundRecord& m) {
+  AttributeMap item = {{"phone_number", S(m.phone_number)},
+                       {"sk", S(m.sk())},
+                       {"direction", S("inbound")},
+                       {"message_id", S(m.message_id)},
+                       {"sns_message_id", S(m.sns_message_id)},
+                       {"received_at", S(common::format_rfc3339(m.received_at))},
+                       {"message_body", S(m.body)},
+                       {"ttl", N(ttl_after(m.received_at))}};
+  if (!m.destination_number.empty()) item["destination_number"] = S(m.destination_number);
+  if (!m.message_keyword.empty()) item["message_keyword"] = S(m.message_keyword);
+  if (!m.inbound_message_id.empty()) item["inbound_message_id"] = S(m.inbound_message_id);
+  if (!m.previous_published_message_id.empty()) {
+    item["previous_published_message_id"] = S(m.previous_published_message_id);
+  }
+  return item;
+}
+
+AttributeMap consent_event_item(const ConsentEvent& ev) {
+  AttributeMap item = ev.details;
+  item["phone_number"] = S(ev.phone_number);
+  item["sk"] = S(common::format_rfc3339(ev.occurred_at) + "#consent#" + ev.event_id);
+  item["direction"] = S("consent");
+  item["event"] = S(ev.event);
+  item["channel"] = S(ev.channel);
+  item["method"] = S(ev.method);
+  item["occurred_at"] = S(common::format_rfc3339(ev.occurred_at));
+  item["ttl"] = N(ttl_after(ev.occurred_at));
+  if (ev.event == "opt_out") {
+    item["scope_channels"] = all_channels();
+    item["scope_categories"] = S("all");
+  }
+  return item;
+}
+
+AttributeMap outbound_item(const OutboundRecord& r) {
+  const std::string at = common::format_rfc3339(r.sent_at);
+  AttributeMap item = {{"phone_number", S(r.phone_number)},
+                       {"sk", S(r.message_ref())},
+                       {"direction", S("outbound")},
+                       {"kind", S(r.kind)},
+                       {"status", S(r.outcome_unknown ? "outcome_unknown" : "sent")},
+                       {"message_body", S(r.body)},
+                       {"origination_identity", S(r.origination_identity)},
+                       {"message_type", S(r.message_type)},
+                       {"sent_at", S(at)},
+                       {"ttl", N(ttl_after(r.sent_at))}};
+  // Only a known MessageId goes into the sparse index kMessageIdIndex.
+  if (!r.message_id.empty()) item["message_id"] = S(r.message_id);
+  if (!r.in_reply_to.empty()) item["in_reply_to"] = S(r.in_reply_to);
+  return item;
+}
+
+AttributeMap blocked_item(const BlockedRecord& r) {
+  const std::string at = common::format_rfc3339(r.blocked_at);
+  AttributeMap item = {{"phone_number", S(r.phone_number)},
+                       {"sk", S(at + "#blocked#" + r.ref_id + "#" + r.kind)},
+                       {"direction", S("blocked")},
+                       {"kind", S(r.kind)},
+                       {"reason", S(r.reason)},
+                       {"message_body", S(r.body)},
+                       {"blocked_at", S(at)},
+                       {"ttl", N(ttl_after(r.blocked_at))}};
+  if (!r.in_reply_to.empty()) item["in_reply_to"] = S(r.in_reply_to);
+  return item;
+}
+
+}  // namespace
+
+std::string OutboundRecord::message_ref() const {
+  if (!ref_id.empty()) return common::format_rfc3339(ref_at) + "#out#" + ref_id + "#" + kind;
+  return common::format_rfc3339(sent_at) + "#out#" + message_id;
+}
+
+std::string InboundRecord::sk() const {
+  return common::format_rfc3339(received_at) + "#in#" + message_id;
+}
+
 std::optional<AttributeMap> ConsentStore::read_item(const std::string& phone) {
   return db_.get_item({tables_.contacts, {{"phone_number", S(phone)}}, true}).value();
 }
 
 Contact ConsentStore::update(const std::string& phone,
-                             const std::function<bool(const Contact&, ContactUpdate&)>& decide) {
+                             const std::function<bool(const Contact&, ContactUpdate&)>& decide,
+                             std::optional<std::optional<AttributeMap>> known) {
   for (int attempt = 0; attempt < kMaxVersionConflicts; ++attempt) {
-    Contact current = read(phone);
+    Contact current = known ? Contact::from_item(*known) : read(phone);
+    known.reset();  // a conflict means the item changed: read it again
     ContactUpdate u;
     if (!decide(current, u)) return current;
     const std::string now = common::format_rfc3339(common::now_ms());
@@ -101,165 +288,384 @@ Contact ConsentStore::update(const std::string& phone,
                                : e.name("version") + " = " + e.value(N(current.version));
     auto request = u.build(tables_.contacts, phone, condition);
     request.return_values = common::aws::ReturnValues::kAllNew;  // the new state, no re-read
+    // DynamoDB answers a failed condition with the item as it is now: the next round decides on
+    // it without a read (dynalite does not, so a read it is there).
+    request.return_values_on_condition_check_failure = common::aws::ReturnValues::kAllOld;
     auto result = db_.update_item(request).value();
     if (!result.condition_failed) return Contact::from_item(std::move(result.attributes));
+    if (!result.condition_failed_item.empty()) known = std::move(result.condition_failed_item);
   }
-  throw AwsException(AwsError{"consent", "UpdateContact", "ContactContention",
-                              "the contact kept changing under us", "", 0, "",
-                              kMaxVersionConflicts, common::aws::ErrorKind::kTransient});
+  throw common::Error::transient("consent", "ContactContention",
+                                 "the contact kept changing under a read-decide-write (" +
+                                     std::to_string(kMaxVersionConflicts) + " attempts)");
 }
 
 OptOutRecorded ConsentStore::record_opt_out(const OptOutRequest& r) {
   OptOutRecorded out;
-  const std::string requested = common::format_rfc3339(r.requested_at);
-  const std::string deadline =
-      common::format_rfc3339(common::compliance::opt_out_deadline(r.requested_at));
-  out.contact = update(r.phone_number, [&](const Contact& current, ContactUpdate& u) {
-    out.change = opt_out_change(current, r.requested_at);
-    if (out.change == OptOutChange::kStale) return false;
-    if (out.change == OptOutChange::kUnchanged) {
-      // The deadline stays with the earliest request; the latest is kept so that an
-      // opt-in older than it can never apply.
-      if (current.latest_opt_out() >= requested) return false;
-      u.set("opt_out_latest_request_at", S(requested));
-      return true;
-    }
-    u.set("consent_status", S(kOptedOut));
-    u.set("opted_out_at", S(requested));
-    u.set("opt_out_deadline", S(deadline));
-    if (out.change == OptOutChange::kEarlier) {
-      u.set("opt_out_latest_request_at", S(current.latest_opt_out()));
-    }
-    if (out.change == OptOutChange::kNew) {
-      u.set("opt_out_latest_request_at", S(requested));
-      u.set("opt_out_method", S(r.method));
-      u.set("opt_out_channel", S(r.channel));
-      if (!r.rule.empty()) u.set("opt_out_rule", S(r.rule)); else u.remove("opt_out_rule");
-      u.set("opt_out_channels", all_channels());
-      u.set("opt_out_categories", S("all"));
-      if (!r.inbound_message_id.empty()) {
-        u.set("opt_out_inbound_id", S(r.inbound_message_id));
-      } else {
-        u.remove("opt_out_inbound_id");
-      }
-      if (r.source) u.set("opt_out_source", *r.source); else u.remove("opt_out_source");
-      if (!r.notes.empty()) u.set("opt_out_notes", S(r.notes)); else u.remove("opt_out_notes");
-      u.set("opt_out_pending", S(kPending));
-      u.remove("opt_out_honored_at");
-      u.remove("opt_out_list_synced_at");
-      u.remove("opt_out_confirmation_claimed_at");
-      u.remove("opt_out_confirmation_sent_at");
-      u.remove("opt_out_confirmation_message_id");
-    }
-    return true;
-  });
+  // The common case, a contact that is not opted out and has no newer opt-in, is one write.
+  ContactUpdate u;
+  write_new_opt_out(r, u);
+  bump_version(u);
+  const std::string condition = new_opt_out_condition(u.expression(), r.requested_at);
+  auto request = u.build(tables_.contacts, r.phone_number, condition);
+  request.return_values = common::aws::ReturnValues::kAllNew;
+  request.return_values_on_condition_check_failure = common::aws::ReturnValues::kAllOld;
+  auto result = db_.update_item(request).value();
+  if (!result.condition_failed) {
+    out.change = OptOutChange::kNew;
+    out.contact = Contact::from_item(std::move(result.attributes));
+    return out;
+  }
+  out.contact = update(
+      r.phone_number,
+      [&](const Contact& current, ContactUpdate& next) {
+        out.change = opt_out_change(current, r.requested_at);
+        return write_opt_out(current, out.change, r, next);
+      },
+      known_after_failure(std::move(result.condition_failed_item)));
   return out;
 }
 
 bool ConsentStore::mark_opt_out_honored(const std::string& phone, common::TimePoint now,
                                         bool require_pending) {
-  const std::string at = common::format_rfc3339(now);
-  ContactUpdate u;
-  u.set("opt_out_list_synced_at", S(at));
-  u.set_if_absent("opt_out_honored_at", S(at));
-  u.set("updated_at", S(at));
-  u.remove("opt_out_pending");
-  // ADD keeps the optimistic-concurrency counter moving, so a read-decide-write racing this
-  // one sees the change and decides again.
-  u.add("version", 1);
-  auto& e = u.expression();
-  std::string condition = e.name("consent_status") + " = " + e.value(S(kOptedOut));
-  if (require_pending) {
-    condition += " AND " + e.name("opt_out_pending") + " = " + e.value(S(kPending));
-  }
-  return !db_.update_item(u.build(tables_.contacts, phone, condition)).value().condition_failed;
+  ContactFinish finish;
+  finish.phone_number = phone;
+  finish.honored_at = now;
+  finish.require_pending = require_pending;
+  return finish_contact(finish).honored;
 }
 
-OptInRecorded ConsentStore::record_opt_in(const OptInRequest& r) {
+OptInRecorded ConsentStore::record_opt_in(const OptInRequest& r,
+                                          std::optional<std::optional<AttributeMap>> known) {
   OptInRecorded out;
   bool first = true;
-  out.contact = update(r.phone_number, [&](const Contact& current, ContactUpdate& u) {
-    if (first) out.before = current;
-    first = false;
-    out.applied = opt_in_applies(current, r.opted_in_at);
-    if (!out.applied) return false;
-    u.set("consent_status", S(kOptedIn));
-    u.set("opted_in_at", S(common::format_rfc3339(r.opted_in_at)));
-    u.set("opt_in_method", S(r.method));
-    u.set("opt_in_source", r.source);
-    if (!r.disclosure_version.empty()) {
-      u.set("opt_in_disclosure_version", S(r.disclosure_version));
-    } else {
-      u.remove("opt_in_disclosure_version");
-    }
-    if (!r.disclosure_text.empty()) {
-      u.set("opt_in_disclosure_text", S(r.disclosure_text));
-    } else {
-      u.remove("opt_in_disclosure_text");
-    }
-    if (!current.opted_out_at.empty()) u.set("last_opted_out_at", S(current.opted_out_at));
-    for (const char* field : kOptOutFields) u.remove(field);
-    return true;
-  });
+  out.contact = update(
+      r.phone_number,
+      [&](const Contact& current, ContactUpdate& u) {
+        if (first) out.before = current;
+        first = false;
+        out.applied = opt_in_applies(current, r.opted_in_at);
+        if (!out.applied) return false;
+        u.set("consent_status", S(kOptedIn));
+        u.set("opted_in_at", S(common::format_rfc3339(r.opted_in_at)));
+        u.set("opt_in_method", S(r.method));
+        u.set("opt_in_source", r.source);
+        if (!r.disclosure_version.empty()) {
+          u.set("opt_in_disclosure_version", S(r.disclosure_version));
+        } else {
+          u.remove("opt_in_disclosure_version");
+        }
+        if (!r.disclosure_text.empty()) {
+          u.set("opt_in_disclosure_text", S(r.disclosure_text));
+        } else {
+          u.remove("opt_in_disclosure_text");
+        }
+        if (!current.opted_out_at.empty()) u.set("last_opted_out_at", S(current.opted_out_at));
+        for (const char* field : kOptOutFields) u.remove(field);
+        return true;
+      },
+      std::move(known));
   return out;
 }
 
 void ConsentStore::put_consent_event(const ConsentEvent& ev) {
   common::aws::PutItemRequest put;
   put.table_name = tables_.message_log;
-  put.item = ev.details;
-  put.item["phone_number"] = S(ev.phone_number);
-  put.item["sk"] = S(common::format_rfc3339(ev.occurred_at) + "#consent#" + ev.event_id);
-  put.item["direction"] = S("consent");
-  put.item["event"] = S(ev.event);
-  put.item["channel"] = S(ev.channel);
-  put.item["method"] = S(ev.method);
-  put.item["occurred_at"] = S(common::format_rfc3339(ev.occurred_at));
-  put.item["ttl"] = N(ttl_after(ev.occurred_at));
-  if (ev.event == "opt_out") {
-    put.item["scope_channels"] = all_channels();
-    put.item["scope_categories"] = S("all");
-  }
+  put.item = consent_event_item(ev);
   put.condition_expression = "attribute_not_exists(" + put.expression.name("sk") + ")";
   (void)db_.put_item(put).value();  // a failed condition means it was already written
 }
 
 void ConsentStore::record_outbound(const OutboundRecord& r) {
-  const std::string at = common::format_rfc3339(r.sent_at);
-  common::aws::PutItemRequest put;
-  put.table_name = tables_.message_log;
-  put.item = {{"phone_number", S(r.phone_number)},
-              {"sk", S(at + "#out#" + r.message_id)},
-              {"direction", S("outbound")},
-              {"kind", S(r.kind)},
-              {"message_id", S(r.message_id)},
-              {"message_body", S(r.body)},
-              {"origination_identity", S(r.origination_identity)},
-              {"message_type", S(r.message_type)},
-              {"sent_at", S(at)},
-              {"ttl", N(ttl_after(r.sent_at))}};
-  if (!r.in_reply_to.empty()) put.item["in_reply_to"] = S(r.in_reply_to);
-  (void)db_.put_item(put).value();
-  ContactUpdate u;
-  u.add("message_count_out", 1);
-  u.set("last_outbound_at", S(at));
-  (void)db_.update_item(u.build(tables_.contacts, r.phone_number)).value();
+  LogWrites writes;
+  writes.outbound.push_back(r);
+  write_log(writes);
+  ContactFinish finish;
+  finish.phone_number = r.phone_number;
+  finish.sent = 1;
+  finish.last_outbound_at = r.sent_at;
+  (void)finish_contact(finish);
 }
 
 void ConsentStore::record_blocked(const BlockedRecord& r) {
-  const std::string at = common::format_rfc3339(r.blocked_at);
+  LogWrites writes;
+  writes.blocked.push_back(r);
+  write_log(writes);
+}
+
+ClaimedInbound ConsentStore::claim_inbound(const InboundRecord& m, const std::string& owner,
+                                           common::TimePoint lease_until) {
+  const std::string lease_text = common::format_rfc3339(lease_until);
   common::aws::PutItemRequest put;
   put.table_name = tables_.message_log;
-  put.item = {{"phone_number", S(r.phone_number)},
-              {"sk", S(at + "#blocked#" + r.ref_id + "#" + r.kind)},
-              {"direction", S("blocked")},
-              {"kind", S(r.kind)},
-              {"reason", S(r.reason)},
-              {"message_body", S(r.body)},
-              {"blocked_at", S(at)},
-              {"ttl", N(ttl_after(r.blocked_at))}};
-  if (!r.in_reply_to.empty()) put.item["in_reply_to"] = S(r.in_reply_to);
-  (void)db_.put_item(put).value();
+  put.item = inbound_item(m);
+  put.item["processing_status"] = S(kInProgress);
+  put.item["lease_expires_at"] = S(lease_text);
+  put.item["lease_owner"] = S(owner);
+  put.condition_expression = "attribute_not_exists(" + put.expression.name("phone_number") + ")";
+  put.return_values_on_condition_check_failure = common::aws::ReturnValues::kAllOld;
+  auto put_result = db_.put_item(put).value();
+  if (!put_result.condition_failed) return {InboundClaim::kClaimed, false};
+
+  std::optional<AttributeMap> existing;
+  if (!put_result.condition_failed_item.empty()) {
+    existing = std::move(put_result.condition_failed_item);
+  } else {
+    existing = db_.get_item({tables_.message_log, log_key(m.phone_number, m.sk()), true}).value();
+  }
+  if (existing && common::aws::get_s(*existing, "processing_status") == kProcessed) {
+    return {InboundClaim::kDuplicate, false};
+  }
+  // An earlier attempt crashed or timed out and its lease ran out: take it over with an update,
+  // so what that attempt recorded (its reply claim) is kept.
+  common::aws::UpdateItemRequest takeover;
+  auto& e = takeover.expression;
+  takeover.table_name = tables_.message_log;
+  takeover.key = log_key(m.phone_number, m.sk());
+  takeover.update_expression = "SET " + e.name("lease_expires_at") + " = " + e.value(S(lease_text)) +
+                               ", " + e.name("lease_owner") + " = " + e.value(S(owner));
+  takeover.condition_expression = e.name("processing_status") + " = " + e.value(S(kInProgress)) +
+                                  " AND " + e.name("lease_expires_at") + " < " +
+                                  e.value(S(common::format_rfc3339(common::now_ms())));
+  takeover.return_values = common::aws::ReturnValues::kAllNew;
+  auto taken = db_.update_item(takeover).value();
+  if (!taken.condition_failed) {
+    return {InboundClaim::kTakenOver, taken.attributes.count("reply_claimed_at") > 0};
+  }
+  // Another delivery of the same message is being processed right now: this one fails so
+  // Lambda retries it after that one has finished.
+  throw common::Error::transient("consent", "MessageInProgress",
+                                 "another delivery of this message is being processed");
+}
+
+void ConsentStore::release_inbound(const InboundRecord& m, const std::string& owner) noexcept {
+  try {
+    common::aws::UpdateItemRequest u;
+    auto& e = u.expression;
+    u.table_name = tables_.message_log;
+    u.key = log_key(m.phone_number, m.sk());
+    u.update_expression = "SET " + e.name("lease_expires_at") + " = " + e.value(S("0"));
+    u.condition_expression = e.name("processing_status") + " = " + e.value(S(kInProgress)) +
+                             " AND " + e.name("lease_owner") + " = " + e.value(S(owner));
+    (void)db_.update_item(u);
+  } catch (...) {
+    // Best effort: the lease runs out on its own.
+  }
+}
+
+bool ConsentStore::claim_reply(const InboundRecord& m) {
+  common::aws::UpdateItemRequest u;
+  auto& e = u.expression;
+  u.table_name = tables_.message_log;
+  u.key = log_key(m.phone_number, m.sk());
+  u.update_expression = "SET " + e.name("reply_claimed_at") + " = " +
+                        e.value(S(common::format_rfc3339(common::now_ms())));
+  u.condition_expression = "attribute_not_exists(" + e.name("reply_claimed_at") + ")";
+  return !db_.update_item(u).value().condition_failed;
+}
+
+void ConsentStore::release_reply(const InboundRecord& m) {
+  common::aws::UpdateItemRequest u;
+  u.table_name = tables_.message_log;
+  u.key = log_key(m.phone_number, m.sk());
+  u.update_expression = "REMOVE " + u.expression.name("reply_claimed_at");
+  (void)db_.update_item(u).value();
+}
+
+InboundApplied ConsentStore::apply_inbound(const InboundChange& change) {
+  const InboundRecord& m = *change.message;
+  const std::string sk = m.sk();
+  InboundApplied out;
+  // First attempt without a read: the message not counted yet and, for an opt-out, nothing
+  // that would make it anything but new (new_opt_out_condition).
+  ContactUpdate u;
+  count_inbound(m, change.conversation_state, u);
+  if (change.opt_out) {
+    write_new_opt_out(*change.opt_out, u, change.claim_confirmation);
+  }
+  bump_version(u);
+  auto& e = u.expression();
+  std::string condition = "(attribute_not_exists(" + e.name("last_counted_inbound") + ") OR " +
+                          e.name("last_counted_inbound") + " <> " + e.value(S(sk)) + ")";
+  if (change.opt_out) {
+    condition += " AND " + new_opt_out_condition(e, change.opt_out->requested_at);
+  }
+  auto request = u.build(tables_.contacts, m.phone_number, condition);
+  request.return_values = common::aws::ReturnValues::kAllNew;
+  request.return_values_on_condition_check_failure = common::aws::ReturnValues::kAllOld;
+  auto result = db_.update_item(request).value();
+  if (!result.condition_failed) {
+    out.contact = Contact::from_item(std::move(result.attributes));
+    if (change.opt_out) {
+      out.change = OptOutChange::kNew;
+      if (change.claim_confirmation) out.confirmation = Confirmation::kClaimed;
+    }
+    return out;
+  }
+
+  // A redelivery, an opt-out already on record or a newer opt-in: decide on the item as it is.
+  out.contact = update(
+      m.phone_number,
+      [&](const Contact& current, ContactUpdate& next) {
+        out.confirmation = Confirmation::kNone;
+        out.confirmation_message_id.clear();
+        bool write = false;
+        std::string state = change.conversation_state;
+        const std::string& inbound_id = current.opt_out_inbound_id;
+        const bool claimed = current.confirmation_claimed;
+        const bool listed = !current.opt_out_list_synced_at.empty();
+        if (change.opt_out) {
+          out.change = opt_out_change(current, change.opt_out->requested_at);
+          if (out.change == OptOutChange::kStale) state = std::string(kOptedIn);
+          if (out.change == OptOutChange::kNew) {
+            write_new_opt_out(*change.opt_out, next, change.claim_confirmation);
+            write = true;
+            if (change.claim_confirmation) out.confirmation = Confirmation::kClaimed;
+          } else {
+            write = write_opt_out(current, out.change, *change.opt_out, next);
+          }
+          if (out.change != OptOutChange::kNew && inbound_id == m.message_id &&
+              out.change != OptOutChange::kStale) {
+            if (claimed) {
+              // An earlier attempt at this message claimed it: sent if it recorded the send,
+              // else unknown, and never sent twice.
+              out.confirmation_message_id = current.opt_out_confirmation_message_id;
+              out.confirmation = out.confirmation_message_id.empty() ? Confirmation::kOutcomeUnknown
+                                                                     : Confirmation::kSentBefore;
+            } else if (!listed && change.claim_confirmation) {
+              next.set("opt_out_confirmation_claimed_at",
+                       S(common::format_rfc3339(common::now_ms())));
+              out.confirmation = Confirmation::kClaimed;
+              write = true;
+            }
+          }
+        }
+        if (current.last_counted_inbound != sk) {
+          count_inbound(m, state, next);
+          write = true;
+        } else if (!state.empty() && write) {
+          next.set("conversation_state", S(state));
+        }
+        return write;
+      },
+      known_after_failure(std::move(result.condition_failed_item)));
+  return out;
+}
+
+void ConsentStore::release_confirmation(const std::string& phone,
+                                        const std::string& inbound_message_id) {
+  ContactUpdate u;
+  u.remove("opt_out_confirmation_claimed_at");
+  auto& e = u.expression();
+  const std::string condition =
+      e.name("opt_out_inbound_id") + " = " + e.value(S(inbound_message_id)) + " AND attribute_not_exists(" +
+      e.name("opt_out_confirmation_message_id") + ")";
+  (void)db_.update_item(u.build(tables_.contacts, phone, condition)).value();
+}
+
+ContactFinished ConsentStore::finish_contact(const ContactFinish& f) {
+  ContactFinished out;
+  const auto build = [&](bool with_honor, bool with_confirmation) {
+    ContactUpdate u;
+    const std::string now = common::format_rfc3339(common::now_ms());
+    if (with_honor) {
+      const std::string at = common::format_rfc3339(*f.honored_at);
+      u.set("opt_out_list_synced_at", S(at));
+      u.set_if_absent("opt_out_honored_at", S(at));
+      u.remove("opt_out_pending");
+    }
+    if (with_confirmation && !f.confirmation_message_id.empty()) {
+      u.set("opt_out_confirmation_sent_at", S(now));
+      u.set("opt_out_confirmation_message_id", S(f.confirmation_message_id));
+    }
+    if (with_confirmation && !f.confirmation_outcome_unknown_at.empty()) {
+      u.set("opt_out_confirmation_outcome_unknown_at", S(f.confirmation_outcome_unknown_at));
+    }
+    if (f.sent > 0) {
+      u.add("message_count_out", f.sent);
+      if (f.last_outbound_at) u.set("last_outbound_at", S(common::format_rfc3339(*f.last_outbound_at)));
+    }
+    if (!f.conversation_state.empty()) u.set("conversation_state", S(f.conversation_state));
+    if (u.empty()) return std::optional<common::aws::UpdateItemRequest>();
+    // ADD keeps the optimistic-concurrency counter moving, so a read-decide-write racing this
+    // one sees the change and decides again.
+    u.add("version", 1);
+    u.set("updated_at", S(now));
+    auto& e = u.expression();
+    std::string condition;
+    if (with_honor || with_confirmation) {
+      // Opt-out fields only on a contact that is still opted out (an opt-in clears them all).
+      condition = e.name("consent_status") + " = " + e.value(S(kOptedOut));
+    }
+    if (with_honor && f.require_pending) {
+      condition += " AND " + e.name("opt_out_pending") + " = " + e.value(S(kPending));
+    }
+    auto request = u.build(tables_.contacts, f.phone_number, condition);
+    request.return_values = common::aws::ReturnValues::kAllNew;
+    return std::optional<common::aws::UpdateItemRequest>(std::move(request));
+  };
+  const bool confirmation =
+      !f.confirmation_message_id.empty() || !f.confirmation_outcome_unknown_at.empty();
+  auto request = build(f.honored_at.has_value(), confirmation);
+  if (!request) return out;
+  bool honored = f.honored_at.has_value();
+  auto result = db_.update_item(*request).value();
+  if (result.condition_failed && honored && f.require_pending && confirmation) {
+    // Honoured meanwhile (deadline-monitor): the confirmation's record still belongs here.
+    honored = false;
+    request = build(false, true);
+    result = db_.update_item(*request).value();
+  }
+  if (result.condition_failed) {
+    // Opted in again meanwhile: only the counters and the conversation state are left to write.
+    honored = false;
+    request = build(false, false);
+    if (!request) return out;
+    result = db_.update_item(*request).value();
+  }
+  out.honored = honored;
+  out.written = true;
+  out.contact = Contact::from_item(std::move(result.attributes));
+  return out;
+}
+
+void ConsentStore::write_log(const LogWrites& w) {
+  std::vector<AttributeMap> items;
+  for (const auto& ev : w.consent_events) items.push_back(consent_event_item(ev));
+  for (const auto& r : w.outbound) items.push_back(outbound_item(r));
+  for (const auto& r : w.blocked) items.push_back(blocked_item(r));
+  if (w.inbound != nullptr) {
+    AttributeMap item = inbound_item(*w.inbound);
+    std::string actions;
+    for (const auto& a : w.inbound_result.actions) actions += (actions.empty() ? "" : ",") + a;
+    item["processing_status"] = S(kProcessed);
+    item["intent"] = S(w.inbound_result.intent);
+    item["rule"] = S(w.inbound_result.rule);
+    item["possible_revocation"] = AttributeValue::Bool(w.inbound_result.possible_revocation);
+    item["actions"] = S(actions);
+    item["processed_at"] = S(common::format_rfc3339(common::now_ms()));
+    if (w.inbound_result.reply_claimed) item["reply_claimed_at"] = item["processed_at"];
+    items.push_back(std::move(item));
+  }
+  if (items.empty()) return;
+  if (items.size() == 1) {
+    common::aws::PutItemRequest put;
+    put.table_name = tables_.message_log;
+    put.item = std::move(items.front());
+    (void)db_.put_item(put).value();
+    return;
+  }
+  std::vector<common::aws::BatchWriteOperation> operations;
+  operations.reserve(items.size());
+  for (auto& item : items) {
+    operations.push_back(common::aws::BatchWriteOperation::put(tables_.message_log, std::move(item)));
+  }
+  auto result = db_.batch_write_item(operations).value();
+  if (!result.unprocessed.empty()) {
+    throw common::Error::transient(
+        "consent", "LogWriteIncomplete",
+        std::to_string(result.unprocessed.size()) + " message-log items left unprocessed");
+  }
 }
 
 PendingPage ConsentStore::pending_opt_outs(int limit, const AttributeMap& start) {

@@ -11,6 +11,7 @@
 
 #include "common/aws/dynamodb.hpp"
 #include "common/consent/contact.hpp"
+#include "common/error.hpp"
 #include "common/time.hpp"
 
 namespace common::consent {
@@ -90,19 +91,36 @@ struct ConsentEvent {
   common::aws::AttributeMap details;  ///< more attributes (rule, deadline, source, ...)
 };
 
-/// One text that went out.
+/// One text that went out, or whose send may have gone out (`outcome_unknown`).
+///
+/// Its message-log sort key, `message_ref()`, is `<at>#out#<ref_id>#<kind>` when `ref_id` is set
+/// (a reply: `at` = the inbound receipt time, `ref_id` = the inbound message id, so every attempt
+/// at the same reply writes the same item) and `<sent_at>#out#<message_id>` otherwise. Either way
+/// the item is found by message id: by `message_ref()` (phone + sort key, one GetItem or
+/// UpdateItem; SendTextMessage's `Context` can carry it) or by End User Messaging's MessageId
+/// through the sparse index kMessageIdIndex.
 struct OutboundRecord {
   std::string phone_number;
   std::string kind;                  ///< help, reply, opt_out_confirmation, reminder, ...
   std::string body;
-  std::string message_id;            ///< End User Messaging MessageId
+  std::string message_id;            ///< End User Messaging MessageId; empty when unknown
   std::string in_reply_to;           ///< inbound message id, may be empty
   std::string origination_identity;
   std::string message_type = "TRANSACTIONAL";
   common::TimePoint sent_at;
+  /// What the text answers (the inbound message id); empty: keyed by `message_id`.
+  std::string ref_id{};
+  /// The time that starts the key when `ref_id` is set (the inbound receipt time).
+  common::TimePoint ref_at{};
+  /// True when the send's answer was lost (a crash or a timeout after the request went out):
+  /// the text may or may not have been delivered, and is never sent again.
+  bool outcome_unknown = false;
+
+  /// The message-log sort key (see above).
+  std::string message_ref() const;
 };
 
-/// One text that was not sent, and why (fail closed is logged, SPEC 2).
+/// One text that was not sent, and why (fail closed is logged, docs/compliance.md).
 struct BlockedRecord {
   std::string phone_number;
   std::string kind;
@@ -113,16 +131,129 @@ struct BlockedRecord {
   common::TimePoint blocked_at;
 };
 
+/// An inbound SMS as the message log keeps it (sort key `<received_at>#in#<message_id>`).
+struct InboundRecord {
+  std::string phone_number;       ///< the sender, E.164
+  std::string message_id;         ///< the id that names it across redeliveries
+  common::TimePoint received_at;  ///< receipt time (UTC)
+  std::string body;
+  std::string sns_message_id;
+  std::string destination_number;  ///< may be empty
+  std::string message_keyword;     ///< may be empty
+  std::string inbound_message_id;  ///< may be empty
+  std::string previous_published_message_id;  ///< may be empty
+
+  /// The message-log sort key.
+  std::string sk() const;
+};
+
+/// What became of an inbound text, for its final message-log item.
+struct InboundResult {
+  std::string intent;
+  std::string rule;
+  bool possible_revocation = false;
+  std::vector<std::string> actions;
+  bool reply_claimed = false;  ///< a reply to it was claimed (kept on the item)
+};
+
+/// What claim_inbound found.
+enum class InboundClaim {
+  kClaimed,    ///< first delivery: this attempt owns the message
+  kTakenOver,  ///< an earlier attempt crashed or timed out and its lease ran out: ours now
+  kDuplicate,  ///< already processed: nothing to do
+};
+
+/// The result of claim_inbound.
+struct ClaimedInbound {
+  InboundClaim claim = InboundClaim::kClaimed;
+  /// An earlier attempt claimed the reply to this message (kTakenOver only): it may have been sent.
+  bool reply_claimed = false;
+};
+
+/// The opt-out confirmation's state after apply_inbound.
+enum class Confirmation {
+  kNone,           ///< not this message's to send (no new opt-out, or outside the window)
+  kClaimed,        ///< claimed now by this message: send it
+  kSentBefore,     ///< an earlier attempt at this message sent it (message id on the contact)
+  kOutcomeUnknown  ///< an earlier attempt claimed it and its send was never recorded: never resend
+};
+
+/// The contact write every inbound text makes once, first: message_count_in and
+/// last_inbound_at (counted once per message), conversation_state, and for an opt-out keyword
+/// the opt-out itself with the one confirmation's claim.
+struct InboundChange {
+  const InboundRecord* message = nullptr;  ///< required
+  std::string conversation_state;          ///< "open", "help", "opted_out", ...
+  /// An opt-out to record (SMS keyword). A stale one (an opt-in is newer) sets
+  /// conversation_state "opted_in" instead.
+  std::optional<OptOutRequest> opt_out{};
+  /// Claim the opt-out confirmation for this message when the opt-out is this message's and
+  /// none was claimed or the number listed yet (the caller checks the 5-minute window).
+  bool claim_confirmation = false;
+};
+
+/// What apply_inbound did.
+struct InboundApplied {
+  Contact contact;  ///< the stored state afterwards
+  OptOutChange change = OptOutChange::kUnchanged;  ///< with an opt_out only
+  Confirmation confirmation = Confirmation::kNone;
+  std::string confirmation_message_id;  ///< kSentBefore: the text's MessageId
+};
+
+/// The contact write after the sends of one unit of work: the opt-out honoured (after the list
+/// update), the confirmation's MessageId, outbound counters, the conversation state.
+struct ContactFinish {
+  std::string phone_number;
+  /// Set: mark the opt-out honoured at that time (`opt_out_list_synced_at`, the first
+  /// `opt_out_honored_at`, `opt_out_pending` removed), only while the contact is opted out
+  /// (and, with `require_pending`, still pending).
+  std::optional<common::TimePoint> honored_at{};
+  bool require_pending = false;
+  std::string confirmation_message_id{};  ///< the opt-out confirmation was sent with this id
+  std::string confirmation_outcome_unknown_at{};  ///< RFC 3339: its send was never confirmed
+  int sent = 0;                                   ///< texts that went out (message_count_out)
+  std::optional<common::TimePoint> last_outbound_at{};
+  std::string conversation_state{};  ///< empty: unchanged
+};
+
+/// What finish_contact did.
+struct ContactFinished {
+  bool written = false;  ///< false: nothing to write
+  bool honored = false;  ///< the honoured mark applied
+  Contact contact;       ///< the stored state afterwards (when written)
+};
+
+/// Message-log items written together at the end of a unit of work (one request when they fit):
+/// consent events, outbound and blocked records, an inbound text's final state. Every item has a
+/// deterministic key and content, so writing them again (a retry) changes nothing.
+struct LogWrites {
+  std::vector<ConsentEvent> consent_events;
+  std::vector<OutboundRecord> outbound;
+  std::vector<BlockedRecord> blocked;
+  /// The inbound text's final item (processing_status "processed"), replacing the claim.
+  const InboundRecord* inbound = nullptr;
+  InboundResult inbound_result{};
+
+  bool empty() const {
+    return consent_events.empty() && outbound.empty() && blocked.empty() && inbound == nullptr;
+  }
+};
+
 /// One page of the pending-opt-out index, ordered by deadline.
 struct PendingPage {
   std::vector<Contact> contacts;
   common::aws::AttributeMap next;  ///< empty on the last page
 };
 
-/// The shared contacts-table and message-log operations. Failures of DynamoDB other than a
+/// The sparse message-log index by End User Messaging MessageId (partition key `message_id`):
+/// every inbound and outbound item that has one.
+inline constexpr std::string_view kMessageIdIndex = "by-message-id";
+
+/// The one owner of every write to the contacts table and the message log (handlers decide, this
+/// writes; attribute names live here and in contact.cpp only). Failures of DynamoDB other than a
 /// failed condition are thrown as common::aws::AwsException (the caller's invocation fails and
-/// Lambda retries it); a contact that keeps changing under a read-decide-write throws one too
-/// (code "ContactContention", transient).
+/// Lambda retries it); a contact that keeps changing under a read-decide-write throws
+/// common::Error "ContactContention" (transient). Calls per operation: docs/round-trips.md.
 class ConsentStore {
  public:
   ConsentStore(common::aws::DynamoDbClient& dynamodb, Tables tables)
@@ -136,12 +267,17 @@ class ConsentStore {
   /// Read-decide-write with optimistic concurrency on `version`: `decide` fills the update from
   /// the current state, or returns false for "nothing to do". Retried when another writer got
   /// there first. Returns the state afterwards (or the current one when nothing was done).
+  /// `known`: the item as just read or returned by a write (saves the first GetItem; nullopt
+  /// inside means "no such item"). Throws common::Error "ContactContention" (transient) when the
+  /// contact kept changing, AwsException for AWS failures.
   Contact update(const std::string& phone,
-                 const std::function<bool(const Contact&, ContactUpdate&)>& decide);
+                 const std::function<bool(const Contact&, ContactUpdate&)>& decide,
+                 std::optional<std::optional<common::aws::AttributeMap>> known = std::nullopt);
 
   /// Records a universal opt-out: a new one sets every opt-out field, the deadline
   /// (10 business days, common::compliance::opt_out_deadline) and `opt_out_pending`; an earlier
   /// request replaces the time and deadline only; a later one changes nothing (opt_out_change).
+  /// A new opt-out (the common case) is one UpdateItem with no read.
   OptOutRecorded record_opt_out(const OptOutRequest& request);
 
   /// Marks the contact's opt-out honoured after the number went on the End User Messaging
@@ -151,18 +287,61 @@ class ConsentStore {
   bool mark_opt_out_honored(const std::string& phone, common::TimePoint now, bool require_pending);
 
   /// Records an opt-in with its evidence unless a newer opt-out is on record; clears every
-  /// opt-out field (keeping the last opt-out time as `last_opted_out_at`).
-  OptInRecorded record_opt_in(const OptInRequest& request);
+  /// opt-out field (keeping the last opt-out time as `last_opted_out_at`). `known`: the contact's
+  /// item as just returned by a write (saves the read; see update()).
+  OptInRecorded record_opt_in(
+      const OptInRequest& request,
+      std::optional<std::optional<common::aws::AttributeMap>> known = std::nullopt);
 
   /// Appends a consent event to the message log (sort key `<occurred_at>#consent#<event_id>`,
   /// `ttl` kRetention after it); an opt-out event carries its universal scope. Writing the same
   /// event twice leaves one item.
   void put_consent_event(const ConsentEvent& event);
 
-  /// Logs a text that went out and counts it on the contact (message_count_out, last_outbound_at).
+  /// Logs a text that went out and counts it on the contact (message_count_out, last_outbound_at):
+  /// two requests; a unit of work with more to write uses write_log and finish_contact instead.
   void record_outbound(const OutboundRecord& record);
   /// Logs a text that was not sent (sort key `<blocked_at>#blocked#<ref_id>#<kind>`).
   void record_blocked(const BlockedRecord& record);
+
+  // ---- Inbound texts (sms-inbound): claim, contact write, final log items ----
+
+  /// Claims an inbound text for this attempt: a conditional PutItem of its log item
+  /// (processing_status "in_progress", a lease until `lease_until`, owner `owner`). On a
+  /// redelivery it answers kDuplicate when processed, takes over an item whose lease ran out
+  /// (keeping what the earlier attempt recorded), and throws common::Error "MessageInProgress"
+  /// (transient) while another attempt holds the lease. AWS failures throw AwsException.
+  ClaimedInbound claim_inbound(const InboundRecord& message, const std::string& owner,
+                               common::TimePoint lease_until);
+  /// Lets a redelivery take over at once after this attempt failed (only our own lease).
+  /// Best effort, never throws: the lease also runs out on its own.
+  void release_inbound(const InboundRecord& message, const std::string& owner) noexcept;
+  /// Claims the one reply to an inbound text (HELP, opt-in confirmation, backend reply, reminder
+  /// reply): false when an attempt at this message already claimed it.
+  bool claim_reply(const InboundRecord& message);
+  /// Gives the reply claim back after a send that certainly did not go out (throttled, 5xx).
+  void release_reply(const InboundRecord& message);
+
+  /// The one contact write of an inbound text (InboundChange). The common cases (a text from a
+  /// known or new contact, a first STOP) are one UpdateItem with no read: the write is
+  /// conditioned on the state that decision assumes; when that condition fails (a redelivery,
+  /// an opt-out on record, an opt-in newer than the STOP) the item as it stood decides, with
+  /// optimistic concurrency as update(). Throws like update().
+  InboundApplied apply_inbound(const InboundChange& change);
+
+  /// Gives the opt-out confirmation's claim back after a send that certainly did not go out
+  /// (throttled, 5xx), so the redelivery of `inbound_message_id` may claim it again.
+  void release_confirmation(const std::string& phone, const std::string& inbound_message_id);
+
+  /// The contact write after the sends (ContactFinish), one UpdateItem. When the honoured mark's
+  /// condition fails (opted in again meanwhile, or no longer pending), the rest is written
+  /// without it and `honored` is false. Nothing to write: no request.
+  ContactFinished finish_contact(const ContactFinish& finish);
+
+  /// Writes the items of `writes` to the message log: one PutItem for a single item, else
+  /// BatchWriteItem (25 a request). Throws AwsException, or common::Error "LogWriteIncomplete"
+  /// (transient) when DynamoDB left items unprocessed after the client's retries.
+  void write_log(const LogWrites& writes);
 
   /// One page (at most `limit` items) of contacts whose opt-out is not honoured, by deadline
   /// ascending, from the sparse index kPendingIndex (eventually consistent: re-check on write).

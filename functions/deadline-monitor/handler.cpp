@@ -6,6 +6,7 @@
 
 #include "common/compliance/business_days.hpp"
 #include "common/compliance/phone.hpp"
+#include "common/consent/honor.hpp"
 #include "common/consent/store.hpp"
 
 namespace deadline_monitor {
@@ -53,18 +54,26 @@ RunSummary Handler::run(common::TimePoint now, std::chrono::system_clock::time_p
         ++s.already_honored;
         continue;
       }
+      // The index lags the table: the honoured mark's condition re-checks that it is still
+      // pending. A number already on the list only needs the mark.
+      bool honored = false;
       if (current.opt_out_list_synced_at.empty()) {
-        auto listed = services_.sms.put_opted_out_number(config_.opt_out_list_name,
-                                                         contact.phone_number);
-        if (!listed.ok()) {
+        common::consent::ContactFinish finish;
+        finish.phone_number = contact.phone_number;
+        finish.require_pending = true;
+        auto result =
+            common::consent::honor_opt_out(store, services_.sms, config_.opt_out_list_name, finish);
+        if (!result.listed) {
           ++s.sync_failures;
-          error = listed.error().code;
+          error = result.list_error->code;
           missing.push_back("opt_out_list_sync");
         }
+        honored = result.finished.honored;
+      } else {
+        honored = store.mark_opt_out_honored(contact.phone_number, common::now_ms(), true);
       }
       if (missing.empty()) {
-        // The index lags the table: the condition re-checks that it is still pending.
-        if (store.mark_opt_out_honored(contact.phone_number, common::now_ms(), true)) {
+        if (honored) {
           ++s.honored;
         } else {
           ++s.already_honored;

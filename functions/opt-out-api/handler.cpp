@@ -9,6 +9,7 @@
 
 #include "common/compliance/business_days.hpp"
 #include "common/compliance/phone.hpp"
+#include "common/consent/honor.hpp"
 #include "common/consent/store.hpp"
 
 namespace opt_out_api {
@@ -207,16 +208,18 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
   std::string sync_error;
   if (contact.opted_out() && !contact.honored()) {
     // No text for a non-SMS opt-out: straight onto the list, so AWS itself blocks every send.
-    auto listed = services_.sms.put_opted_out_number(config_.opt_out_list_name, *phone);
-    if (listed.ok()) {
-      (void)store.mark_opt_out_honored(*phone, common::now_ms(), false);
-      contact = store.read(*phone);
+    common::consent::ContactFinish finish;
+    finish.phone_number = *phone;
+    auto honoured =
+        common::consent::honor_opt_out(store, services_.sms, config_.opt_out_list_name, finish);
+    if (honoured.listed) {
+      if (honoured.finished.written) contact = honoured.finished.contact;
     } else {
-      sync_error = listed.error().code;
+      sync_error = honoured.list_error->code;
       services_.metrics.add("OptOutSyncFailures", 1);
       services_.logger.warn("opt-out list update failed; deadline-monitor will retry",
                             {{"phone", common::compliance::mask_phone_number(*phone)},
-                             {"error", listed.error().describe()}});
+                             {"error", honoured.list_error->describe()}});
     }
   }
   services_.logger.info("opt-out recorded",

@@ -7,8 +7,10 @@
 
 #include "common/appointments/appointments.hpp"
 #include "common/compliance/business_days.hpp"
-#include "common/consent/store.hpp"
 #include "common/compliance/phone.hpp"
+#include "common/consent/honor.hpp"
+#include "common/consent/store.hpp"
+#include "common/error.hpp"
 #include "common/time.hpp"
 #include "common/tz/time_zone.hpp"
 
@@ -20,19 +22,14 @@ using common::aws::AttributeMap;
 using common::aws::AttributeValue;
 using common::aws::AwsError;
 using common::aws::AwsException;
-using common::aws::ExpressionBuilder;
 using common::compliance::MessageIntent;
 using json = nlohmann::json;
 
 // A message's lease ends this long after the invocation's deadline.
 constexpr std::chrono::seconds kLeaseMargin{10};
-constexpr std::string_view kInProgress = "in_progress";
-constexpr std::string_view kProcessed = "processed";
 using common::consent::Contact;
-using common::consent::ContactUpdate;
 
 AttributeValue S(std::string_view s) { return AttributeValue::S(std::string(s)); }
-AttributeValue N(std::int64_t n) { return AttributeValue::N(n); }
 
 std::string masked(const std::string& phone) {
   return common::compliance::mask_phone_number(phone);
@@ -103,154 +100,101 @@ std::string opt_in_confirmation_text(const Config& c) {
 
 namespace {
 
-// The per-record work, with the stores and the message at hand. Every step is
-// idempotent or guarded by a conditional write, so a retried record never
-// duplicates a text, a log item or a counter.
+using common::consent::ConsentStore;
+using common::consent::Confirmation;
+using common::consent::InboundApplied;
+using common::consent::InboundClaim;
+using common::consent::InboundRecord;
+
+InboundRecord inbound_record(const InboundSms& m) {
+  InboundRecord r;
+  r.phone_number = m.origination_number;
+  r.message_id = m.message_id();
+  r.received_at = m.received_at;
+  r.body = m.message_body;
+  r.sns_message_id = m.sns_message_id;
+  r.destination_number = m.destination_number;
+  r.message_keyword = m.message_keyword;
+  r.inbound_message_id = m.inbound_message_id;
+  r.previous_published_message_id = m.previous_published_message_id;
+  return r;
+}
+
+// One inbound text's unit of work: the decisions are the handler's, every write goes through
+// the ConsentStore, and what can wait is written together at the end (complete()). Every step is
+// idempotent or guarded by a conditional write, so a retried record never duplicates a text, a
+// log item or a counter. Calls per path: docs/round-trips.md.
 class RecordProcessor {
  public:
-  RecordProcessor(const Config& config, Services& services, const InboundSms& message)
+  RecordProcessor(const Config& config, Services& services, const InboundSms& message,
+                  std::chrono::system_clock::time_point deadline)
       : config_(config),
         s_(services),
         m_(message),
+        rec_(inbound_record(message)),
         store_(services.dynamodb, {config.contacts_table, config.message_log_table}),
-        owner_(services.logger.request_id()) {
-    inbound_sk_ = common::format_rfc3339(m_.received_at) + "#in#" + m_.message_id();
-    ttl_ = common::epoch_seconds(m_.received_at + kRetention);
+        owner_(services.logger.request_id()),
+        deadline_(deadline) {
+    finish_.phone_number = m_.origination_number;
   }
 
-  // Returns false when this message was already processed (a redelivery).
-  // Claims the message for this attempt. Returns false when it was already
-  // processed (a redelivery); throws a retryable error while another attempt owns it.
+  // Claims the message for this attempt. Returns false when it was already processed (a
+  // redelivery); throws a retryable error while another attempt owns it.
   bool claim() {
-    const TimePoint now = common::now_ms();
-    // The lease ends shortly after this invocation's deadline (so Lambda's retry a
-    // minute later can take over a timed-out attempt), and never later than
-    // PROCESSING_LEASE_SECONDS.
-    TimePoint lease_until = now + config_.processing_lease;
-    const auto deadline = s_.dynamodb.transport().deadline();
-    if (deadline != std::chrono::system_clock::time_point::max()) {
+    // The lease ends shortly after this invocation's deadline (so Lambda's retry a minute later
+    // can take over a timed-out attempt), and never later than PROCESSING_LEASE_SECONDS.
+    TimePoint lease_until = common::now_ms() + config_.processing_lease;
+    if (deadline_ != std::chrono::system_clock::time_point::max()) {
       lease_until = std::min(lease_until, std::chrono::time_point_cast<std::chrono::milliseconds>(
-                                              deadline + kLeaseMargin));
+                                              deadline_ + kLeaseMargin));
     }
-    const std::string lease_text = common::format_rfc3339(lease_until);
-    common::aws::PutItemRequest put;
-    put.table_name = config_.message_log_table;
-    put.item = {{"phone_number", S(m_.origination_number)},
-                {"sk", S(inbound_sk_)},
-                {"direction", S("inbound")},
-                {"message_id", S(m_.message_id())},
-                {"sns_message_id", S(m_.sns_message_id)},
-                {"received_at", S(common::format_rfc3339(m_.received_at))},
-                {"message_body", S(m_.message_body)},
-                {"processing_status", S(kInProgress)},
-                {"lease_expires_at", S(lease_text)},
-                {"lease_owner", S(owner_)},
-                {"ttl", N(ttl_)}};
-    if (!m_.destination_number.empty()) put.item["destination_number"] = S(m_.destination_number);
-    if (!m_.message_keyword.empty()) put.item["message_keyword"] = S(m_.message_keyword);
-    if (!m_.inbound_message_id.empty()) {
-      put.item["inbound_message_id"] = S(m_.inbound_message_id);
-    }
-    if (!m_.previous_published_message_id.empty()) {
-      put.item["previous_published_message_id"] = S(m_.previous_published_message_id);
-    }
-    put.condition_expression = "attribute_not_exists(" + put.expression.name("phone_number") + ")";
-    if (!s_.dynamodb.put_item(put).value().condition_failed) return true;
-
-    auto existing = s_.dynamodb
-                        .get_item({config_.message_log_table,
-                                   {{"phone_number", S(m_.origination_number)}, {"sk", S(inbound_sk_)}},
-                                   true})
-                        .value();
-    if (existing && common::aws::get_s(*existing, "processing_status") == kProcessed) return false;
-    // An earlier attempt crashed or timed out and its lease expired: take it over
-    // with an update, so what that attempt recorded (its reply claim) is kept.
-    ExpressionBuilder e;
-    common::aws::UpdateItemRequest takeover;
-    takeover.table_name = config_.message_log_table;
-    takeover.key = log_key(inbound_sk_);
-    takeover.update_expression = "SET " + e.name("lease_expires_at") + " = " + e.value(S(lease_text)) +
-                                 ", " + e.name("lease_owner") + " = " + e.value(S(owner_));
-    takeover.condition_expression = e.name("processing_status") + " = " + e.value(S(kInProgress)) +
-                                    " AND " + e.name("lease_expires_at") + " < " +
-                                    e.value(S(common::format_rfc3339(now)));
-    takeover.expression = std::move(e);
-    if (!s_.dynamodb.update_item(takeover).value().condition_failed) return true;
-    // Another delivery of the same message is being processed right now: let
-    // this one fail so Lambda retries it after that one has finished.
-    throw AwsException(AwsError{"sms-inbound", "ClaimMessage", "MessageInProgress",
-                                "another delivery of this message is being processed", "", 0, "",
-                                1, common::aws::ErrorKind::kTransient});
+    const auto claimed = store_.claim_inbound(rec_, owner_, lease_until);
+    if (claimed.claim == InboundClaim::kDuplicate) return false;
+    reply_claimed_ = claimed.reply_claimed;
+    return true;
   }
 
-  // Lets a redelivery take over at once after this attempt failed (only our own lease).
-  void release_claim() noexcept {
-    try {
-      ExpressionBuilder e;
-      common::aws::UpdateItemRequest u;
-      u.table_name = config_.message_log_table;
-      u.key = log_key(inbound_sk_);
-      u.update_expression = "SET " + e.name("lease_expires_at") + " = " + e.value(S("0"));
-      u.condition_expression = e.name("processing_status") + " = " + e.value(S(kInProgress)) +
-                               " AND " + e.name("lease_owner") + " = " + e.value(S(owner_));
-      u.expression = std::move(e);
-      (void)s_.dynamodb.update_item(u);
-    } catch (...) {
-      // Best effort: the lease expires on its own.
-    }
-  }
+  // Lets a redelivery take over at once after this attempt failed.
+  void release() noexcept { store_.release_inbound(rec_, owner_); }
 
-  void finish(const Handler::Outcome& outcome, const std::string& conversation_state) {
-    // Conversation counters, counted once per message: the condition makes an
-    // immediate retry of the same message a no-op.
-    {
-      ContactUpdate u;
-      u.add("message_count_in", 1);
-      u.set("last_inbound_at", S(common::format_rfc3339(m_.received_at)));
-      u.set("last_counted_inbound", S(inbound_sk_));
-      u.set("conversation_state", S(conversation_state));
-      u.set_if_absent("created_at", S(common::format_rfc3339(common::now_ms())));
-      auto& e = u.expression();
-      std::string condition = "attribute_not_exists(" + e.name("last_counted_inbound") + ") OR " +
-                              e.name("last_counted_inbound") + " <> " + e.value(S(inbound_sk_));
-      (void)s_.dynamodb.update_item(u.build(config_.contacts_table, m_.origination_number, condition))
-          .value();
-    }
-    ExpressionBuilder e;
-    std::string actions;
-    for (const auto& a : outcome.actions) actions += (actions.empty() ? "" : ",") + a;
-    common::aws::UpdateItemRequest u;
-    u.table_name = config_.message_log_table;
-    u.key = log_key(inbound_sk_);
-    u.update_expression = "SET " + e.name("processing_status") + " = " + e.value(S(kProcessed)) +
-                          ", " + e.name("intent") + " = " + e.value(S(outcome.intent)) + ", " +
-                          e.name("matched_rule") + " = " + e.value(S(outcome.rule)) + ", " +
-                          e.name("possible_revocation") + " = " +
-                          e.value(AttributeValue::Bool(outcome.possible_revocation)) + ", " +
-                          e.name("actions") + " = " + e.value(S(actions)) + ", " +
-                          e.name("processed_at") + " = " +
-                          e.value(S(common::format_rfc3339(common::now_ms()))) + " REMOVE " +
-                          e.name("lease_expires_at");
-    u.expression = std::move(e);
-    (void)s_.dynamodb.update_item(u).value();
+  // The text's one contact write (ConsentStore::apply_inbound).
+  InboundApplied apply(const std::string& conversation_state,
+                       std::optional<common::consent::OptOutRequest> opt_out, bool claim_confirmation) {
+    common::consent::InboundChange change;
+    change.message = &rec_;
+    change.conversation_state = conversation_state;
+    change.opt_out = std::move(opt_out);
+    change.claim_confirmation = claim_confirmation;
+    return store_.apply_inbound(change);
   }
 
   Contact read_contact() { return store_.read(m_.origination_number); }
+  ConsentStore& store() { return store_; }
+  // The contact write after the sends; written by complete() unless honour() wrote it.
+  common::consent::ContactFinish& finish() { return finish_; }
 
-  common::consent::ConsentStore& store() { return store_; }
-
-  void put_consent_event(std::string_view event, const std::string& rule, AttributeMap details) {
+  void consent_event(std::string_view event, const std::string& rule, AttributeMap details) {
     details["rule"] = S(rule);
     details["inbound_message_id"] = S(m_.message_id());
-    store_.put_consent_event({m_.origination_number, std::string(event), m_.received_at,
-                              m_.message_id(), "sms", "sms_keyword", std::move(details)});
+    writes_.consent_events.push_back({m_.origination_number, std::string(event), m_.received_at,
+                                      m_.message_id(), "sms", "sms_keyword", std::move(details)});
+  }
+
+  // Puts the number on the opt-out list, then writes the contact with the honoured mark
+  // (common::consent::honor_opt_out). A failed list update fails the record, so SNS redelivers.
+  void honour(Handler::Outcome& outcome) {
+    auto honoured = common::consent::honor_opt_out(store_, s_.sms, config_.opt_out_list_name, finish_);
+    finish_written_ = true;
+    if (!honoured.listed) throw AwsException(*honoured.list_error);
+    outcome.actions.push_back("opt_out_list_updated");
   }
 
   enum class Send { kSent, kSkipped, kBlocked };
 
-  // Sends one reply to the customer, at most once per inbound message (a claim
-  // on the inbound log item), logging it as outbound or blocked.
-  // `allowed_without_consent` is for HELP and confirmations (SPEC 2).
+  // Sends one reply to the customer, at most once per inbound message (a claim on the inbound
+  // log item), logging it as outbound or blocked. `allowed_without_consent` is for HELP and
+  // confirmations (CTIA; docs/compliance.md); any other reply re-reads the contact first, so a
+  // STOP that landed meanwhile blocks it (fail closed).
   Send reply(std::string_view kind, const std::string& body, bool allowed_without_consent,
              Handler::Outcome& outcome) {
     if (!allowed_without_consent && !common::consent::may_receive(read_contact()).allowed) {
@@ -258,86 +202,73 @@ class RecordProcessor {
       outcome.actions.push_back(std::string(kind) + "_blocked_no_consent");
       return Send::kBlocked;
     }
-    if (!claim_reply()) {
+    if (reply_claimed_ || !store_.claim_reply(rec_)) {
+      reply_claimed_ = true;
       outcome.actions.push_back(std::string(kind) + "_already_sent");
       return Send::kSkipped;
     }
-    return send(kind, body, outcome, [this] { release_reply_claim(); });
-  }
-
-  // The opt-out confirmation: one per opt-out (a claim on the contact), only
-  // within kConfirmationWindow of receipt, before the number goes on the opt-out list.
-  void confirm_opt_out(Handler::Outcome& outcome) {
-    if (common::now_ms() - m_.received_at > kConfirmationWindow) {
-      outcome.actions.push_back("confirmation_skipped_window_passed");
-      s_.metrics.add("ConfirmationsSkipped", 1);
-      return;
-    }
-    ContactUpdate u;
-    u.set("opt_out_confirmation_claimed_at", S(common::format_rfc3339(common::now_ms())));
-    auto& e = u.expression();
-    // Two claims: one per opt-out on the contact (an opt-in clears it), and one per
-    // inbound message on its log item (survives a retry of this message whatever the
-    // contact went through meanwhile). Never once the number is on the opt-out list.
-    const std::string condition =
-        "attribute_not_exists(" + e.name("opt_out_confirmation_claimed_at") + ") AND " +
-        "attribute_not_exists(" + e.name("opt_out_list_synced_at") + ") AND " +
-        e.name("opt_out_inbound_id") + " = " + e.value(S(m_.message_id()));
-    auto claimed = s_.dynamodb
-                       .update_item(u.build(config_.contacts_table, m_.origination_number, condition))
-                       .value();
-    if (claimed.condition_failed || !claim_reply()) {
-      outcome.actions.push_back("confirmation_already_sent");
-      return;
-    }
-    auto sent = send("opt_out_confirmation", opt_out_confirmation_text(config_), outcome, [this] {
-      ContactUpdate release;
-      release.remove("opt_out_confirmation_claimed_at");
-      (void)s_.dynamodb.update_item(release.build(config_.contacts_table, m_.origination_number));
-      release_reply_claim();
+    reply_claimed_ = true;
+    return send(kind, body, outcome, [this] {
+      store_.release_reply(rec_);
+      reply_claimed_ = false;
     });
-    if (sent == Send::kSent) {
-      ContactUpdate done;
-      done.set("opt_out_confirmation_sent_at", S(common::format_rfc3339(common::now_ms())));
-      done.set("opt_out_confirmation_message_id", S(last_message_id_));
-      (void)s_.dynamodb.update_item(done.build(config_.contacts_table, m_.origination_number)).value();
+  }
+
+  // The opt-out confirmation: one per opt-out (claimed on the contact by apply_inbound), only
+  // within kConfirmationWindow of receipt, before the number goes on the opt-out list.
+  void confirm_opt_out(const InboundApplied& applied, bool within_window, Handler::Outcome& outcome) {
+    const Contact& contact = applied.contact;
+    const std::string kind = "opt_out_confirmation";
+    switch (applied.confirmation) {
+      case Confirmation::kClaimed: {
+        auto sent = send(kind, opt_out_confirmation_text(config_), outcome, [this] {
+          store_.release_confirmation(m_.origination_number, m_.message_id());
+        });
+        if (sent == Send::kSent) finish_.confirmation_message_id = last_message_id_;
+        if (sent == Send::kBlocked && last_outcome_unknown_) {
+          finish_.confirmation_outcome_unknown_at = common::format_rfc3339(common::now_ms());
+        }
+        return;
+      }
+      case Confirmation::kSentBefore:
+        // An earlier attempt sent it and recorded its MessageId: its log item, once more.
+        writes_.outbound.push_back(outbound(kind, opt_out_confirmation_text(config_),
+                                            applied.confirmation_message_id, false));
+        outcome.actions.push_back("confirmation_already_sent");
+        return;
+      case Confirmation::kOutcomeUnknown:
+        // An earlier attempt claimed it and stopped before recording the send: it may have gone
+        // out, so it is never sent again; the log says so.
+        writes_.outbound.push_back(outbound(kind, opt_out_confirmation_text(config_), "", true));
+        finish_.confirmation_outcome_unknown_at = common::format_rfc3339(common::now_ms());
+        outcome.actions.push_back("confirmation_outcome_unknown");
+        s_.logger.warn("opt-out confirmation of an interrupted attempt: outcome unknown, not resent",
+                       {{"phone", masked(m_.origination_number)}, {"message_id", m_.message_id()}});
+        return;
+      case Confirmation::kNone:
+        if (!within_window && contact.opt_out_inbound_id == m_.message_id() &&
+            !contact.confirmation_claimed && contact.opt_out_list_synced_at.empty()) {
+          outcome.actions.push_back("confirmation_skipped_window_passed");
+          s_.metrics.add("ConfirmationsSkipped", 1);
+        }
+        return;
     }
   }
 
-  const std::string& last_message_id() const { return last_message_id_; }
-  const InboundSms& message() const { return m_; }
+  // Writes what waited for the end: the contact (unless honour() did), then the message-log
+  // items with this text's final state, so a crash before it leaves a claim a redelivery finishes.
+  void complete(const Handler::Outcome& outcome) {
+    if (!finish_written_) (void)store_.finish_contact(finish_);
+    writes_.inbound = &rec_;
+    writes_.inbound_result = {outcome.intent, outcome.rule, outcome.possible_revocation,
+                              outcome.actions, reply_claimed_};
+    store_.write_log(writes_);
+  }
 
  private:
-  AttributeMap log_key(const std::string& sk) const {
-    return {{"phone_number", S(m_.origination_number)}, {"sk", S(sk)}};
-  }
-
-  bool claim_reply() {
-    ExpressionBuilder e;
-    common::aws::UpdateItemRequest u;
-    u.table_name = config_.message_log_table;
-    u.key = log_key(inbound_sk_);
-    u.update_expression = "SET " + e.name("reply_claimed_at") + " = " +
-                          e.value(S(common::format_rfc3339(common::now_ms())));
-    u.condition_expression = "attribute_not_exists(" + e.name("reply_claimed_at") + ")";
-    u.expression = std::move(e);
-    return !s_.dynamodb.update_item(u).value().condition_failed;
-  }
-
-  void release_reply_claim() {
-    ExpressionBuilder e;
-    common::aws::UpdateItemRequest u;
-    u.table_name = config_.message_log_table;
-    u.key = log_key(inbound_sk_);
-    u.update_expression = "REMOVE " + e.name("reply_claimed_at");
-    u.expression = std::move(e);
-    (void)s_.dynamodb.update_item(u);
-  }
-
-  // Sends a claimed text. A refusal by the service is final and logged as
-  // blocked; a throttle or 5xx releases the claim and fails the record so the
-  // retry can send; a lost response keeps the claim (the text may have gone
-  // out: never risk a second one).
+  // Sends a claimed text. A refusal by the service is final and logged as blocked; a throttle or
+  // 5xx releases the claim and fails the record so the retry can send; a lost response keeps the
+  // claim (the text may have gone out: never risk a second one).
   Send send(std::string_view kind, const std::string& body, Handler::Outcome& outcome,
             const std::function<void()>& release) {
     common::aws::SendTextMessageRequest request;
@@ -347,16 +278,20 @@ class RecordProcessor {
     request.message_type = "TRANSACTIONAL";
     request.configuration_set_name = config_.configuration_set_name;
     auto result = s_.sms.send_text_message(request);
+    last_outcome_unknown_ = false;
     if (result.ok()) {
       last_message_id_ = result.value().message_id;
-      log_outbound(kind, body, last_message_id_);
+      writes_.outbound.push_back(outbound(kind, body, last_message_id_, false));
+      finish_.sent += 1;
+      finish_.last_outbound_at = common::now_ms();
       outcome.actions.push_back(std::string(kind) + "_sent");
       s_.metrics.add("OutboundMessages", 1);
       return Send::kSent;
     }
     const AwsError& error = result.error();
     if (error.outcome_unknown()) {
-      log_blocked(kind, body, "outcome_unknown: " + error.code);
+      last_outcome_unknown_ = true;
+      writes_.outbound.push_back(outbound(kind, body, "", true));
       outcome.actions.push_back(std::string(kind) + "_outcome_unknown");
       s_.logger.warn("reply outcome unknown; not resent", {{"kind", kind}, {"error", error.describe()}});
       return Send::kBlocked;
@@ -374,15 +309,28 @@ class RecordProcessor {
     return Send::kBlocked;
   }
 
-  void log_outbound(std::string_view kind, const std::string& body, const std::string& message_id) {
-    store_.record_outbound({m_.origination_number, std::string(kind), body, message_id,
-                            m_.message_id(), config_.origination_identity, "TRANSACTIONAL",
-                            common::now_ms()});
+  // The outbound item of a reply to this text: keyed by the inbound message and the kind, so
+  // every attempt at the same reply writes the same item.
+  common::consent::OutboundRecord outbound(std::string_view kind, const std::string& body,
+                                           const std::string& message_id, bool outcome_unknown) const {
+    common::consent::OutboundRecord r;
+    r.phone_number = m_.origination_number;
+    r.kind = std::string(kind);
+    r.body = body;
+    r.message_id = message_id;
+    r.in_reply_to = m_.message_id();
+    r.origination_identity = config_.origination_identity;
+    r.message_type = "TRANSACTIONAL";
+    r.sent_at = common::now_ms();
+    r.ref_id = m_.message_id();
+    r.ref_at = m_.received_at;
+    r.outcome_unknown = outcome_unknown;
+    return r;
   }
 
   void log_blocked(std::string_view kind, const std::string& body, const std::string& reason) {
-    store_.record_blocked({m_.origination_number, std::string(kind), body, reason, m_.message_id(),
-                           m_.message_id(), common::now_ms()});
+    writes_.blocked.push_back({m_.origination_number, std::string(kind), body, reason,
+                               m_.message_id(), m_.message_id(), common::now_ms()});
     s_.logger.info("send blocked", {{"kind", kind}, {"reason", reason},
                                     {"phone", masked(m_.origination_number)}});
   }
@@ -390,16 +338,17 @@ class RecordProcessor {
   const Config& config_;
   Services& s_;
   const InboundSms& m_;
-  common::consent::ConsentStore store_;
+  InboundRecord rec_;
+  ConsentStore store_;
   std::string owner_;  // this attempt's lease owner: the invocation's request id
-  std::string inbound_sk_;
-  std::int64_t ttl_ = 0;
+  std::chrono::system_clock::time_point deadline_;
+  bool reply_claimed_ = false;
+  bool finish_written_ = false;
+  bool last_outcome_unknown_ = false;
   std::string last_message_id_;
+  common::consent::ContactFinish finish_;
+  common::consent::LogWrites writes_;
 };
-
-}  // namespace
-
-namespace {
 
 // "Tue, Nov 24 at 2:00 PM" in the appointment's zone; in UTC (and saying so) when the
 // appointment carries no zone we know.
@@ -418,7 +367,8 @@ std::string appointment_when(const common::appointments::Appointment& a) {
 // reply, nullopt when it should be handled as usual (no appointments table, not
 // a reply word, no consent, or a YES with no appointment to confirm).
 std::optional<std::string> handle_appointment_reply(const Config& config, Services& services,
-                                                    RecordProcessor& p, const InboundSms& m,
+                                                    RecordProcessor& p, const Contact& contact,
+                                                    const InboundSms& m,
                                                     const common::compliance::Classification& c,
                                                     Handler::Outcome& outcome) {
   using common::appointments::ReplyAction;
@@ -428,9 +378,9 @@ std::optional<std::string> handle_appointment_reply(const Config& config, Servic
   if (c.intent == MessageIntent::kOther) action = common::appointments::parse_reply(m.message_body);
   if (yes) action = ReplyAction::kConfirm;
   if (!action) return std::nullopt;
-  // YES from an opted-out contact stays the opt-in word (SPEC 2); replies go only
+  // YES from an opted-out contact stays the opt-in word (docs/compliance.md); replies go only
   // to contacts who may receive texts (fail closed).
-  if (!common::consent::may_receive(p.read_contact()).allowed) return std::nullopt;
+  if (!common::consent::may_receive(contact).allowed) return std::nullopt;
 
   common::appointments::AppointmentStore store(services.dynamodb, config.appointments_table);
   auto next = store.next_upcoming(m.origination_number, m.received_at).value();
@@ -455,11 +405,22 @@ std::optional<std::string> handle_appointment_reply(const Config& config, Servic
   return recorded ? (confirm ? "appointment_confirmed" : "reschedule_requested") : "open";
 }
 
+// The conversation state an intent leaves, as far as it is known before acting on it.
+std::string initial_state(MessageIntent intent) {
+  switch (intent) {
+    case MessageIntent::kOptOut: return "opted_out";
+    case MessageIntent::kOptIn: return "opted_in";
+    case MessageIntent::kHelp: return "help";
+    case MessageIntent::kOther: break;
+  }
+  return "open";
+}
+
 }  // namespace
 
 Handler::Outcome Handler::process(const InboundSms& m) {
   Outcome outcome;
-  RecordProcessor p(config_, services_, m);
+  RecordProcessor p(config_, services_, m, deadline_);
   if (!p.claim()) {
     outcome.status = "duplicate";
     return outcome;
@@ -470,55 +431,51 @@ Handler::Outcome Handler::process(const InboundSms& m) {
     outcome.rule = c.rule;
     outcome.possible_revocation = c.possible_revocation;
     const std::string received = common::format_rfc3339(m.received_at);
-    std::string conversation_state = "open";
+    const std::string state = initial_state(c.intent);
 
-    if (auto state = handle_appointment_reply(config_, services_, p, m, c, outcome)) {
-      p.finish(outcome, *state);
+    // The one contact write of this text; for STOP it records the opt-out (universal scope:
+    // every channel, every category; the earliest pending request and its deadline are kept)
+    // and claims the one confirmation when it is still due.
+    std::optional<common::consent::OptOutRequest> opt_out;
+    const bool within_window = common::now_ms() - m.received_at <= kConfirmationWindow;
+    if (c.intent == MessageIntent::kOptOut) {
+      opt_out.emplace();
+      opt_out->phone_number = m.origination_number;
+      opt_out->requested_at = m.received_at;
+      opt_out->channel = "sms";
+      opt_out->method = "sms";
+      opt_out->rule = c.rule;
+      opt_out->inbound_message_id = m.message_id();
+    }
+    const InboundApplied applied = p.apply(state, opt_out, opt_out && within_window);
+
+    if (auto next_state = handle_appointment_reply(config_, services_, p, applied.contact, m, c,
+                                                   outcome)) {
+      if (*next_state != state) p.finish().conversation_state = *next_state;
+      p.complete(outcome);
       return outcome;
     }
 
     switch (c.intent) {
       case MessageIntent::kOptOut: {
-        conversation_state = "opted_out";
         services_.metrics.add("OptOuts", 1);
-        const auto deadline = common::compliance::opt_out_deadline(m.received_at);
-        // Universal scope (SPEC 2): every channel, every category. The earliest
-        // pending request time, and its deadline, are kept.
-        common::consent::OptOutRequest request;
-        request.phone_number = m.origination_number;
-        request.requested_at = m.received_at;
-        request.channel = "sms";
-        request.method = "sms";
-        request.rule = c.rule;
-        request.inbound_message_id = m.message_id();
-        const auto recorded = p.store().record_opt_out(request);
-        const Contact& contact = recorded.contact;
-        const bool stale = recorded.change == common::consent::OptOutChange::kStale;
-        p.put_consent_event("opt_out", c.rule,
-                            {{"deadline", S(common::format_rfc3339(deadline))},
-                             {"superseded_by_opt_in", AttributeValue::Bool(stale)}});
+        const bool stale = applied.change == common::consent::OptOutChange::kStale;
+        p.consent_event("opt_out", c.rule,
+                        {{"deadline", S(common::format_rfc3339(
+                                          common::compliance::opt_out_deadline(m.received_at)))},
+                         {"superseded_by_opt_in", AttributeValue::Bool(stale)}});
         if (stale) {
-          // Texts arrive unordered: an opt-in newer than this STOP stands (SPEC 2). The
-          // request is still in the audit log.
+          // Texts arrive unordered: an opt-in newer than this STOP stands (docs/compliance.md).
+          // The request is still in the audit log.
           outcome.actions.push_back("opt_out_superseded_by_newer_opt_in");
           services_.logger.warn("opt-out older than the opt-in on record; superseded",
                                 {{"phone", masked(m.origination_number)}});
-          conversation_state = "opted_in";
           break;
         }
         outcome.actions.push_back("opted_out");
-        // One confirmation per opt-out, and never once the number is on the list.
-        if (contact.opt_out_inbound_id == m.message_id() && !contact.confirmation_claimed &&
-            contact.opt_out_list_synced_at.empty()) {
-          p.confirm_opt_out(outcome);
-        }
+        p.confirm_opt_out(applied, within_window, outcome);
         // Only after the confirmation: AWS refuses texts to listed numbers.
-        auto listed = services_.sms.put_opted_out_number(config_.opt_out_list_name,
-                                                         m.origination_number);
-        if (!listed.ok()) throw AwsException(listed.error());
-        // False when opted in again meanwhile: nothing to mark.
-        (void)p.store().mark_opt_out_honored(m.origination_number, common::now_ms(), false);
-        outcome.actions.push_back("opt_out_list_updated");
+        p.honour(outcome);
         break;
       }
       case MessageIntent::kOptIn: {
@@ -532,16 +489,15 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         // Decided by the conditional write itself, so a concurrent newer STOP always wins.
         const auto recorded = p.store().record_opt_in(opt_in);
         if (!recorded.applied) {
-          // SPEC 2: an opt-in never overrides a newer opt-out (texts arrive unordered).
+          // An opt-in never overrides a newer opt-out (texts arrive unordered).
           outcome.actions.push_back("opt_in_ignored_newer_opt_out");
           services_.logger.warn("opt-in older than the opt-out on record; ignored",
                                 {{"phone", masked(m.origination_number)}});
-          conversation_state = "opted_out";
+          p.finish().conversation_state = "opted_out";
           break;
         }
-        conversation_state = "opted_in";
         services_.metrics.add("OptIns", 1);
-        p.put_consent_event("opt_in", c.rule, {});
+        p.consent_event("opt_in", c.rule, {});
         outcome.actions.push_back("opted_in");
         // Off the opt-out list after the consent is recorded. Asked every time (a number
         // not on the list is a cheap ResourceNotFoundException), so a retry of this
@@ -565,7 +521,7 @@ Handler::Outcome Handler::process(const InboundSms& m) {
                                                              m.origination_number);
           if (!relisted.ok()) throw AwsException(relisted.error());
           outcome.actions.push_back("relisted_after_newer_opt_out");
-          conversation_state = "opted_out";
+          p.finish().conversation_state = "opted_out";
           break;
         }
         p.reply("opt_in_confirmation", opt_in_confirmation_text(config_), true, outcome);
@@ -573,7 +529,6 @@ Handler::Outcome Handler::process(const InboundSms& m) {
       }
       case MessageIntent::kHelp: {
         // HELP is answered to everyone, subscribed or not (CTIA).
-        conversation_state = "help";
         services_.metrics.add("HelpRequests", 1);
         p.reply("help", help_text(config_), true, outcome);
         break;
@@ -586,7 +541,7 @@ Handler::Outcome Handler::process(const InboundSms& m) {
                                  {"message_id", m.message_id()}});
           outcome.actions.push_back("flagged_for_review");
         }
-        Contact contact = p.read_contact();
+        const Contact& contact = applied.contact;
         if (!common::consent::may_receive(contact).allowed) {
           outcome.actions.push_back(contact.opted_out() ? "no_reply_opted_out"
                                                         : "no_reply_no_consent");
@@ -605,11 +560,10 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         http.timeout = config_.backend_timeout;
         auto response = services_.backend->send(http);
         if (response.status < 200 || response.status > 299) {
-          throw AwsException(AwsError{
-              "backend", "POST", response.received() ? "HTTP" + std::to_string(response.status) : "NetworkError",
+          throw common::Error::transient(
+              "backend", response.received() ? "HTTP" + std::to_string(response.status) : "NetworkError",
               response.received() ? "backend answered " + std::to_string(response.status)
-                                  : response.transport_error,
-              "", response.status, "", 1, common::aws::ErrorKind::kTransient});
+                                  : response.transport_error);
         }
         outcome.actions.push_back("forwarded_to_backend");
         std::string reply_text;
@@ -625,16 +579,17 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         break;
       }
     }
-    p.finish(outcome, conversation_state);
+    p.complete(outcome);
     return outcome;
   } catch (...) {
-    p.release_claim();
+    p.release();
     throw;
   }
 }
 
 std::string Handler::handle(const runtime::Invocation& invocation) {
   services_.logger.start_invocation(invocation.request_id);
+  deadline_ = invocation.deadline;
   services_.dynamodb.transport().set_deadline(invocation.deadline);
   services_.sms.transport().set_deadline(invocation.deadline);
   services_.metrics.set_property("requestId", invocation.request_id);

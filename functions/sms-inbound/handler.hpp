@@ -90,6 +90,7 @@ class Handler {
 
   Config config_;
   Services services_;
+  std::chrono::system_clock::time_point deadline_ = std::chrono::system_clock::time_point::max();
 };
 
 }  // namespace sms_inbound

@@ -53,6 +53,19 @@ resource "aws_dynamodb_table" "message_log" {
     name = "sk"
     type = "S"
   }
+  attribute {
+    name = "message_id"
+    type = "S"
+  }
+
+  # Any inbound or outbound text by End User Messaging's MessageId (sparse: items without one,
+  # like consent events and blocked sends, are not in it). Keys only: a lookup is a Query here
+  # for the item's key, then a GetItem or UpdateItem on the table (docs/round-trips.md).
+  global_secondary_index {
+    name            = "by-message-id"
+    hash_key        = "message_id"
+    projection_type = "KEYS_ONLY"
+  }
 
   # Items carry a ttl 4 years ahead (28 U.S.C. 1658); DynamoDB deletes after it.
   ttl {

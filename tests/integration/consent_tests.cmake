@@ -17,3 +17,17 @@ foreach(fn opt-out-api deadline-monitor)
   gtest_discover_tests(${test}_test TEST_PREFIX "${test}." PROPERTIES LABELS integration
     FIXTURES_REQUIRED local_stack RESOURCE_LOCK local_stack DISCOVERY_TIMEOUT 30)
 endforeach()
+
+# AWS calls per operation counted at the wire, and the STOP sequence killed after each call
+# (docs/round-trips.md): sms-inbound and opt-out-api behind tests/integration/wire_proxy.hpp.
+add_executable(round_trips_test "${CMAKE_CURRENT_SOURCE_DIR}/round_trips_test.cpp")
+target_link_libraries(round_trips_test PRIVATE smsc_common GTest::gtest_main PkgConfig::TEST_HTTPLIB
+                      smsc_warnings)
+add_dependencies(round_trips_test sms-inbound opt-out-api lambda-emulator)
+target_compile_definitions(round_trips_test PRIVATE
+  SMSC_EMULATOR="$<TARGET_FILE:lambda-emulator>"
+  SMSC_SMS_INBOUND="$<TARGET_FILE:sms-inbound>"
+  SMSC_OPT_OUT_API="$<TARGET_FILE:opt-out-api>"
+  SMSC_STACK_DIR="${SMSC_TEST_STACK_DIR}")
+gtest_discover_tests(round_trips_test TEST_PREFIX "round_trips." PROPERTIES LABELS integration
+  FIXTURES_REQUIRED local_stack RESOURCE_LOCK local_stack DISCOVERY_TIMEOUT 30)

@@ -17,7 +17,7 @@ using common::aws::AttributeValue;
 const common::aws::Credentials kCredentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                                             "session-token-of-a-lambda-function"};
 
-// A contact record about the size sms-inbound keeps (SPEC section 3).
+// A contact record about the size sms-inbound keeps (README, "Data").
 AttributeMap contact(int i) {
   return {{"phone_number", AttributeValue::S("+1206555" + std::to_string(1000 + i % 9000))},
           {"consent_status", AttributeValue::S("opted_in")},

@@ -1,7 +1,7 @@
 // Business days for the opt-out deadline: Monday to Friday except US federal holidays.
 // Pure functions on std::chrono calendar dates, no I/O and no time-zone database; the deadline
-// functions reckon dates at every fixed UTC offset a US time zone uses (SPEC 2 "Deadline";
-// 47 CFR 64.1200(a)(10); 5 U.S.C. 6103).
+// functions reckon dates at every fixed UTC offset a US time zone uses (47 CFR 64.1200(a)(10);
+// 5 U.S.C. 6103; docs/compliance.md#opt-out-deadline, #business-days).
 #pragma once
 
 #include <chrono>
@@ -47,7 +47,7 @@ inline constexpr int kOptOutBusinessDays = 10;
 /// Saturday in Guam, whose deadline (Mon 12-08 01:04 ChST = Sun 12-07 15:04 UTC) is the earliest.
 /// Why not UTC dates: a text sent at 8 PM Eastern on a Sunday is Monday in UTC, which would put
 /// the deadline on a Monday, a business day after the customer's Friday (47 CFR 64.1200(a)(10);
-/// SPEC 2 "Deadline").
+/// docs/compliance.md#opt-out-deadline).
 std::chrono::sys_time<std::chrono::milliseconds> opt_out_deadline(
     std::chrono::sys_time<std::chrono::milliseconds> received);
 

@@ -14,9 +14,11 @@ struct Keyword {
   std::string_view label;
 };
 
-// SPEC 2 opt-out list. CTIA Messaging Principles and Best Practices name the English keywords
-// STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT; 47 CFR 64.1200(a)(10) adds REVOKE and OPT OUT;
-// ARRET and TD cover French (Canadian carriers); PARAR, ALTO, CANCELAR, BAJA cover Spanish.
+// Opt-out keywords (docs/compliance.md#opt-out-keywords). CTIA Messaging Principles and Best
+// Practices name the English keywords STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT;
+// 47 CFR 64.1200(a)(10) adds REVOKE and OPT OUT; AWS End User Messaging's required list adds
+// REMOVE, OPTOUT, ARRET and TD (French, Canadian carriers); PARAR, ALTO, CANCELAR, BAJA cover
+// Spanish.
 // "OPT-OUT" needs no entry: the hyphen is a word break, so it normalises to "opt out".
 constexpr std::array kOptOutKeywords = {
     Keyword{"stop", "STOP"},
@@ -38,7 +40,8 @@ constexpr std::array kOptOutKeywords = {
     Keyword{"baja", "BAJA"},
 };
 
-// SPEC 2 opt-in and HELP lists (CTIA Messaging Principles and Best Practices), exact only.
+// Opt-in and HELP lists (CTIA Messaging Principles and Best Practices), exact only
+// (docs/compliance.md#opt-in-keywords, #help-answers).
 constexpr std::array kOptInKeywords = {
     Keyword{"start", "START"},
     Keyword{"unstop", "UNSTOP"},
@@ -93,7 +96,8 @@ constexpr std::array kRevocationPhrases = {
 // reply. "No mas" is the Spanish example commentators give for FCC 24-24.
 constexpr std::array kWholeMessagePhrases = {"no more"sv, "no mas"sv};
 
-// SPEC 2: these standing as a word inside a longer message revoke consent.
+// These standing as a word inside a longer message revoke consent (47 CFR 64.1200(a)(10);
+// docs/compliance.md#revocation-in-other-words).
 constexpr std::array kOptOutWords = {
     Keyword{"stop", "STOP"},
     Keyword{"stopall", "STOPALL"},
@@ -103,9 +107,10 @@ constexpr std::array kOptOutWords = {
     Keyword{"opt out", "OPT OUT"},
 };
 
-// SPEC 2: ambiguous inside longer text ("cancel my appointment", "at the end of the day"), so
-// not an opt-out, but flagged for review. REMOVE and the Spanish/French keywords are as ambiguous
-// ("alto" also means "tall"); TD is left out, it is mostly a bank's name in running text.
+// Ambiguous inside longer text ("cancel my appointment", "at the end of the day"), so not an
+// opt-out, but flagged for review (docs/compliance.md#possible-revocations-for-review). REMOVE
+// and the Spanish/French keywords are as ambiguous ("alto" also means "tall"); TD is left out,
+// it is mostly a bank's name in running text.
 constexpr std::array kReviewWords = {
     Keyword{"cancel", "CANCEL"}, Keyword{"end", "END"},           Keyword{"quit", "QUIT"},
     Keyword{"remove", "REMOVE"}, Keyword{"arret", "ARRET"},       Keyword{"parar", "PARAR"},

@@ -1,6 +1,7 @@
 // What an inbound SMS means for consent: opt-out, opt-in, HELP, or an ordinary message.
-// Pure functions, no I/O. Rules: SPEC section 2; 47 CFR 64.1200(a)(10) (FCC 24-24, revocation
-// "by any reasonable means"); CTIA Messaging Principles and Best Practices (STOP/HELP keywords).
+// Pure functions, no I/O. Rules: 47 CFR 64.1200(a)(10) (FCC 24-24, revocation "by any reasonable
+// means"); CTIA Messaging Principles and Best Practices (STOP/HELP keywords);
+// docs/compliance.md#keyword-matching.
 #pragma once
 
 #include <string>
@@ -22,15 +23,16 @@ struct Classification {
   ///   "review:<KW>"    kOther with possible_revocation, e.g. "review:CANCEL";
   ///   ""               kOther with nothing of note.
   std::string rule;
-  /// kOther only: an ambiguous opt-out word (CANCEL, END, QUIT, ...) inside a longer text. SPEC 2
-  /// says it is not an opt-out; the message is logged and counted for human review.
+  /// kOther only: an ambiguous opt-out word (CANCEL, END, QUIT, ...) inside a longer text: not an
+  /// opt-out; the message is logged and counted for human review
+  /// (docs/compliance.md#possible-revocations-for-review).
   bool possible_revocation = false;
   /// The normalised text the rules saw (see normalize_message).
   std::string normalized;
 };
 
-/// Normalises an SMS body for keyword matching (SPEC 2: trimmed, case-folded, punctuation
-/// stripped), in UTF-8:
+/// Normalises an SMS body for keyword matching (trimmed, case-folded, punctuation stripped;
+/// docs/compliance.md#keyword-matching), in UTF-8:
 ///  - ASCII letters are lower-cased; Latin-1 and Latin Extended-A letters are folded to their
 ///    ASCII base ("ARRÊT" -> "arret", "más" -> "mas", "ß" -> "ss"); fullwidth ASCII is narrowed;
 ///  - apostrophes (' U+2018 U+2019 U+02BC), combining marks and zero-width characters are
@@ -43,7 +45,7 @@ struct Classification {
 std::string normalize_message(std::string_view body);
 
 /// Classifies an inbound SMS body. Precedence, first match wins:
-///  1. whole message is an opt-out keyword (SPEC 2 list)             -> kOptOut, "keyword:..."
+///  1. whole message is an opt-out keyword (compliance.md list)      -> kOptOut, "keyword:..."
 ///  2. whole message is an opt-in (START UNSTOP YES) or HELP (HELP INFO AYUDA) keyword
 ///                                                                   -> kOptIn / kHelp
 ///  3. a revocation phrase inside the message (47 CFR 64.1200(a)(10)) -> kOptOut, "phrase:..."
@@ -52,9 +54,9 @@ std::string normalize_message(std::string_view body);
 ///                                                -> kOther, possible_revocation, "review:..."
 ///  6. otherwise                                                     -> kOther
 /// Opt-out therefore wins over everything. START/YES/HELP inside a longer message are kOther:
-/// SPEC 2 makes opt-in and HELP exact matches, and an ambiguous "yes, see you then" must never
-/// re-subscribe anyone. Negation is not parsed ("don't stop" is an opt-out): wrongly honouring an
-/// opt-out costs a START; wrongly ignoring one is a TCPA violation.
+/// opt-in and HELP are exact matches (docs/compliance.md#opt-in-keywords), and an ambiguous
+/// "yes, see you then" must never re-subscribe anyone. Negation is not parsed ("don't stop" is an
+/// opt-out): wrongly honouring an opt-out costs a START; wrongly ignoring one is a TCPA violation.
 Classification classify_message(std::string_view body);
 
 /// "opt_out", "opt_in", "help" or "other" (the audit-log and metric spelling).

@@ -1,6 +1,6 @@
 // A contact's consent state as stored in CONTACTS_TABLE, and the pure decisions every function
 // takes on it: may a text go out (fail closed), which opt-out time wins, may an opt-in apply.
-// No I/O here; the store (store.hpp) reads and writes. Rules: SPEC section 2.
+// No I/O here; the store (store.hpp) reads and writes. Rules: docs/compliance.md.
 #pragma once
 
 #include <algorithm>
@@ -26,7 +26,8 @@ inline constexpr std::string_view kPendingIndex = "pending-opt-outs";
 /// Records are kept at least 4 years (28 U.S.C. 1658): 4 x 365 days plus the one leap day any
 /// 4-year span holds before 2100, plus one day of margin.
 inline constexpr std::chrono::days kRetention{4 * 365 + 1 + 1};
-/// Channels an opt-out covers, whatever channel it came from (universal scope, SPEC 2).
+/// Channels an opt-out covers, whatever channel it came from
+/// (docs/compliance.md#universal-opt-out).
 inline constexpr std::string_view kAllChannels[] = {"email", "sms", "voice"};
 
 /// The stored state of one number, as far as consent decisions need it. Built from the
@@ -81,8 +82,9 @@ struct SendDecision {
   std::string_view reason;
 };
 
-/// Fail closed (SPEC 2; 47 CFR 64.1200(a)(2) prior express consent): a text may go out only to a
-/// readable record that is opted in and carries no opt-out. Anything unknown blocks.
+/// Fail closed (docs/compliance.md#fail-closed; 47 CFR 64.1200(a)(1)(iii), (a)(2) prior express
+/// consent): a text may go out only to a readable record that is opted in and carries no opt-out.
+/// Anything unknown blocks.
 SendDecision may_receive(const Contact& contact);
 
 /// What an opt-out request at `requested_at` does to the stored state.
@@ -90,7 +92,8 @@ enum class OptOutChange {
   kNew,       ///< not opted out yet: record it (deadline from `requested_at`)
   kEarlier,   ///< already opted out, but this request is earlier: it and its deadline win
   kUnchanged,  ///< already opted out at or before `requested_at`: the deadline stays
-  kStale       ///< opted in after `requested_at`: the newer consent stands (SPEC 2)
+  kStale       ///< opted in after `requested_at`: the newer consent stands
+               ///< (docs/compliance.md#unordered-messages)
 };
 
 /// An opt-out older than the contact's current opt-in is stale: messages and channels are
@@ -100,9 +103,9 @@ enum class OptOutChange {
 /// replaced by the new request (a readable deadline beats an unreadable one).
 OptOutChange opt_out_change(const Contact& current, common::TimePoint requested_at);
 
-/// SPEC 2: an opt-in never overrides an opt-out that is newer than it (messages and
-/// channels are not ordered), compared with the latest opt-out request on record, not only
-/// the earliest. True when an opt-in given at `opted_in_at` may apply.
+/// An opt-in never overrides an opt-out that is newer than it (messages and channels are not
+/// ordered; docs/compliance.md#unordered-messages), compared with the latest opt-out request on
+/// record, not only the earliest. True when an opt-in given at `opted_in_at` may apply.
 /// An opt-out at the same instant does not block it; an unreadable opt-out time does.
 bool opt_in_applies(const Contact& current, common::TimePoint opted_in_at);
 

@@ -10,7 +10,8 @@
 
 namespace sms_inbound {
 
-/// One inbound text, from the JSON string in Records[].Sns.Message (SPEC section 4).
+/// One inbound text, from the JSON string in Records[].Sns.Message (AWS End User Messaging SMS
+/// User Guide, two-way SMS message format).
 struct InboundSms {
   std::string sns_message_id;             // Records[].Sns.MessageId
   common::TimePoint received_at;          // Records[].Sns.Timestamp (UTC): the receipt time

@@ -1,7 +1,7 @@
 // deadline-monitor end to end: the static bootstrap under the Runtime API emulator, against the
 // local stack, each test on a contacts table of its own (so counts are exact); every expectation
 // is read back from the stores. Rules: 47 CFR 64.1200(a)(10) (honoured within 10 business days),
-// 5 U.S.C. 6103 (business days), SPEC 2-3.
+// 5 U.S.C. 6103 (business days); docs/compliance.md#deadline-alerts.
 #include <gtest/gtest.h>
 
 #include <chrono>

@@ -1,7 +1,7 @@
 // opt-out-api end to end: the static bootstrap under the Runtime API emulator, against the local
-// stack; every expectation is read back from the stores. Rules: SPEC 2 (universal opt-out from
-// any channel, 47 CFR 64.1200(a)(10); consent evidence; an opt-in never overrides a newer
-// opt-out; 4-year retention, 28 U.S.C. 1658).
+// stack; every expectation is read back from the stores. Rules: docs/compliance.md (universal
+// opt-out from any channel, 47 CFR 64.1200(a)(10); consent evidence; an opt-in never overrides a
+// newer opt-out; 4-year retention, 28 U.S.C. 1658).
 #include <gtest/gtest.h>
 
 #include "common/compliance/business_days.hpp"
@@ -152,7 +152,8 @@ TEST_F(OptOutApi, RepeatKeepsEarliestRequestAndItsDeadline) {
   EXPECT_EQ(stack_.log_items(phone, "consent").size(), 3u) << "every report is on record";
 }
 
-// SPEC 2: an opt-in never overrides an opt-out newer than it; a newer one does, with evidence.
+// An opt-in never overrides an opt-out newer than it; a newer one does, with evidence
+// (docs/compliance.md#unordered-messages, #opt-in-evidence).
 TEST_F(OptOutApi, OptInOlderThanOptOutDoesNotResubscribe) {
   const std::string phone = fresh_number();
   const auto now = common::now_ms();

@@ -2,7 +2,8 @@
 // stack, with a fixed clock per run (event {"now": ...}, REMINDERS_ACCEPT_EVENT_TIME=1). Each
 // test uses its own far-apart day, so runs never see another test's reminders. Every
 // expectation is read back from the stores (appointments, contacts, message log, outbox).
-// Rules: SPEC 2 (fail closed; quiet hours 47 CFR 64.1200(c)(1), Fla. Stat. 501.059(8)(a)).
+// Rules: docs/compliance.md (fail closed; quiet hours 47 CFR 64.1200(c)(1),
+// Fla. Stat. 501.059(8)(a)).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -249,7 +250,7 @@ TEST_F(Reminders, ContactOptedOutByEmailIsBlocked) {
 
 // Issue 4, universal scope: an opt-out reported by e-mail through opt-out-api (the real
 // bootstrap, an API Gateway payload 2.0 event) blocks the next reminder to that number
-// (47 CFR 64.1200(a)(10); SPEC 2 "Universal scope", "Fail closed").
+// (47 CFR 64.1200(a)(10); docs/compliance.md#universal-opt-out, #fail-closed).
 TEST_F(Reminders, EmailOptOutThroughTheApiBlocksTheNextReminder) {
   const std::string phone = fresh_number(212);
   put_contact(phone);

@@ -1,6 +1,6 @@
 // sms-inbound end to end: the static bootstrap under the Runtime API emulator,
 // against the local stack; every expectation is read back from the stores.
-// Rules under test: SPEC section 2 (47 CFR 64.1200(a)(10), 5 U.S.C. 6103,
+// Rules under test: docs/compliance.md (47 CFR 64.1200(a)(10), (a)(12), 5 U.S.C. 6103,
 // 28 U.S.C. 1658, CTIA HELP/STOP practice).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -177,7 +177,8 @@ class SmsInbound : public ::testing::Test {
 std::map<std::string, std::string> SmsInbound::env_;
 common::aws::DynamoDbClient* SmsInbound::db_ = nullptr;
 
-// SPEC 2 opt-out; deadline over Thanksgiving (5 U.S.C. 6103); 4-year TTL (28 U.S.C. 1658).
+// Opt-out (47 CFR 64.1200(a)(10)); deadline over Thanksgiving (5 U.S.C. 6103); 4-year TTL
+// (28 U.S.C. 1658).
 TEST_F(SmsInbound, StopOptsOutWithDeadlineSpanningThanksgivingAndFourYearTtl) {
   const std::string phone = fresh_number();
   // Friday 2026-11-20 15:00 UTC: 10 business days skip the weekends and Thanksgiving (Thu
@@ -217,7 +218,8 @@ TEST_F(SmsInbound, StopOptsOutWithDeadlineSpanningThanksgivingAndFourYearTtl) {
   EXPECT_EQ(get_s(log_items(phone, "consent")[0], "event"), "opt_out");
 }
 
-// SPEC 2 confirmation: one text within 5 minutes, before PutOptedOutNumber; SNS redelivery is a no-op.
+// Confirmation (47 CFR 64.1200(a)(12)): one text within 5 minutes, before PutOptedOutNumber; SNS
+// redelivery is a no-op.
 TEST_F(SmsInbound, FreshStopSendsOneConfirmationEvenWhenDeliveredTwice) {
   const std::string phone = fresh_number();
   const json event = event_of({sns_record(phone, "Stop.", fresh_id("in"), fresh_id("sns"), now_text())});
@@ -245,7 +247,7 @@ TEST_F(SmsInbound, FreshStopSendsOneConfirmationEvenWhenDeliveredTwice) {
   EXPECT_EQ(outbox_for(phone).size(), 1u);
 }
 
-// SPEC 2 opt-in words; an opt-in is confirmed and lifts the opt-out list entry.
+// Opt-in words (CTIA); an opt-in is confirmed and lifts the opt-out list entry.
 TEST_F(SmsInbound, StartAfterStopOptsInAndConfirms) {
   const std::string phone = fresh_number();
   invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())}));
@@ -267,7 +269,8 @@ TEST_F(SmsInbound, StartAfterStopOptsInAndConfirms) {
   EXPECT_EQ(log_items(phone, "consent").size(), 2u);
 }
 
-// SPEC 2: an opt-in never overrides a newer opt-out (SNS does not keep order).
+// An opt-in never overrides a newer opt-out (SNS does not keep order;
+// docs/compliance.md#unordered-messages).
 TEST_F(SmsInbound, OlderStartDoesNotOverrideNewerStop) {
   const std::string phone = fresh_number();
   invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"),
@@ -312,7 +315,7 @@ TEST_F(SmsInbound, NumberThatTextedBeforeCanOptOutAndIn) {
   EXPECT_EQ(common::aws::get_int(existing_contact(phone), "message_count_in"), 3);
 }
 
-// SPEC 2 (texts arrive unordered): STOP at 10:00:00, STOP at 10:00:20, then a START sent at
+// docs/compliance.md#unordered-messages: STOP at 10:00:00, STOP at 10:00:20, then a START sent at
 // 10:00:10 arriving last stays ignored: the latest revocation counts, not only the first.
 TEST_F(SmsInbound, DelayedStartOlderThanTheLatestStopIsIgnored) {
   const std::string phone = fresh_number();
@@ -342,7 +345,8 @@ TEST_F(SmsInbound, DelayedStopOlderThanTheCurrentOptInIsSuperseded) {
   EXPECT_EQ(log_items(phone, "consent").size(), 2u) << "both requests are in the audit log";
 }
 
-// SPEC 2 fail closed: an opted-out number gets nothing back; the message is still logged.
+// Fail closed (docs/compliance.md#fail-closed): an opted-out number gets nothing back; the
+// message is still logged.
 TEST_F(SmsInbound, TextFromOptedOutNumberSendsNothingButIsLogged) {
   const std::string phone = fresh_number();
   invoke_ok(event_of({sns_record(phone, "UNSUBSCRIBE", fresh_id("in"), fresh_id("sns"),
@@ -368,7 +372,8 @@ TEST_F(SmsInbound, PhraseRevocationIsAnOptOutWithItsRule) {
   EXPECT_EQ(outbox_for(phone).size(), 1u);
 }
 
-// SPEC 2: CANCEL inside a longer text is not an opt-out, but flagged for review.
+// CANCEL inside a longer text is not an opt-out, but flagged for review
+// (docs/compliance.md#possible-revocations-for-review).
 TEST_F(SmsInbound, CancelInsideSentenceIsFlaggedNotOptedOut) {
   const std::string phone = fresh_number();
   auto response = invoke_ok(event_of({sns_record(phone, "I need to cancel my appointment",
@@ -524,8 +529,8 @@ TEST_F(SmsInbound, ReminderRepliesConfirmAndRescheduleTheNextAppointment) {
   EXPECT_EQ(outbox_for(phone).size(), 4u);
 }
 
-// SPEC 2 fail closed: an opted-out contact's C gets no answer and changes nothing; their YES
-// stays the opt-in word.
+// Fail closed (docs/compliance.md#fail-closed): an opted-out contact's C gets no answer and
+// changes nothing; their YES stays the opt-in word.
 TEST_F(SmsInbound, ReplyWordsFromOptedOutContactDoNothingAndYesOptsIn) {
   const std::string phone = fresh_number();
   const std::vector<std::string> env = {"APPOINTMENTS_TABLE=" + env_["APPOINTMENTS_TABLE"]};

@@ -14,7 +14,7 @@ for (const [check, problems] of Object.entries(results)) {
   failed += problems.length;
 }
 for (const f of functions) {
-  if (!f.built) { console.log(`note ${f.name}: not built yet (no functions/${f.name}); its Terraform is written from SPEC and the issue, unchecked against code`); continue; }
+  if (!f.built) { console.log(`note ${f.name}: not built yet (no functions/${f.name}); its Terraform is written from the README and the issue, unchecked against code`); continue; }
   const env = [...f.env].filter(([k]) => !k.startsWith("AWS_") && k !== "LOG_LEVEL").map(([k, v]) => k + (v.required ? "*" : "")).join(" ");
   const calls = [...new Set(f.calls.map((c) => `${c.op}${c.table ? "(" + c.table + ")" : ""}`))].join(" ");
   console.log(`     ${f.name}: reads ${env} | calls ${calls}`);

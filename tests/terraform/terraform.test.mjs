@@ -16,7 +16,7 @@ for (const [check, problems] of Object.entries(run.results)) {
 test("every function in local.functions is built by scripts/build, or reported as not built yet", (t) => {
   for (const f of run.functions.filter((f) => !f.built)) t.diagnostic(`${f.name}: not built yet`);
   for (const name of run.notBuilt) t.diagnostic(`dist/${name}.zip: not produced yet (no functions/${name})`);
-  assert.ok(run.functions.length === 4, "the four functions of SPEC section 1");
+  assert.ok(run.functions.length === 4, "the four functions of the README");
 });
 
 test("the source scan sees sms-inbound's configuration and calls (guards the scan itself)", () => {

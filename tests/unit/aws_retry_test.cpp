@@ -1,5 +1,5 @@
-// Retry decisions of the SDKs' standard mode (SPEC section 4; AWS SDKs and Tools
-// reference guide, "Retry behavior"): classification, backoff bounds, quota, settings.
+// Retry decisions of the SDKs' standard mode (AWS SDKs and Tools reference guide,
+// "Retry behavior"): classification, backoff bounds, quota, settings.
 #include <gtest/gtest.h>
 
 #include <random>

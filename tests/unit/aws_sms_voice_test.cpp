@@ -1,5 +1,5 @@
 // SendTextMessage checked against the PinpointSMSVoiceV2 model before sending
-// (SPEC section 4), and DescribeOptedOutNumbers request bodies.
+// (AWS End User Messaging SMS API reference), and DescribeOptedOutNumbers request bodies.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
-// Consent decisions (SPEC 2): fail-closed sending (47 CFR 64.1200(a)(2), prior express consent),
-// the earliest revocation starts the 10-business-day clock (47 CFR 64.1200(a)(10)), and an
-// opt-in never overrides a newer opt-out.
+// Consent decisions (docs/compliance.md): fail-closed sending (47 CFR 64.1200(a)(2), prior
+// express consent), the earliest revocation starts the 10-business-day clock
+// (47 CFR 64.1200(a)(10)), and an opt-in never overrides a newer opt-out.
 #include <gtest/gtest.h>
 
 #include "common/consent/contact.hpp"
@@ -93,7 +93,7 @@ TEST(OptOutChange, EarliestRequestWins) {
             OptOutChange::kEarlier);
 }
 
-// SPEC 2: an opt-in never overrides a newer opt-out.
+// An opt-in never overrides a newer opt-out (docs/compliance.md#unordered-messages).
 TEST(OptInApplies, NeverOverANewerOptOut) {
   const Contact c = opted_out("2026-01-06T10:00:00.000Z");
   EXPECT_FALSE(opt_in_applies(c, at("2026-01-06T09:00:00Z")));
@@ -105,14 +105,16 @@ TEST(OptInApplies, NeverOverANewerOptOut) {
 
 
 // Texts and channels are not ordered: an opt-out older than the current opt-in is superseded
-// by that newer express consent (SPEC 2), and never resets the state.
+// by that newer express consent (docs/compliance.md#unordered-messages), and never resets the
+// state.
 TEST(OptOutChange, OlderThanTheCurrentOptInIsStale) {
   EXPECT_EQ(opt_out_change(opted_in(), at("2026-01-05T09:59:59Z")), OptOutChange::kStale);
   EXPECT_EQ(opt_out_change(opted_in(), at("2026-01-05T10:00:00Z")), OptOutChange::kNew);
 }
 
-// SPEC 2, compared with the latest opt-out request, not only the earliest one that sets the
-// deadline: STOP at 10:00, STOP at 10:02, then a delayed START sent at 10:01 stays ignored.
+// docs/compliance.md#unordered-messages, compared with the latest opt-out request, not only the
+// earliest one that sets the deadline: STOP at 10:00, STOP at 10:02, then a delayed START sent at
+// 10:01 stays ignored.
 TEST(OptInApplies, ComparedWithTheLatestOptOutRequest) {
   Contact c = opted_out("2026-01-06T10:00:00.000Z");
   c.opt_out_latest_request_at = "2026-01-06T10:02:00.000Z";

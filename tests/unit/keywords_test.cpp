@@ -1,5 +1,5 @@
-// Keyword classification (SPEC 2; 47 CFR 64.1200(a)(10) as adopted by FCC 24-24; CTIA Messaging
-// Principles and Best Practices for STOP/HELP keywords).
+// Keyword classification (docs/compliance.md#keyword-matching; 47 CFR 64.1200(a)(10) as adopted by
+// FCC 24-24; CTIA Messaging Principles and Best Practices for STOP/HELP keywords).
 #include "common/compliance/keywords.hpp"
 
 #include <gtest/gtest.h>
@@ -23,7 +23,7 @@ void expect_intent(const Case& c, MessageIntent intent) {
   EXPECT_FALSE(got.possible_revocation) << "body: \"" << c.body << "\"";
 }
 
-// --- normalisation (SPEC 2: trimmed, case-folded, punctuation stripped) ---
+// --- normalisation: trimmed, case-folded, punctuation stripped (compliance.md#keyword-matching)
 
 TEST(NormalizeMessage, TrimsCaseFoldsAndCollapsesWhitespace) {
   EXPECT_EQ(normalize_message("  Stop  "), "stop");
@@ -68,10 +68,11 @@ TEST(NormalizeMessage, InvalidUtf8IsAWordBreakNotACrash) {
   EXPECT_EQ(normalize_message(std::string("a\0b", 3)), "a b");
 }
 
-// --- exact opt-out keywords, SPEC 2 list (CTIA: STOP STOPALL UNSUBSCRIBE CANCEL END QUIT;
-// 47 CFR 64.1200(a)(10): REVOKE, OPT OUT; French ARRET/TD; Spanish PARAR ALTO CANCELAR BAJA) ---
+// --- exact opt-out keywords, docs/compliance.md#opt-out-keywords (CTIA: STOP STOPALL UNSUBSCRIBE
+// CANCEL END QUIT; 47 CFR 64.1200(a)(10): REVOKE, OPT OUT; AWS End User Messaging: REMOVE,
+// OPTOUT, French ARRET/TD; Spanish PARAR ALTO CANCELAR BAJA) ---
 
-TEST(ClassifyMessage, EveryOptOutKeywordExactly_Spec2) {
+TEST(ClassifyMessage, EveryOptOutKeywordExactly_47Cfr64_1200a10AndCtia) {
   const std::pair<const char*, const char*> cases[] = {
       {"STOP", "keyword:STOP"},
       {"STOPALL", "keyword:STOPALL"},
@@ -95,7 +96,7 @@ TEST(ClassifyMessage, EveryOptOutKeywordExactly_Spec2) {
   for (const auto& [body, rule] : cases) expect_intent({body, rule}, MessageIntent::kOptOut);
 }
 
-TEST(ClassifyMessage, OptOutKeywordsIgnoreCasePunctuationAndWhitespace_Spec2) {
+TEST(ClassifyMessage, OptOutKeywordsIgnoreCasePunctuationAndWhitespace) {
   for (const char* body : {"stop", "Stop", "sToP", "Stop.", " stop! ", "STOP!!!", "\"stop\"",
                            "(STOP)", "stop\n", "\tSTOP\t", "STOP 🛑", "¡STOP!", "stop?"}) {
     expect_intent({body, "keyword:STOP"}, MessageIntent::kOptOut);
@@ -110,7 +111,7 @@ TEST(ClassifyMessage, OptOutKeywordsIgnoreCasePunctuationAndWhitespace_Spec2) {
   expect_intent({"td", "keyword:TD"}, MessageIntent::kOptOut);
 }
 
-TEST(ClassifyMessage, AccentedFrenchAndSpanishKeywords_Spec2) {
+TEST(ClassifyMessage, AccentedFrenchAndSpanishKeywords) {
   expect_intent({"ARRÊT", "keyword:ARRET"}, MessageIntent::kOptOut);
   expect_intent({"arrêt", "keyword:ARRET"}, MessageIntent::kOptOut);
   expect_intent({"Arrêt.", "keyword:ARRET"}, MessageIntent::kOptOut);
@@ -119,26 +120,26 @@ TEST(ClassifyMessage, AccentedFrenchAndSpanishKeywords_Spec2) {
   expect_intent({"bája", "keyword:BAJA"}, MessageIntent::kOptOut);
 }
 
-// --- exact opt-in and HELP keywords (SPEC 2; CTIA) ---
+// --- exact opt-in and HELP keywords (CTIA; compliance.md#opt-in-keywords, #help-answers) ---
 
-TEST(ClassifyMessage, OptInKeywordsExactly_Spec2) {
+TEST(ClassifyMessage, OptInKeywordsExactly_Ctia) {
   expect_intent({"START", "keyword:START"}, MessageIntent::kOptIn);
   expect_intent({"unstop", "keyword:UNSTOP"}, MessageIntent::kOptIn);
   expect_intent({"Yes!", "keyword:YES"}, MessageIntent::kOptIn);
   expect_intent({"  start. ", "keyword:START"}, MessageIntent::kOptIn);
 }
 
-TEST(ClassifyMessage, HelpKeywordsExactly_Spec2) {
+TEST(ClassifyMessage, HelpKeywordsExactly_Ctia) {
   expect_intent({"HELP", "keyword:HELP"}, MessageIntent::kHelp);
   expect_intent({"info", "keyword:INFO"}, MessageIntent::kHelp);
   expect_intent({"Ayuda", "keyword:AYUDA"}, MessageIntent::kHelp);
   expect_intent({"help?", "keyword:HELP"}, MessageIntent::kHelp);
 }
 
-// Opt-in and HELP are exact only (SPEC 2): a longer text with them is a normal message, so an
-// ambiguous "yes" never re-subscribes anyone and "help me" reaches the conversation, not the
-// canned HELP reply.
-TEST(ClassifyMessage, OptInAndHelpInsideLongerTextAreOther_Spec2) {
+// Opt-in and HELP are exact only (docs/compliance.md#opt-in-keywords): a longer text with them is
+// a normal message, so an ambiguous "yes" never re-subscribes anyone and "help me" reaches the
+// conversation, not the canned HELP reply.
+TEST(ClassifyMessage, OptInAndHelpInsideLongerTextAreOther) {
   for (const char* body : {"yes see you then", "start time is 3pm?", "help me reschedule",
                            "need info on parking", "unstop please", "YES YES"}) {
     expect_intent({body, ""}, MessageIntent::kOther);
@@ -197,8 +198,8 @@ TEST(ClassifyMessage, RevocationPhrases_47Cfr64_1200a10) {
   for (const auto& [body, rule] : cases) expect_intent({body, rule}, MessageIntent::kOptOut);
 }
 
-// Negation is not parsed: STOP standing as a word revokes (SPEC 2). Over-honouring costs the
-// customer a START; under-honouring is a TCPA violation.
+// Negation is not parsed: STOP standing as a word revokes (docs/compliance.md#keyword-matching).
+// Over-honouring costs the customer a START; under-honouring is a TCPA violation.
 TEST(ClassifyMessage, DontStopIsStillAnOptOut_Decision) {
   expect_intent({"don't stop", "word:STOP"}, MessageIntent::kOptOut);
   expect_intent({"I'm at the bus stop", "word:STOP"}, MessageIntent::kOptOut);
@@ -240,8 +241,9 @@ TEST(ClassifyMessage, WholeMessagePhrasesOnlyMatchWholeMessages) {
   expect_intent({"no mas de 5 minutos", ""}, MessageIntent::kOther);
 }
 
-// SPEC 2: CANCEL, END, QUIT inside a longer message are not opt-outs, only flagged for review.
-TEST(ClassifyMessage, AmbiguousWordsInsideLongerTextAreReviewed_Spec2) {
+// CANCEL, END, QUIT inside a longer message are not opt-outs, only flagged for review
+// (docs/compliance.md#possible-revocations-for-review).
+TEST(ClassifyMessage, AmbiguousWordsInsideLongerTextAreReviewed) {
   const std::pair<const char*, const char*> cases[] = {
       {"cancel my appointment", "review:CANCEL"},
       {"Can I cancel?", "review:CANCEL"},

@@ -125,7 +125,7 @@ export function checkUnused(model) {
   return problems;
 }
 
-/** Variables: description and type on each; facts of SPEC section 5 on the key ones. */
+/** Variables: description and type on each; deployment facts (README "Deploy to AWS") on key ones. */
 export function checkVariables(model) {
   const problems = [];
   for (const v of model.blocks.filter((b) => b.kind === "variable")) {
@@ -143,7 +143,7 @@ export function checkVariables(model) {
   return problems;
 }
 
-/** The deployment facts of SPEC section 5 and the issue, as they appear in the module. */
+/** The deployment facts (README "Deploy to AWS") and the issue, as they appear in the module. */
 export function checkDeploymentFacts(model) {
   const problems = [];
   const need = (ok, text) => { if (!ok) problems.push(text); };

@@ -1,5 +1,5 @@
-// The SNS envelope of End User Messaging two-way SMS (SPEC section 4): each record
-// parsed on its own, a bad record named by its field, never sinking the others.
+// The SNS envelope of End User Messaging two-way SMS (AWS End User Messaging SMS User Guide):
+// each record parsed on its own, a bad record named by its field, never sinking the others.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

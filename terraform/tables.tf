@@ -1,4 +1,4 @@
-# The three tables of SPEC section 3 (keys and indexes as in
+# The three tables of README "Data" (keys and indexes as in
 # scripts/node/tables.json, which the local stack uses; tests/terraform checks
 # that the two agree). On-demand, point-in-time recovery, encrypted.
 

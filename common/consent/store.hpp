@@ -63,7 +63,7 @@ struct OptOutRecorded {
   Contact contact;  ///< the stored state afterwards
 };
 
-/// Express consent with its evidence (SPEC 2 "Consent evidence").
+/// Express consent with its evidence (docs/compliance.md#opt-in-evidence; 47 CFR 64.1200(f)(9)).
 struct OptInRequest {
   std::string phone_number;         ///< E.164
   common::TimePoint opted_in_at;    ///< when consent was given

@@ -1,6 +1,7 @@
 // deadline-monitor: finishes pending opt-outs and alerts before the 10-business-day deadline
-// (47 CFR 64.1200(a)(10); SPEC 2 "Deadline"). Safe to run at any time, any number of times:
-// every write is conditional, and what one run leaves undone the next one finds in the index.
+// (47 CFR 64.1200(a)(10); docs/compliance.md#deadline-alerts). Safe to run at any time, any
+// number of times: every write is conditional, and what one run leaves undone the next one finds
+// in the index.
 #pragma once
 
 #include <chrono>

@@ -229,7 +229,8 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
                          {"honored", contact.honored()},
                          {"deadline", contact.opt_out_deadline}});
   HttpResponse response;
-  // A request older than the contact's current opt-in is superseded by that consent (SPEC 2).
+  // A request older than the contact's current opt-in is superseded by that consent
+  // (docs/compliance.md#unordered-messages).
   const bool superseded = recorded.change == common::consent::OptOutChange::kStale;
   response.body = {{"phone_number", *phone},
                    {"status", superseded ? "superseded_by_opt_in"
@@ -292,7 +293,7 @@ HttpResponse Handler::opt_in(const HttpRequest& request, TimePoint now) {
   HttpResponse response;
   response.body = {{"phone_number", *phone}, {"applied", recorded.applied}};
   if (!recorded.applied) {
-    // SPEC 2: an opt-in never overrides a newer opt-out.
+    // An opt-in never overrides a newer opt-out (docs/compliance.md#unordered-messages).
     response.body["status"] = "opted_out";
     response.body["reason"] = "newer_opt_out_on_record";
     response.body["opted_out_at"] = recorded.contact.opted_out_at;

@@ -1,5 +1,5 @@
 // opt-out-api: universal opt-out from any channel, consent capture and consent status over HTTP
-// (API Gateway HTTP API payload 2.0, or a Function URL). Rules: SPEC section 2;
+// (API Gateway HTTP API payload 2.0, or a Function URL). Rules: docs/compliance.md;
 // 47 CFR 64.1200(a)(10) (revocation by any reasonable means, honoured within 10 business days).
 #pragma once
 

@@ -193,8 +193,8 @@ class RecordProcessor {
 
   // Sends one reply to the customer, at most once per inbound message (a claim on the inbound
   // log item), logging it as outbound or blocked. `allowed_without_consent` is for HELP and
-  // confirmations (CTIA; docs/compliance.md); any other reply re-reads the contact first, so a
-  // STOP that landed meanwhile blocks it (fail closed).
+  // confirmations (CTIA; docs/compliance.md#help-answers); any other reply re-reads the contact
+  // first, so a STOP that landed meanwhile blocks it (fail closed).
   Send reply(std::string_view kind, const std::string& body, bool allowed_without_consent,
              Handler::Outcome& outcome) {
     if (!allowed_without_consent && !common::consent::may_receive(read_contact()).allowed) {
@@ -378,8 +378,8 @@ std::optional<std::string> handle_appointment_reply(const Config& config, Servic
   if (c.intent == MessageIntent::kOther) action = common::appointments::parse_reply(m.message_body);
   if (yes) action = ReplyAction::kConfirm;
   if (!action) return std::nullopt;
-  // YES from an opted-out contact stays the opt-in word (docs/compliance.md); replies go only
-  // to contacts who may receive texts (fail closed).
+  // YES from an opted-out contact stays the opt-in word (docs/compliance.md#opt-in-keywords);
+  // replies go only to contacts who may receive texts (fail closed).
   if (!common::consent::may_receive(contact).allowed) return std::nullopt;
 
   common::appointments::AppointmentStore store(services.dynamodb, config.appointments_table);
@@ -465,7 +465,8 @@ Handler::Outcome Handler::process(const InboundSms& m) {
                                           common::compliance::opt_out_deadline(m.received_at)))},
                          {"superseded_by_opt_in", AttributeValue::Bool(stale)}});
         if (stale) {
-          // Texts arrive unordered: an opt-in newer than this STOP stands (docs/compliance.md).
+          // Texts arrive unordered: an opt-in newer than this STOP stands
+          // (docs/compliance.md#unordered-messages).
           // The request is still in the audit log.
           outcome.actions.push_back("opt_out_superseded_by_newer_opt_in");
           services_.logger.warn("opt-out older than the opt-in on record; superseded",

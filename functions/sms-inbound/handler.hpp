@@ -50,7 +50,7 @@ struct Services {
   common::observe::Metrics& metrics;
 };
 
-/// Compliance constants (SPEC section 2), with their sources.
+/// Compliance constants, with their sources (docs/compliance.md).
 /// The opt-out confirmation may only be sent this soon after receipt (CTIA; FCC 24-24 one-time
 /// confirmation text within 5 minutes, 47 CFR 64.1200(a)(12)).
 inline constexpr std::chrono::minutes kConfirmationWindow{5};

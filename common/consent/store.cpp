@@ -668,6 +668,21 @@ void ConsentStore::write_log(const LogWrites& w) {
   }
 }
 
+std::optional<AttributeMap> ConsentStore::find_message(const std::string& message_id) {
+  common::aws::QueryRequest q;
+  q.table_name = tables_.message_log;
+  q.index_name = std::string(kMessageIdIndex);
+  q.key_condition_expression =
+      q.expression.name("message_id") + " = " + q.expression.value(S(message_id));
+  q.limit = 1;
+  auto result = db_.query(q).value();
+  if (result.items.empty()) return std::nullopt;
+  const auto phone = common::aws::get_s(result.items.front(), "phone_number");
+  const auto sk = common::aws::get_s(result.items.front(), "sk");
+  if (!phone || !sk) return std::nullopt;
+  return db_.get_item({tables_.message_log, log_key(*phone, *sk), true}).value();
+}
+
 PendingPage ConsentStore::pending_opt_outs(int limit, const AttributeMap& start) {
   common::aws::QueryRequest q;
   q.table_name = tables_.contacts;

@@ -343,6 +343,11 @@ class ConsentStore {
   /// (transient) when DynamoDB left items unprocessed after the client's retries.
   void write_log(const LogWrites& writes);
 
+  /// The message-log item of an inbound or outbound text by End User Messaging's MessageId: one
+  /// Query on kMessageIdIndex (keys only), then a strongly consistent GetItem. nullopt when no
+  /// item has that id (or the index has not caught up yet: it is eventually consistent).
+  std::optional<common::aws::AttributeMap> find_message(const std::string& message_id);
+
   /// One page (at most `limit` items) of contacts whose opt-out is not honoured, by deadline
   /// ascending, from the sparse index kPendingIndex (eventually consistent: re-check on write).
   PendingPage pending_opt_outs(int limit, const common::aws::AttributeMap& start);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/aws/dynamodb.hpp"
+#include "common/consent/store.hpp"
 #include "common/time.hpp"
 #include "tests/integration/consent_test_support.hpp"
 #include "tests/integration/wire_proxy.hpp"
@@ -155,6 +156,17 @@ TEST_F(RoundTrips, StopFromAnOptedInContact) {
   EXPECT_EQ(proxy_->counts()["SendTextMessage"], 1);
   EXPECT_EQ(proxy_->counts()["PutOptedOutNumber"], 1);
   expect_stop_finished(phone, 1, "uninterrupted");
+
+  // The confirmation is found by End User Messaging's MessageId (the sparse index), and by its
+  // key as a delivery event would address it.
+  const std::string message_id = stack_.outbox_for(phone).at(0)["MessageId"];
+  common::consent::ConsentStore store(stack_.db(), {stack_.env("CONTACTS_TABLE"),
+                                                    stack_.env("MESSAGE_LOG_TABLE")});
+  auto found = store.find_message(message_id);
+  ASSERT_TRUE(found) << message_id;
+  EXPECT_EQ(get_s(*found, "kind"), "opt_out_confirmation");
+  EXPECT_EQ(get_s(*found, "phone_number"), phone);
+  EXPECT_FALSE(store.find_message("no-such-message-id"));
 }
 
 TEST_F(RoundTrips, StopFromANumberNeverSeenBefore) {

@@ -31,6 +31,8 @@ Contact Contact::from_item(const std::optional<AttributeMap>& item) {
   }
   c.consent_status = text(*item, "consent_status", bad);
   c.opted_in_at = text(*item, "opted_in_at", bad);
+  c.opt_in_method = text(*item, "opt_in_method", bad);
+  c.opt_in_disclosure_version = text(*item, "opt_in_disclosure_version", bad);
   c.opted_out_at = text(*item, "opted_out_at", bad);
   c.opt_out_latest_request_at = text(*item, "opt_out_latest_request_at", bad);
   c.opt_out_deadline = text(*item, "opt_out_deadline", bad);

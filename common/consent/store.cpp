@@ -31,6 +31,13 @@ AttributeValue all_channels() {
   return AttributeValue::SS(std::vector<std::string>(std::begin(kAllChannels), std::end(kAllChannels)));
 }
 
+// Evidence as a DynamoDB map of strings.
+AttributeValue evidence(const Evidence& e) {
+  AttributeMap m;
+  for (const auto& [key, value] : e) m[key] = S(value);
+  return AttributeValue::M(std::move(m));
+}
+
 std::int64_t ttl_after(common::TimePoint t) { return common::epoch_seconds(t + kRetention); }
 
 // Every opt-out field, cleared by an opt-in so that no stale opt-out survives it.
@@ -102,7 +109,7 @@ void write_new_opt_out(const OptOutRequest& r, ContactUpdate& u, bool claim_conf
   } else {
     u.remove("opt_out_inbound_id");
   }
-  if (r.source) u.set("opt_out_source", *r.source); else u.remove("opt_out_source");
+  if (r.source) u.set("opt_out_source", evidence(*r.source)); else u.remove("opt_out_source");
   if (!r.notes.empty()) u.set("opt_out_notes", S(r.notes)); else u.remove("opt_out_notes");
   u.set("opt_out_pending", S(kPending));
   if (claim_confirmation) {
@@ -204,7 +211,22 @@ AttributeMap inbound_item(const InboundRecord& m) {
 }
 
 AttributeMap consent_event_item(const ConsentEvent& ev) {
-  AttributeMap item = ev.details;
+  AttributeMap item;
+  const auto text = [&item](const char* name, const std::string& value) {
+    if (!value.empty()) item[name] = S(value);
+  };
+  text("rule", ev.rule);
+  text("inbound_message_id", ev.inbound_message_id);
+  if (ev.deadline) item["deadline"] = S(common::format_rfc3339(*ev.deadline));
+  if (ev.superseded_by_opt_in) item["superseded_by_opt_in"] = AttributeValue::Bool(*ev.superseded_by_opt_in);
+  text("change", ev.change);
+  if (ev.applied) item["applied"] = AttributeValue::Bool(*ev.applied);
+  text("reported_by", ev.reported_by);
+  text("caller_ip", ev.caller_ip);
+  text("notes", ev.notes);
+  text("disclosure_version", ev.disclosure_version);
+  text("disclosure_text", ev.disclosure_text);
+  if (ev.source) item["source"] = evidence(*ev.source);
   item["phone_number"] = S(ev.phone_number);
   item["sk"] = S(common::format_rfc3339(ev.occurred_at) + "#consent#" + ev.event_id);
   item["direction"] = S("consent");
@@ -349,7 +371,7 @@ OptInRecorded ConsentStore::record_opt_in(const OptInRequest& r,
         u.set("consent_status", S(kOptedIn));
         u.set("opted_in_at", S(common::format_rfc3339(r.opted_in_at)));
         u.set("opt_in_method", S(r.method));
-        u.set("opt_in_source", r.source);
+        u.set("opt_in_source", evidence(r.source));
         if (!r.disclosure_version.empty()) {
           u.set("opt_in_disclosure_version", S(r.disclosure_version));
         } else {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,10 @@ class ContactUpdate {
   std::vector<std::string> sets_, removes_, adds_;
 };
 
+/// Where a consent decision came from, as flat text members ("ip", "user_agent", "channel",
+/// "keyword", "mailbox", ...); stored as a map of strings.
+using Evidence = std::map<std::string, std::string>;
+
 /// An opt-out request from any channel (universal scope: every channel and category).
 struct OptOutRequest {
   std::string phone_number;          ///< E.164
@@ -54,7 +59,7 @@ struct OptOutRequest {
   std::string rule;                  ///< matched keyword rule (SMS), else empty
   std::string inbound_message_id;    ///< SMS only: the one confirmation text is claimed against it
   std::string notes;                 ///< free text from the reporting system, may be empty
-  std::optional<common::aws::AttributeValue> source;  ///< M: who reported it (ip, agent, ...)
+  std::optional<Evidence> source;    ///< who reported it (mailbox, agent, ...)
 };
 
 /// What record_opt_out did.
@@ -68,7 +73,7 @@ struct OptInRequest {
   std::string phone_number;         ///< E.164
   common::TimePoint opted_in_at;    ///< when consent was given
   std::string method;               ///< e.g. "sms_keyword", "web_form", "paper"
-  common::aws::AttributeValue source = common::aws::AttributeValue::M({});  ///< M: ip, user agent, channel, ...
+  Evidence source;                  ///< ip, user agent, channel, keyword, ...
   std::string disclosure_version;   ///< version of the disclosure shown; empty for SMS keywords
   std::string disclosure_text;      ///< the disclosure text itself, optional
 };
@@ -88,7 +93,19 @@ struct ConsentEvent {
   std::string event_id;             ///< unique per source event (inbound SMS id, API request id)
   std::string channel;              ///< sms | email | voice | web | api
   std::string method;               ///< sms_keyword, opt_out_api, web_form, ...
-  common::aws::AttributeMap details;  ///< more attributes (rule, deadline, source, ...)
+  // What else is known, each stored only when set:
+  std::string rule{};                ///< the keyword rule that matched (SMS)
+  std::string inbound_message_id{};  ///< the inbound text it came from (SMS)
+  std::optional<common::TimePoint> deadline{};  ///< opt-out: the 10-business-day deadline
+  std::optional<bool> superseded_by_opt_in{};   ///< opt-out: a newer opt-in stands
+  std::string change{};              ///< opt-out: new | earlier | unchanged | stale
+  std::optional<bool> applied{};     ///< opt-in: false when a newer opt-out stands
+  std::string reported_by{};         ///< the API caller (IAM ARN), may be empty
+  std::string caller_ip{};           ///< the API caller's source IP, may be empty
+  std::string notes{};               ///< free text from the reporting system
+  std::string disclosure_version{};  ///< opt-in: the disclosure shown
+  std::string disclosure_text{};     ///< opt-in: its text
+  std::optional<Evidence> source{};  ///< who reported it / where consent was given
 };
 
 /// One text that went out, or whose send may have gone out (`outcome_unknown`).

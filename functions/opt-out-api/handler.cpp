@@ -16,11 +16,8 @@ namespace opt_out_api {
 namespace {
 
 using common::TimePoint;
-using common::aws::AttributeMap;
-using common::aws::AttributeValue;
 using json = nlohmann::json;
 
-AttributeValue S(std::string_view s) { return AttributeValue::S(std::string(s)); }
 
 constexpr std::size_t kMaxNotes = 2000;
 constexpr std::size_t kMaxSourceValue = 512;
@@ -70,8 +67,8 @@ class Fields {
     return t;
   }
 
-  // A flat object of string, number or boolean values, kept as a DynamoDB map of strings.
-  std::optional<AttributeValue> source(const char* name, bool required,
+  // A flat object of string, number or boolean values, kept as text.
+  std::optional<common::consent::Evidence> source(const char* name, bool required,
                                        const std::set<std::string>* allowed_keys) {
     auto it = object_.find(name);
     if (it == object_.end() || it->is_null()) {
@@ -80,7 +77,7 @@ class Fields {
     }
     if (!it->is_object()) return fail(name, "must be an object"), std::nullopt;
     if (it->size() > kMaxSourceEntries) return fail(name, "has too many entries"), std::nullopt;
-    AttributeMap out;
+    common::consent::Evidence out;
     for (const auto& [key, value] : it->items()) {
       const std::string field = std::string(name) + "." + key;
       if (allowed_keys && !allowed_keys->count(key)) return fail(field, "unknown field"), std::nullopt;
@@ -93,9 +90,9 @@ class Fields {
         return fail(field, "must be a string, number or boolean"), std::nullopt;
       }
       if (text.size() > kMaxSourceValue) return fail(field, "is too long"), std::nullopt;
-      if (!text.empty()) out[key] = S(text);
+      if (!text.empty()) out[key] = text;
     }
-    return AttributeValue::M(std::move(out));
+    return out;
   }
 
   std::optional<HttpResponse> error() const { return error_; }
@@ -190,18 +187,18 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
   opt_out.source = source;
   auto recorded = store.record_opt_out(opt_out);
 
-  AttributeMap details = {
-      {"deadline", S(common::format_rfc3339(common::compliance::opt_out_deadline(at)))},
-      {"reported_by", S(caller)},
-      {"change", S(recorded.change == common::consent::OptOutChange::kNew       ? "new"
-                   : recorded.change == common::consent::OptOutChange::kEarlier ? "earlier"
-                   : recorded.change == common::consent::OptOutChange::kStale   ? "stale"
-                                                                                 : "unchanged")}};
-  if (!request.source_ip.empty()) details["caller_ip"] = S(request.source_ip);
-  if (source) details["source"] = *source;
-  if (notes && !notes->empty()) details["notes"] = S(*notes);
-  store.put_consent_event({*phone, "opt_out", at, event_id(request, now), *channel, "opt_out_api",
-                           std::move(details)});
+  common::consent::ConsentEvent event{*phone, "opt_out", at, event_id(request, now), *channel,
+                                      "opt_out_api"};
+  event.deadline = common::compliance::opt_out_deadline(at);
+  event.reported_by = caller;
+  event.change = recorded.change == common::consent::OptOutChange::kNew       ? "new"
+                 : recorded.change == common::consent::OptOutChange::kEarlier ? "earlier"
+                 : recorded.change == common::consent::OptOutChange::kStale   ? "stale"
+                                                                               : "unchanged";
+  event.caller_ip = request.source_ip;
+  event.source = source;
+  event.notes = notes.value_or("");
+  store.put_consent_event(event);
   services_.metrics.add("OptOuts", 1);
 
   common::consent::Contact contact = recorded.contact;
@@ -259,7 +256,7 @@ HttpResponse Handler::opt_in(const HttpRequest& request, TimePoint now) {
   auto text = f.text("disclosure_text", false, kMaxDisclosureText);
   auto consented_at = f.time("consented_at", now + kMaxClockSkew);
   if (auto error = f.error()) return *error;
-  if (source->as_map()->empty()) {
+  if (source->empty()) {
     return error_response(400, "invalid_field", "source needs at least one of ip, user_agent, channel",
                           "source");
   }
@@ -277,18 +274,16 @@ HttpResponse Handler::opt_in(const HttpRequest& request, TimePoint now) {
   opt_in.disclosure_text = text.value_or("");
   auto recorded = store.record_opt_in(opt_in);
 
-  AttributeMap details = {{"disclosure_version", S(*version)},
-                          {"source", *source},
-                          {"reported_by", S(caller)},
-                          {"applied", AttributeValue::Bool(recorded.applied)}};
-  if (text && !text->empty()) details["disclosure_text"] = S(*text);
-  if (!request.source_ip.empty()) details["caller_ip"] = S(request.source_ip);
   std::string channel = "api";
-  if (auto it = source->as_map()->find("channel"); it != source->as_map()->end()) {
-    channel = *it->second.as_s();
-  }
-  store.put_consent_event(
-      {*phone, "opt_in", at, event_id(request, now), channel, *method, std::move(details)});
+  if (auto it = source->find("channel"); it != source->end()) channel = it->second;
+  common::consent::ConsentEvent event{*phone, "opt_in", at, event_id(request, now), channel, *method};
+  event.disclosure_version = *version;
+  event.disclosure_text = text.value_or("");
+  event.source = *source;
+  event.reported_by = caller;
+  event.applied = recorded.applied;
+  event.caller_ip = request.source_ip;
+  store.put_consent_event(event);
 
   HttpResponse response;
   response.body = {{"phone_number", *phone}, {"applied", recorded.applied}};
@@ -340,9 +335,10 @@ HttpResponse Handler::contact_status(const std::string& raw_phone) {
   }
   common::consent::ConsentStore store(services_.dynamodb,
                                       {config_.contacts_table, config_.message_log_table});
-  auto item = store.read_item(parsed.e164);
-  if (!item) return error_response(404, "contact_not_found", "no consent record for this number");
-  const auto contact = common::consent::Contact::from_item(item);
+  const auto contact = store.read(parsed.e164);
+  if (!contact.exists) {
+    return error_response(404, "contact_not_found", "no consent record for this number");
+  }
   const auto decision = common::consent::may_receive(contact);
   HttpResponse response;
   response.body = {
@@ -351,9 +347,8 @@ HttpResponse Handler::contact_status(const std::string& raw_phone) {
       {"may_receive", decision.allowed},
       {"reason", decision.reason},
       {"opted_in_at", nullable(contact.opted_in_at)},
-      {"opt_in_method", nullable(common::aws::get_s(*item, "opt_in_method").value_or(""))},
-      {"opt_in_disclosure_version",
-       nullable(common::aws::get_s(*item, "opt_in_disclosure_version").value_or(""))},
+      {"opt_in_method", nullable(contact.opt_in_method)},
+      {"opt_in_disclosure_version", nullable(contact.opt_in_disclosure_version)},
       {"opted_out_at", nullable(contact.opted_out_at)},
       {"opt_out_channel", nullable(contact.opt_out_channel)},
       {"deadline", nullable(contact.opt_out_deadline)},

@@ -265,9 +265,8 @@ class Run {
       request.channel = "sms";
       request.method = "carrier";
       request.rule = "DESTINATION_PHONE_NUMBER_OPTED_OUT";
-      request.source = common::aws::AttributeValue::M(
-          {{"source", common::aws::AttributeValue::S("carrier")},
-           {"appointment_id", common::aws::AttributeValue::S(a.appointment_id)}});
+      request.source = common::consent::Evidence{{"source", "carrier"},
+                                                 {"appointment_id", a.appointment_id}};
       const auto recorded = consent_.record_opt_out(request);
       if (recorded.change == common::consent::OptOutChange::kNew ||
           recorded.change == common::consent::OptOutChange::kEarlier) {

@@ -18,8 +18,6 @@ namespace sms_inbound {
 namespace {
 
 using common::TimePoint;
-using common::aws::AttributeMap;
-using common::aws::AttributeValue;
 using common::aws::AwsError;
 using common::aws::AwsException;
 using common::compliance::MessageIntent;
@@ -29,7 +27,6 @@ using json = nlohmann::json;
 constexpr std::chrono::seconds kLeaseMargin{10};
 using common::consent::Contact;
 
-AttributeValue S(std::string_view s) { return AttributeValue::S(std::string(s)); }
 
 std::string masked(const std::string& phone) {
   return common::compliance::mask_phone_number(phone);
@@ -173,11 +170,14 @@ class RecordProcessor {
   // The contact write after the sends; written by complete() unless honour() wrote it.
   common::consent::ContactFinish& finish() { return finish_; }
 
-  void consent_event(std::string_view event, const std::string& rule, AttributeMap details) {
-    details["rule"] = S(rule);
-    details["inbound_message_id"] = S(m_.message_id());
-    writes_.consent_events.push_back({m_.origination_number, std::string(event), m_.received_at,
-                                      m_.message_id(), "sms", "sms_keyword", std::move(details)});
+  // A consent event of this text (the audit log), for the final write.
+  common::consent::ConsentEvent& consent_event(std::string_view event, const std::string& rule) {
+    common::consent::ConsentEvent ev{m_.origination_number, std::string(event), m_.received_at,
+                                     m_.message_id(), "sms", "sms_keyword"};
+    ev.rule = rule;
+    ev.inbound_message_id = m_.message_id();
+    writes_.consent_events.push_back(std::move(ev));
+    return writes_.consent_events.back();
   }
 
   // Puts the number on the opt-out list, then writes the contact with the honoured mark
@@ -460,10 +460,9 @@ Handler::Outcome Handler::process(const InboundSms& m) {
       case MessageIntent::kOptOut: {
         services_.metrics.add("OptOuts", 1);
         const bool stale = applied.change == common::consent::OptOutChange::kStale;
-        p.consent_event("opt_out", c.rule,
-                        {{"deadline", S(common::format_rfc3339(
-                                          common::compliance::opt_out_deadline(m.received_at)))},
-                         {"superseded_by_opt_in", AttributeValue::Bool(stale)}});
+        auto& event = p.consent_event("opt_out", c.rule);
+        event.deadline = common::compliance::opt_out_deadline(m.received_at);
+        event.superseded_by_opt_in = stale;
         if (stale) {
           // Texts arrive unordered: an opt-in newer than this STOP stands
           // (docs/compliance.md#unordered-messages).
@@ -484,9 +483,7 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         opt_in.phone_number = m.origination_number;
         opt_in.opted_in_at = m.received_at;
         opt_in.method = "sms_keyword";
-        opt_in.source = AttributeValue::M({{"channel", S("sms")},
-                                           {"keyword", S(c.rule)},
-                                           {"inbound_message_id", S(m.message_id())}});
+        opt_in.source = {{"channel", "sms"}, {"keyword", c.rule}, {"inbound_message_id", m.message_id()}};
         // Decided by the conditional write itself, so a concurrent newer STOP always wins.
         const auto recorded = p.store().record_opt_in(opt_in);
         if (!recorded.applied) {
@@ -498,7 +495,7 @@ Handler::Outcome Handler::process(const InboundSms& m) {
           break;
         }
         services_.metrics.add("OptIns", 1);
-        p.consent_event("opt_in", c.rule, {});
+        p.consent_event("opt_in", c.rule);
         outcome.actions.push_back("opted_in");
         // Off the opt-out list after the consent is recorded. Asked every time (a number
         // not on the list is a cheap ResourceNotFoundException), so a retry of this

@@ -1,14 +1,14 @@
 // The baseline: sms-inbound's STOP path as a Node.js developer would write it with
-// the AWS SDK for JavaScript v3, making the same 14 calls with the same
-// expressions as the C++ function (captured from its wire traffic at commit
-// c9bac4b; the re-read after the opt-out update became ReturnValues ALL_NEW in e97cbf0) so both contestants do the same work per event. Benchmark only: it handles STOP and
+// the AWS SDK for JavaScript v3, making the same 6 calls with the same expressions as
+// the C++ function (docs/round-trips.md, "sms-inbound: STOP"), so both contestants do the
+// same work per event. Benchmark only: it handles STOP and
 // the other opt-out keywords, nothing else, and skips the C++ code's federal
 // holidays and phrase rules (which only flatters the baseline).
 import { randomUUID } from 'node:crypto';
 
 import {
+  BatchWriteItemCommand,
   DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -63,13 +63,6 @@ function addBusinessDays(ms, days) {
   return d.getTime();
 }
 
-async function getContact(phone) {
-  const out = await dynamodb.send(new GetItemCommand({
-    TableName: config.contacts, Key: { phone_number: S(phone) }, ConsistentRead: true,
-  }));
-  return out.Item;
-}
-
 async function handleStop(m, receivedMs) {
   const phone = m.originationNumber;
   const id = m.inboundMessageId;
@@ -78,154 +71,115 @@ async function handleStop(m, receivedMs) {
   const ttl = N(Math.floor(receivedMs / 1000) + FOUR_YEARS_S);
   const rule = `keyword:${m.messageBody.trim().toUpperCase()}`;
   const actions = [];
+  const inbound = {
+    phone_number: S(phone), sk: S(sk), direction: S('inbound'), destination_number: S(m.destinationNumber),
+    inbound_message_id: S(id), message_id: S(id), message_body: S(m.messageBody),
+    message_keyword: S(m.messageKeyword ?? ''), previous_published_message_id: S(m.previousPublishedMessageId ?? ''),
+    received_at: S(receivedAt), sns_message_id: S(m.snsMessageId), ttl,
+  };
 
   // 1. Claim the inbound message (a redelivery collides here).
   await dynamodb.send(new PutItemCommand({
     TableName: config.messageLog,
-    Item: {
-      phone_number: S(phone), sk: S(sk), direction: S('inbound'), destination_number: S(m.destinationNumber),
-      inbound_message_id: S(id), message_id: S(id), message_body: S(m.messageBody),
-      message_keyword: S(m.messageKeyword ?? ''), previous_published_message_id: S(m.previousPublishedMessageId ?? ''),
-      processing_status: S('in_progress'), lease_expires_at: S(iso(Date.now() + LEASE_MS)), lease_owner: S(leaseOwner),
-      received_at: S(receivedAt), sns_message_id: S(m.snsMessageId), ttl,
-    },
+    Item: { ...inbound, processing_status: S('in_progress'), lease_expires_at: S(iso(Date.now() + LEASE_MS)),
+      lease_owner: S(leaseOwner) },
     ConditionExpression: 'attribute_not_exists(#n0)',
     ExpressionAttributeNames: { '#n0': 'phone_number' },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   }));
 
-  // 2. Record the opt-out: every channel, every category, with its deadline.
-  const before = await getContact(phone);
-  const version = before?.version ? Number(before.version.N) : 0;
+  // 2. One contact write: count the text, record the opt-out (every channel, every category,
+  // with its deadline) and claim the one confirmation, conditioned on the state that assumes.
   const deadline = iso(addBusinessDays(receivedMs, 10));
   const now2 = iso(Date.now());
-  const recorded = await dynamodb.send(new UpdateItemCommand({
+  const confirm = Date.now() - receivedMs < CONFIRMATION_WINDOW_MS;
+  await dynamodb.send(new UpdateItemCommand({
     TableName: config.contacts, Key: { phone_number: S(phone) },
-    UpdateExpression: 'SET #n0 = :v0, #n1 = :v1, #n2 = :v2, #n3 = :v3, #n4 = :v4, #n5 = :v5, #n6 = :v6, ' +
-      '#n7 = :v7, #n8 = :v8, #n9 = :v9, #n12 = :v10, #n18 = :v11, #n19 = :v12, #n20 = if_not_exists(#n20, :v13) ' +
-      'REMOVE #n10, #n11, #n13, #n14, #n15, #n16, #n17',
-    ConditionExpression: before ? '#n18 = :v14' : 'attribute_not_exists(#n21)',
+    UpdateExpression: 'SET #n1 = :v1, #n2 = :v2, #n3 = :v3, #n4 = :v4, #n5 = :v5, #n6 = :v6, #n7 = :v7, ' +
+      '#n8 = :v8, #n9 = :v9, #n10 = :v10, #n11 = :v11, #n12 = :v12, #n13 = :v13, #n14 = :v14, #n15 = :v15, ' +
+      '#n22 = :v16, #n23 = if_not_exists(#n23, :v16) ' +
+      'REMOVE #n16, #n17, #n18, #n19, #n20, #n21, #n24 ADD #n0 :v0, #n25 :v0',
+    ConditionExpression: '(attribute_not_exists(#n3) OR #n3 <> :v3) AND (attribute_not_exists(#n5) OR #n5 <> :v5) ' +
+      'AND (attribute_not_exists(#n5) OR #n5 <> :v17 OR attribute_not_exists(#n26) OR #n26 <= :v6)',
     ExpressionAttributeNames: {
-      '#n0': 'consent_status', '#n1': 'opted_out_at', '#n2': 'opt_out_deadline', '#n3': 'opt_out_latest_request_at',
-      '#n4': 'opt_out_method', '#n5': 'opt_out_channel', '#n6': 'opt_out_rule', '#n7': 'opt_out_channels',
-      '#n8': 'opt_out_categories', '#n9': 'opt_out_inbound_id', '#n10': 'opt_out_source', '#n11': 'opt_out_notes',
-      '#n12': 'opt_out_pending', '#n13': 'opt_out_honored_at', '#n14': 'opt_out_list_synced_at',
-      '#n15': 'opt_out_confirmation_claimed_at', '#n16': 'opt_out_confirmation_sent_at',
-      '#n17': 'opt_out_confirmation_message_id', '#n18': 'version', '#n19': 'updated_at', '#n20': 'created_at',
-      ...(before ? {} : { '#n21': 'phone_number' }),
+      '#n0': 'message_count_in', '#n1': 'last_inbound_at', '#n3': 'last_counted_inbound', '#n4': 'conversation_state',
+      '#n5': 'consent_status', '#n6': 'opted_out_at', '#n7': 'opt_out_deadline', '#n8': 'opt_out_latest_request_at',
+      '#n9': 'opt_out_method', '#n10': 'opt_out_channel', '#n11': 'opt_out_rule', '#n12': 'opt_out_channels',
+      '#n13': 'opt_out_categories', '#n14': 'opt_out_inbound_id', '#n15': 'opt_out_pending',
+      '#n2': 'opt_out_confirmation_claimed_at', '#n16': 'opt_out_source', '#n17': 'opt_out_notes',
+      '#n18': 'opt_out_honored_at', '#n19': 'opt_out_list_synced_at', '#n20': 'opt_out_confirmation_sent_at',
+      '#n21': 'opt_out_confirmation_message_id', '#n22': 'updated_at', '#n23': 'created_at',
+      '#n24': 'opt_out_confirmation_outcome_unknown_at', '#n25': 'version', '#n26': 'opted_in_at',
     },
     ExpressionAttributeValues: {
-      ':v0': S('opted_out'), ':v1': S(receivedAt), ':v2': S(deadline), ':v3': S(receivedAt), ':v4': S('sms'),
-      ':v5': S('sms'), ':v6': S(rule), ':v7': { SS: ['email', 'sms', 'voice'] }, ':v8': S('all'), ':v9': S(id),
-      ':v10': S('PENDING'), ':v11': N(version + 1), ':v12': S(now2), ':v13': S(now2),
-      ...(before ? { ':v14': N(version) } : {}),
+      ':v0': N(1), ':v1': S(receivedAt), ':v2': S(now2), ':v3': S(sk), ':v4': S('opted_out'), ':v5': S('opted_out'),
+      ':v6': S(receivedAt), ':v7': S(deadline), ':v8': S(receivedAt), ':v9': S('sms'), ':v10': S('sms'),
+      ':v11': S(rule), ':v12': { SS: ['email', 'sms', 'voice'] }, ':v13': S('all'), ':v14': S(id),
+      ':v15': S('PENDING'), ':v16': S(now2), ':v17': S('opted_in'),
     },
     ReturnValues: 'ALL_NEW',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   }));
   actions.push('opted_out');
-  const contact = recorded.Attributes;
 
-  // 3. The consent event for the audit trail.
-  await dynamodb.send(new PutItemCommand({
-    TableName: config.messageLog,
-    Item: {
+  // 3. The one confirmation, within 5 minutes of receipt, before the number is listed.
+  const body = `${config.program}: You are unsubscribed and will receive no more messages. ` +
+    'Reply START to resubscribe.';
+  let sent;
+  if (confirm) {
+    sent = await sms.send(new SendTextMessageCommand({
+      DestinationPhoneNumber: phone, OriginationIdentity: config.origination, MessageBody: body,
+      MessageType: 'TRANSACTIONAL', ConfigurationSetName: config.configurationSet,
+    }));
+    actions.push('opt_out_confirmation_sent');
+  }
+
+  // 4. The End User Messaging opt-out list (after the confirmation: AWS refuses texts to listed numbers).
+  await sms.send(new PutOptedOutNumberCommand({ OptOutListName: config.optOutList, OptedOutNumber: phone }));
+  actions.push('opt_out_list_updated');
+
+  // 5. The contact honoured, with the confirmation's MessageId and the outbound counter.
+  const now5 = iso(Date.now());
+  await dynamodb.send(new UpdateItemCommand({
+    TableName: config.contacts, Key: { phone_number: S(phone) },
+    UpdateExpression: 'SET #n0 = :v0, #n1 = if_not_exists(#n1, :v0), #n2 = :v0, #n3 = :v1, #n4 = :v0, #n5 = :v0 ' +
+      'REMOVE #n6 ADD #n7 :v2, #n8 :v2',
+    ConditionExpression: '#n9 = :v3',
+    ExpressionAttributeNames: {
+      '#n0': 'opt_out_list_synced_at', '#n1': 'opt_out_honored_at', '#n2': 'opt_out_confirmation_sent_at',
+      '#n3': 'opt_out_confirmation_message_id', '#n4': 'last_outbound_at', '#n5': 'updated_at',
+      '#n6': 'opt_out_pending', '#n7': 'message_count_out', '#n8': 'version', '#n9': 'consent_status',
+    },
+    ExpressionAttributeValues: { ':v0': S(now5), ':v1': S(sent?.MessageId ?? ''), ':v2': N(1), ':v3': S('opted_out') },
+    ReturnValues: 'ALL_NEW',
+  }));
+
+  // 6. The message-log items in one request: consent event, outbound confirmation, inbound processed.
+  const nowIso = iso(Date.now());
+  const items = [
+    {
       phone_number: S(phone), sk: S(`${receivedAt}#consent#${id}`), direction: S('consent'), event: S('opt_out'),
       channel: S('sms'), method: S('sms_keyword'), rule: S(rule), deadline: S(deadline), occurred_at: S(receivedAt),
       inbound_message_id: S(id), scope_categories: S('all'), scope_channels: { SS: ['email', 'sms', 'voice'] },
       superseded_by_opt_in: { BOOL: false }, ttl,
     },
-    ConditionExpression: 'attribute_not_exists(#n0)',
-    ExpressionAttributeNames: { '#n0': 'sk' },
-  }));
-
-  // 4. One confirmation, within 5 minutes of receipt, claimed on the contact and on the
-  // inbound message so neither a redelivery nor a second opt-out sends twice.
-  if (contact?.opt_out_inbound_id?.S === id && Date.now() - receivedMs < CONFIRMATION_WINDOW_MS) {
-    await dynamodb.send(new UpdateItemCommand({
-      TableName: config.contacts, Key: { phone_number: S(phone) },
-      UpdateExpression: 'SET #n0 = :v0',
-      ConditionExpression: 'attribute_not_exists(#n0) AND attribute_not_exists(#n2) AND #n1 = :v1',
-      ExpressionAttributeNames: {
-        '#n0': 'opt_out_confirmation_claimed_at', '#n1': 'opt_out_inbound_id', '#n2': 'opt_out_list_synced_at',
-      },
-      ExpressionAttributeValues: { ':v0': S(iso(Date.now())), ':v1': S(id) },
-    }));
-    await dynamodb.send(new UpdateItemCommand({
-      TableName: config.messageLog, Key: { phone_number: S(phone), sk: S(sk) },
-      UpdateExpression: 'SET #n0 = :v0',
-      ConditionExpression: 'attribute_not_exists(#n0)',
-      ExpressionAttributeNames: { '#n0': 'reply_claimed_at' },
-      ExpressionAttributeValues: { ':v0': S(iso(Date.now())) },
-    }));
-    const body = `${config.program}: You are unsubscribed and will receive no more messages. ` +
-      'Reply START to resubscribe.';
-    const sent = await sms.send(new SendTextMessageCommand({
-      DestinationPhoneNumber: phone, OriginationIdentity: config.origination, MessageBody: body,
-      MessageType: 'TRANSACTIONAL', ConfigurationSetName: config.configurationSet,
-    }));
-    const sentAt = iso(Date.now());
-    await dynamodb.send(new PutItemCommand({
-      TableName: config.messageLog,
-      Item: {
-        phone_number: S(phone), sk: S(`${sentAt}#out#${sent.MessageId}`), direction: S('outbound'),
-        kind: S('opt_out_confirmation'), in_reply_to: S(id), message_body: S(body), message_id: S(sent.MessageId),
-        message_type: S('TRANSACTIONAL'), origination_identity: S(config.origination), sent_at: S(sentAt), ttl,
-      },
-    }));
-    await dynamodb.send(new UpdateItemCommand({
-      TableName: config.contacts, Key: { phone_number: S(phone) },
-      UpdateExpression: 'SET #n1 = :v1 ADD #n0 :v0',
-      ExpressionAttributeNames: { '#n0': 'message_count_out', '#n1': 'last_outbound_at' },
-      ExpressionAttributeValues: { ':v0': N(1), ':v1': S(sentAt) },
-    }));
-    await dynamodb.send(new UpdateItemCommand({
-      TableName: config.contacts, Key: { phone_number: S(phone) },
-      UpdateExpression: 'SET #n0 = :v0, #n1 = :v1',
-      ExpressionAttributeNames: { '#n0': 'opt_out_confirmation_sent_at', '#n1': 'opt_out_confirmation_message_id' },
-      ExpressionAttributeValues: { ':v0': S(iso(Date.now())), ':v1': S(sent.MessageId) },
-    }));
-    actions.push('opt_out_confirmation_sent');
+    {
+      ...inbound, processing_status: S('processed'), intent: S('opt_out'), rule: S(rule),
+      possible_revocation: { BOOL: false }, actions: S(actions.join(',')), processed_at: S(nowIso),
+    },
+  ];
+  if (sent) {
+    items.push({
+      phone_number: S(phone), sk: S(`${receivedAt}#out#${id}#opt_out_confirmation`), direction: S('outbound'),
+      kind: S('opt_out_confirmation'), status: S('sent'), in_reply_to: S(id), message_body: S(body),
+      message_id: S(sent.MessageId), message_type: S('TRANSACTIONAL'), origination_identity: S(config.origination),
+      sent_at: S(nowIso), ttl,
+    });
   }
-
-  // 5. The End User Messaging opt-out list (after the confirmation: AWS refuses texts to listed numbers).
-  await sms.send(new PutOptedOutNumberCommand({ OptOutListName: config.optOutList, OptedOutNumber: phone }));
-  const now5 = iso(Date.now());
-  await dynamodb.send(new UpdateItemCommand({
-    TableName: config.contacts, Key: { phone_number: S(phone) },
-    UpdateExpression: 'SET #n0 = :v0, #n1 = if_not_exists(#n1, :v1), #n2 = :v2 REMOVE #n3 ADD #n4 :v3',
-    ConditionExpression: '#n5 = :v4',
-    ExpressionAttributeNames: {
-      '#n0': 'opt_out_list_synced_at', '#n1': 'opt_out_honored_at', '#n2': 'updated_at', '#n3': 'opt_out_pending',
-      '#n4': 'version', '#n5': 'consent_status',
-    },
-    ExpressionAttributeValues: { ':v0': S(now5), ':v1': S(now5), ':v2': S(now5), ':v3': N(1), ':v4': S('opted_out') },
+  const written = await dynamodb.send(new BatchWriteItemCommand({
+    RequestItems: { [config.messageLog]: items.map((Item) => ({ PutRequest: { Item } })) },
   }));
-  actions.push('opt_out_list_updated');
-
-  // 6. Conversation counters, then the inbound message marked processed.
-  await dynamodb.send(new UpdateItemCommand({
-    TableName: config.contacts, Key: { phone_number: S(phone) },
-    UpdateExpression: 'SET #n1 = :v1, #n2 = :v2, #n3 = :v3, #n4 = if_not_exists(#n4, :v4) ADD #n0 :v0',
-    ConditionExpression: 'attribute_not_exists(#n2) OR #n2 <> :v5',
-    ExpressionAttributeNames: {
-      '#n0': 'message_count_in', '#n1': 'last_inbound_at', '#n2': 'last_counted_inbound',
-      '#n3': 'conversation_state', '#n4': 'created_at',
-    },
-    ExpressionAttributeValues: {
-      ':v0': N(1), ':v1': S(receivedAt), ':v2': S(sk), ':v3': S('opted_out'), ':v4': S(iso(Date.now())), ':v5': S(sk),
-    },
-  }));
-  await dynamodb.send(new UpdateItemCommand({
-    TableName: config.messageLog, Key: { phone_number: S(phone), sk: S(sk) },
-    UpdateExpression: 'SET #n6 = :v5, #n5 = :v4, #n4 = :v3, #n3 = :v2, #n2 = :v1, #n1 = :v0 REMOVE #n0',
-    ExpressionAttributeNames: {
-      '#n0': 'lease_expires_at', '#n1': 'processed_at', '#n2': 'actions', '#n3': 'possible_revocation',
-      '#n4': 'matched_rule', '#n5': 'intent', '#n6': 'processing_status',
-    },
-    ExpressionAttributeValues: {
-      ':v0': S(iso(Date.now())), ':v1': S(actions.join(',')), ':v2': { BOOL: false }, ':v3': S(rule),
-      ':v4': S('opt_out'), ':v5': S('processed'),
-    },
-  }));
+  if (Object.keys(written.UnprocessedItems ?? {}).length > 0) throw new Error('message-log items left unprocessed');
   return { actions, rule };
 }
 

@@ -1,5 +1,5 @@
 // Seeds the local stack with sample appointments and consenting contacts, keyed exactly as
-// common/appointments writes them (reminder_due_at / reminder_due_shard for the first lead).
+// common/appointments writes them (reminder_due_at / reminder_shard for the first lead).
 //
 //   node seed-appointments.mjs --env-file <state>/env [--count 20] [--now ISO] [--lead 24h]
 //        [--shards 8] [--area-codes 212,312,...] [--prefix seed] [--spread-minutes 0]
@@ -66,7 +66,7 @@ for (let i = 0; i < count; i++) {
   puts[env.APPOINTMENTS_TABLE].push({
     appointment_id: S(id), phone_number: S(phone), starts_at: S(starts.toISOString()),
     time_zone: S(zone), location: S(a.location), appointment_status: S('scheduled'),
-    reminder_due_at: S(dueText), reminder_due_shard: S(`${dueText.slice(0, 13)}#${shardOf(id, shards)}`),
+    reminder_due_at: S(dueText), reminder_shard: { N: String(shardOf(id, shards)) },
     reminder_lead_minutes: { N: String(lead) },
   });
   puts[env.CONTACTS_TABLE].push({

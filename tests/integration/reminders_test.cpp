@@ -401,16 +401,16 @@ TEST_F(Reminders, ConfirmReplyMarksTheNextAppointmentConfirmed) {
   const auto now = at("2030-10-14T16:00:00Z");
   auto action = common::appointments::parse_reply("Confirm");
   ASSERT_TRUE(action);
-  auto upcoming = store.next_upcoming(phone, now).value();
+  auto upcoming = store.next_upcoming(phone, now);
   ASSERT_TRUE(upcoming);
   EXPECT_EQ(upcoming->appointment_id, next);
-  EXPECT_TRUE(store.record_reply(upcoming->appointment_id, *action, now, "inbound-1").value());
+  EXPECT_TRUE(store.record_reply(upcoming->appointment_id, *action, now, "inbound-1"));
   EXPECT_EQ(get_s(appointment(next), "appointment_status"), "confirmed");
   EXPECT_TRUE(appointment(next).count("confirmed_at"));
   EXPECT_EQ(get_s(appointment(past), "appointment_status"), "scheduled");
   EXPECT_EQ(get_s(appointment(later), "appointment_status"), "scheduled");
   // R on a cancelled or started appointment changes nothing.
-  EXPECT_FALSE(store.record_reply(past, common::appointments::ReplyAction::kReschedule, now, "in-2").value());
+  EXPECT_FALSE(store.record_reply(past, common::appointments::ReplyAction::kReschedule, now, "in-2"));
 }
 
 // Pacing: at 3 parts per second the outbox timestamps show about 3 texts per second.

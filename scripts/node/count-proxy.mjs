@@ -5,8 +5,11 @@
 // AWS_ENDPOINT_URL_* at it and count the lines, rather than trusting the code's own counter.
 //
 //   node count-proxy.mjs --log <file> --port-file <file.json> [--pid-file <file>]
+//        [--bodies <file.jsonl>]
 //        --upstream dynamodb=http://127.0.0.1:8000 [--upstream sms=http://127.0.0.1:8001 ...]
 //
+// --bodies also records each request body ({"service","operation","body"} per line), e.g. to
+// check that bench/node's baseline sends what the C++ function sends.
 // Each upstream gets its own port on 127.0.0.1; --port-file receives {"dynamodb": port, ...}
 // once every port listens. A line is written (synchronously) before the request is forwarded,
 // so when a caller has its answer, its call is in the log.
@@ -19,6 +22,7 @@ const { values: opt } = parseArgs({
     log: { type: 'string' },
     'port-file': { type: 'string' },
     'pid-file': { type: 'string' },
+    bodies: { type: 'string' },
     upstream: { type: 'string', multiple: true },
   },
 });
@@ -34,19 +38,27 @@ const servers = [];
 function proxy(name, target) {
   const server = http.createServer((req, res) => {
     const operation = req.headers['x-amz-target'] ?? `${req.method} ${req.url}`;
-    appendFileSync(opt.log, `${name} ${operation}\n`);
-    const upstream = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
-      (answer) => {
-        res.writeHead(answer.statusCode, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', (err) => {
-      res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`count-proxy: ${name}: ${err.message}`);
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      appendFileSync(opt.log, `${name} ${operation}\n`);
+      if (opt.bodies) {
+        appendFileSync(opt.bodies, `${JSON.stringify({ service: name, operation, body: body.toString() })}\n`);
+      }
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
+        (answer) => {
+          res.writeHead(answer.statusCode, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', (err) => {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`count-proxy: ${name}: ${err.message}`);
+      });
+      upstream.end(body);
     });
-    req.pipe(upstream);
   });
   server.keepAliveTimeout = 60000;
   servers.push(server);

@@ -33,10 +33,16 @@ constexpr std::string_view kLastMessageId = "last_reminder_message_id";
 constexpr std::string_view kRemindersSent = "reminders_sent";
 constexpr std::string_view kReplyMessageId = "reply_message_id";
 
-AttributeMap key_of(const std::string& id) { return {{std::string(kId), AttributeValue::S(id)}}; }
+AttributeMap key_of(const std::string& id) {
+  return {{std::string(kId), AttributeValue::S(id)}};
+}
 
-AttributeValue S(std::string_view s) { return AttributeValue::S(std::string(s)); }
-AttributeValue time_value(TimePoint t) { return AttributeValue::S(format_rfc3339(t)); }
+AttributeValue S(std::string_view s) {
+  return AttributeValue::S(std::string(s));
+}
+AttributeValue time_value(TimePoint t) {
+  return AttributeValue::S(format_rfc3339(t));
+}
 
 // A write's answer: true when it was applied, false when its condition failed; an AWS failure
 // throws (the store's error vocabulary, common/error.hpp).
@@ -129,7 +135,10 @@ std::optional<Appointment> Appointment::from_item(const AttributeMap& item, std:
 std::optional<ReplyAction> parse_reply(std::string_view text) {
   std::string word;
   for (char c : text) word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  auto is_trim = [](char c) { return std::isspace(static_cast<unsigned char>(c)) || std::ispunct(static_cast<unsigned char>(c)); };
+  auto is_trim = [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) ||
+           std::ispunct(static_cast<unsigned char>(c));
+  };
   while (!word.empty() && is_trim(word.back())) word.pop_back();
   std::size_t start = 0;
   while (start < word.size() && is_trim(word[start])) ++start;
@@ -145,9 +154,9 @@ DuePage AppointmentStore::due_page(int shard, TimePoint from, TimePoint to,
   q.table_name = table_;
   q.index_name = std::string(kDueIndex);
   auto& e = q.expression;
-  q.key_condition_expression = e.name(kShard) + " = " + e.value(AttributeValue::N(shard)) + " AND " +
-                               e.name(kDueAt) + " BETWEEN " + e.value(time_value(from)) + " AND " +
-                               e.value(time_value(to));
+  q.key_condition_expression = e.name(kShard) + " = " + e.value(AttributeValue::N(shard)) +
+                               " AND " + e.name(kDueAt) + " BETWEEN " + e.value(time_value(from)) +
+                               " AND " + e.value(time_value(to));
   q.limit = limit;
   q.exclusive_start_key = start;
   auto result = db_.query(q).value();
@@ -213,8 +222,9 @@ bool AppointmentStore::finish(const Appointment& a, const std::string& claimant,
   if (next) {
     // The shard is the id's, so the item stays in its partition; only the sort key moves.
     set += ", " + e.name(kDueAt) + " = " + e.value(time_value(a.starts_at - *next)) + ", " +
-           e.name(kShard) + " = " + e.value(AttributeValue::N(shard_of(a.appointment_id, shards_))) +
-           ", " + e.name(kLeadMinutes) + " = " + e.value(AttributeValue::N(next->count()));
+           e.name(kShard) + " = " +
+           e.value(AttributeValue::N(shard_of(a.appointment_id, shards_))) + ", " +
+           e.name(kLeadMinutes) + " = " + e.value(AttributeValue::N(next->count()));
   } else {
     remove.push_back(e.name(kDueAt));
     remove.push_back(e.name(kShard));
@@ -225,12 +235,14 @@ bool AppointmentStore::finish(const Appointment& a, const std::string& claimant,
     u.update_expression += " ADD " + e.name(kRemindersSent) + " " + e.value(AttributeValue::N(1));
   }
   u.update_expression += " REMOVE ";
-  for (std::size_t i = 0; i < remove.size(); ++i) u.update_expression += (i ? ", " : "") + remove[i];
+  for (std::size_t i = 0; i < remove.size(); ++i)
+    u.update_expression += (i ? ", " : "") + remove[i];
   u.condition_expression = e.name(kClaimedBy) + " = " + e.value(S(claimant));
   return applied(db_.update_item(u));
 }
 
-std::optional<Appointment> AppointmentStore::next_upcoming(const std::string& phone, TimePoint now) {
+std::optional<Appointment> AppointmentStore::next_upcoming(const std::string& phone,
+                                                           TimePoint now) {
   common::aws::QueryRequest q;
   q.table_name = table_;
   q.index_name = std::string(kByPhoneIndex);
@@ -251,7 +263,8 @@ std::optional<Appointment> AppointmentStore::next_upcoming(const std::string& ph
 
 bool AppointmentStore::record_reply(const std::string& appointment_id, ReplyAction action,
                                     TimePoint now, const std::string& reply_message_id) {
-  const std::string_view status = action == ReplyAction::kConfirm ? kConfirmed : kRescheduleRequested;
+  const std::string_view status =
+      action == ReplyAction::kConfirm ? kConfirmed : kRescheduleRequested;
   common::aws::UpdateItemRequest u;
   u.table_name = table_;
   u.key = key_of(appointment_id);
@@ -260,15 +273,16 @@ bool AppointmentStore::record_reply(const std::string& appointment_id, ReplyActi
   u.update_expression = "SET " + st + " = " + e.value(S(status)) + ", " +
                         e.name(std::string(status) + "_at") + " = " + e.value(time_value(now)) +
                         ", " + e.name(kReplyMessageId) + " = " + e.value(S(reply_message_id));
-  u.condition_expression = "attribute_exists(" + e.name(kId) + ") AND " + e.name(kStartsAt) + " > " +
-                           e.value(time_value(now)) + " AND (attribute_not_exists(" + st + ") OR " +
-                           st + " <> " + e.value(S(kCancelled)) + ")";
+  u.condition_expression = "attribute_exists(" + e.name(kId) + ") AND " + e.name(kStartsAt) +
+                           " > " + e.value(time_value(now)) + " AND (attribute_not_exists(" + st +
+                           ") OR " + st + " <> " + e.value(S(kCancelled)) + ")";
   return applied(db_.update_item(u));
 }
 
 std::string format_when(std::chrono::local_seconds local) {
   using namespace std::chrono;
-  static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
+                                                       "Thu", "Fri", "Sat"};
   static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const auto day = floor<days>(local);

@@ -69,9 +69,9 @@ struct Appointment {
   std::string appointment_id;
   std::string phone_number;  ///< E.164
   TimePoint starts_at;
-  std::string time_zone;     ///< IANA name, may be empty
-  std::string location;      ///< may be empty
-  std::string status;        ///< appointment_status ("" = scheduled)
+  std::string time_zone;  ///< IANA name, may be empty
+  std::string location;   ///< may be empty
+  std::string status;     ///< appointment_status ("" = scheduled)
   std::optional<TimePoint> reminder_due_at;
   std::string reminder_due_text;  ///< reminder_due_at exactly as stored (claims compare it)
   std::chrono::minutes reminder_lead{0};

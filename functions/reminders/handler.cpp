@@ -207,7 +207,8 @@ class Run {
     const auto start = pacer_.next_start();
     const auto wait = start - std::chrono::steady_clock::now();
     if (wait > std::chrono::steady_clock::duration::zero()) {
-      if (invocation_.remaining_time() - std::chrono::duration_cast<std::chrono::milliseconds>(wait) <
+      if (invocation_.remaining_time() -
+              std::chrono::duration_cast<std::chrono::milliseconds>(wait) <
           config_.stop_before_deadline) {
         stopping_ = true;
         release(a);
@@ -235,7 +236,8 @@ class Run {
     const std::string& message_id = sent.value().message_id;
     // The reminder is marked sent first, so that nothing that fails afterwards can make
     // a later run send it again.
-    const bool finished = store_.finish(a, claimant_, ReminderOutcome::kSent, "", message_id, now(), next);
+    const bool finished =
+        store_.finish(a, claimant_, ReminderOutcome::kSent, "", message_id, now(), next);
     consent_.record_outbound({a.phone_number, "reminder", body, message_id, "",
                               config_.origination_identity, "TRANSACTIONAL", now()});
     summary_.segments += segments.parts;
@@ -278,7 +280,8 @@ class Run {
 
   // Blocks a reminder that is not claimed yet.
   Result block(const Appointment& a, const std::string& reason, const json& ctx) {
-    if (!store_.claim(a, claimant_, now(), now() + config_.claim_lease)) return Result::kAlreadyClaimed;
+    if (!store_.claim(a, claimant_, now(), now() + config_.claim_lease))
+      return Result::kAlreadyClaimed;
     return finish_blocked(a, reason, "", ctx,
                           common::appointments::next_lead(a.starts_at, config_.lead_times, now()));
   }
@@ -295,7 +298,8 @@ class Run {
   }
 
   Result miss(const Appointment& a, const std::string& reason, const json& ctx) {
-    if (!store_.claim(a, claimant_, now(), now() + config_.claim_lease)) return Result::kAlreadyClaimed;
+    if (!store_.claim(a, claimant_, now(), now() + config_.claim_lease))
+      return Result::kAlreadyClaimed;
     store_.finish(a, claimant_, ReminderOutcome::kMissed, reason, "", now(),
                   common::appointments::next_lead(a.starts_at, config_.lead_times, now()));
     json mctx = ctx;

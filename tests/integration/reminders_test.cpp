@@ -44,20 +44,21 @@ class WireCounter {
     log_ = base + ".log";
     const std::string ports = base + ".ports.json";
     const std::string pid_file = base + ".pid";
-    run_command("node " + shell_quote(SMSC_COUNT_PROXY) + " --log " + shell_quote(log_) +
-                " --port-file " + shell_quote(ports) + " --pid-file " + shell_quote(pid_file) +
-                " --upstream dynamodb=" + shell_quote(stack_env.at("AWS_ENDPOINT_URL_DYNAMODB")) +
-                " --upstream sms=" +
-                shell_quote(stack_env.at("AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2")) +
-                " >" + shell_quote(base + ".out") + " 2>&1 &");
+    run_command(
+        "node " + shell_quote(SMSC_COUNT_PROXY) + " --log " + shell_quote(log_) + " --port-file " +
+        shell_quote(ports) + " --pid-file " + shell_quote(pid_file) +
+        " --upstream dynamodb=" + shell_quote(stack_env.at("AWS_ENDPOINT_URL_DYNAMODB")) +
+        " --upstream sms=" + shell_quote(stack_env.at("AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2")) +
+        " >" + shell_quote(base + ".out") + " 2>&1 &");
     for (int i = 0; i < 100 && !fs::exists(ports); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     std::ifstream(pid_file) >> pid_;
     const auto p = json::parse(std::ifstream(ports));
-    env_ = {"AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:" + std::to_string(p["dynamodb"].get<int>()),
-            "AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2=http://127.0.0.1:" +
-                std::to_string(p["sms"].get<int>())};
+    env_ = {
+        "AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:" + std::to_string(p["dynamodb"].get<int>()),
+        "AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2=http://127.0.0.1:" +
+            std::to_string(p["sms"].get<int>())};
   }
   ~WireCounter() {
     if (pid_ > 0) run_command("kill " + std::to_string(pid_));
@@ -459,7 +460,8 @@ TEST_F(Reminders, ConfirmReplyMarksTheNextAppointmentConfirmed) {
   EXPECT_EQ(get_s(appointment(past), "appointment_status"), "scheduled");
   EXPECT_EQ(get_s(appointment(later), "appointment_status"), "scheduled");
   // R on a cancelled or started appointment changes nothing.
-  EXPECT_FALSE(store.record_reply(past, common::appointments::ReplyAction::kReschedule, now, "in-2"));
+  EXPECT_FALSE(
+      store.record_reply(past, common::appointments::ReplyAction::kReschedule, now, "in-2"));
 }
 
 // Round trips (issue 11), counted at the local stack rather than by the code: a run with nothing

@@ -11,13 +11,16 @@ namespace {
 using namespace common::appointments;
 using namespace std::chrono;
 
-common::TimePoint at(const char* text) { return *common::parse_rfc3339(text); }
+common::TimePoint at(const char* text) {
+  return *common::parse_rfc3339(text);
+}
 
 // The due index's partition is the id's shard: stable (a reminder moved to its next lead stays in
 // its partition) and spread over every shard.
 TEST(Appointments, ShardIsStableAndSpread) {
   EXPECT_EQ(shard_of("appt-1", 8), shard_of(std::string("appt-") + "1", 8));
-  const auto first = first_reminder_attributes("appt-1", at("2026-11-24T14:45:10Z"), {hours(24)}, 8);
+  const auto first =
+      first_reminder_attributes("appt-1", at("2026-11-24T14:45:10Z"), {hours(24)}, 8);
   EXPECT_EQ(*common::aws::get_int(first, "reminder_shard"), shard_of("appt-1", 8));
   std::set<int> seen;
   for (int i = 0; i < 200; ++i) seen.insert(shard_of("appt-" + std::to_string(i), 8));
@@ -34,7 +37,8 @@ TEST(Appointments, DueWindowCoversLookbackHours) {
 
 TEST(Appointments, LeadTimes) {
   EXPECT_EQ(*parse_lead_times("24h"), std::vector<minutes>{hours(24)});
-  EXPECT_EQ(*parse_lead_times("2h, 24h,90m"), (std::vector<minutes>{hours(24), minutes(120), minutes(90)}));
+  EXPECT_EQ(*parse_lead_times("2h, 24h,90m"),
+            (std::vector<minutes>{hours(24), minutes(120), minutes(90)}));
   EXPECT_FALSE(parse_lead_times(""));
   EXPECT_FALSE(parse_lead_times("0h"));
   EXPECT_FALSE(parse_lead_times("24x"));

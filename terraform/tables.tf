@@ -93,8 +93,8 @@ resource "aws_dynamodb_table" "appointments" {
     type = "S"
   }
   attribute {
-    name = "reminder_due_shard"
-    type = "S"
+    name = "reminder_shard"
+    type = "N"
   }
   attribute {
     name = "reminder_due_at"
@@ -109,10 +109,12 @@ resource "aws_dynamodb_table" "appointments" {
     type = "S"
   }
 
-  # Sparse: only appointments with a reminder still to send carry the shard key.
+  # Sparse: only appointments with a reminder still to send carry the shard key. Partition: the
+  # appointment's shard (0-7, REMINDER_SHARDS), sort key: when the reminder is due; a run makes
+  # one Query per shard (common/appointments/appointments.hpp).
   global_secondary_index {
     name            = "reminders-due"
-    hash_key        = "reminder_due_shard"
+    hash_key        = "reminder_shard"
     range_key       = "reminder_due_at"
     projection_type = "ALL"
   }

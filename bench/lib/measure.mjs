@@ -73,10 +73,17 @@ const fixedEvent = (rel) => () => JSON.stringify(JSON.parse(template(rel)));
 
 // A fixed Wednesday afternoon in every US zone, so quiet hours never defer the
 // reminders (the run's clock comes from the event: REMINDERS_ACCEPT_EVENT_TIME).
-const reminderClock = '2026-11-18T21:00:00.000Z';
+// Run i of the "3 due" contestants runs at reminderClock + i s and finds the 3
+// reminders seeded due at that second (the earlier ones are done); the "nothing
+// due" contestants run a week later, whose look-back window holds nothing.
+const reminderClock = Date.parse('2026-11-18T21:00:00.000Z');
+const emptyReminderClock = Date.parse('2026-11-25T21:00:00.000Z');
+const reminderEvent = (clockMs) => JSON.stringify({
+  ...JSON.parse(template('functions/reminders/events/scheduled.json')), now: new Date(clockMs).toISOString() });
 function seedAppointments(count) {
   run('node', [path.join(root, 'scripts/node/seed-appointments.mjs'), '--env-file', stackEnv,
-    '--count', String(count), '--prefix', `bench${serial++}`, '--now', reminderClock]);
+    '--count', String(count), '--prefix', `bench${serial++}`, '--now', new Date(reminderClock).toISOString(),
+    '--batch-size', '3', '--batch-step-ms', '1000']);
 }
 function seedPendingOptOuts(count) {
   run('node', [path.join(root, 'bench/node/seed-pending.mjs'), '--env-file', stackEnv, '--count', String(count),
@@ -93,6 +100,8 @@ function run(cmd, argv, env = {}) {
 // ---- contestants ----
 
 const fnEnv = (fn) => [stackEnv, path.join(root, `functions/${fn}/local.env`)];
+// Pacing (3 parts/s in production) would measure sleep, not work.
+const reminderEnv = { SMS_MAX_PARTS_PER_SECOND: '1000', REMINDERS_ACCEPT_EVENT_TIME: '1' };
 const bootstrapOf = (dir, fn) => path.join(dir, `functions/${fn}/bootstrap`);
 
 function ourContestants(dir, tag = '') {
@@ -103,13 +112,13 @@ function ourContestants(dir, tag = '') {
       exec: bootstrapOf(dir, 'sms-inbound'), envFiles: fnEnv('sms-inbound'), event: messageEvent },
     { id: `opt-out-api${tag}`, label: `opt-out-api POST /opt-out${tag}`, fn: 'opt-out-api',
       exec: bootstrapOf(dir, 'opt-out-api'), envFiles: fnEnv('opt-out-api'), event: optOutEvent },
-    { id: `reminders${tag}`, label: `reminders (3 due)${tag}`, fn: 'reminders',
-      exec: bootstrapOf(dir, 'reminders'), envFiles: fnEnv('reminders'),
-      // Pacing (3 parts/s in production) would measure sleep, not work.
-      env: { SMS_MAX_PARTS_PER_SECOND: '1000', REMINDERS_ACCEPT_EVENT_TIME: '1' },
-      event: () => JSON.stringify({ ...JSON.parse(template('functions/reminders/events/scheduled.json')),
-        now: reminderClock }),
-      seed: () => seedAppointments(3) },
+    { id: `reminders${tag}`, label: `reminders, nothing due${tag}`, fn: 'reminders',
+      exec: bootstrapOf(dir, 'reminders'), envFiles: fnEnv('reminders'), env: reminderEnv,
+      event: () => reminderEvent(emptyReminderClock), check: (r) => r.sent === 0, pair: 'node-reminders' },
+    { id: `reminders-3due${tag}`, label: `reminders, 3 due${tag}`, fn: 'reminders',
+      exec: bootstrapOf(dir, 'reminders'), envFiles: fnEnv('reminders'), env: reminderEnv,
+      event: (i) => reminderEvent(reminderClock + i * 1000), seed: (events) => seedAppointments(3 * events),
+      check: (r) => r.sent === 3, pair: 'node-reminders-3due' },
     { id: `deadline-monitor${tag}`, label: `deadline-monitor (3 pending)${tag}`, fn: 'deadline-monitor',
       exec: bootstrapOf(dir, 'deadline-monitor'), envFiles: fnEnv('deadline-monitor'),
       event: fixedEvent('functions/deadline-monitor/events/scheduled.json'), seed: () => seedPendingOptOuts(3) },
@@ -118,6 +127,7 @@ function ourContestants(dir, tag = '') {
 
 const nodeLoop = fs.existsSync(path.join(root, 'bench/node/node_modules/aws-lambda-ric/rapid-client.node'))
   ? 'ric' : 'minimal';
+const nodeLoopName = nodeLoop === 'ric' ? 'aws-lambda-ric' : 'minimal loop';
 // A/B: the two revisions' contestants alternate, so drift in the machine's load hits both.
 const abNames = (args['ab-names'] ?? 'A,B').split(',');
 const contestants = args.ab
@@ -126,10 +136,20 @@ const contestants = args.ab
     .filter((c) => !args.only || args.only.split(',').includes(c.fn))
   : [
     ...ourContestants(release),
-    { id: 'node-stop', label: `Node.js 20 + SDK v3 STOP (${nodeLoop === 'ric' ? 'aws-lambda-ric' : 'minimal loop'})`,
+    { id: 'node-stop', label: `Node.js 20 + SDK v3 STOP (${nodeLoopName})`,
       fn: 'sms-inbound', exec: path.join(root, 'bench/node/bootstrap'), envFiles: fnEnv('sms-inbound'),
       // The Node function's handler setting, as Lambda passes it in _HANDLER.
       env: { BENCH_NODE_LOOP: nodeLoop, _HANDLER: 'index.handler' }, event: stopEvent, baseline: true },
+    // The same reminders runs in Node (bench/node/reminders.mjs: the same calls as ours).
+    { id: 'node-reminders', label: `Node.js 20 + SDK v3 reminders, nothing due (${nodeLoopName})`, fn: 'reminders',
+      exec: path.join(root, 'bench/node/bootstrap'), envFiles: fnEnv('reminders'),
+      env: { ...reminderEnv, BENCH_NODE_LOOP: nodeLoop, _HANDLER: 'reminders.handler' },
+      event: () => reminderEvent(emptyReminderClock), check: (r) => r.sent === 0, baseline: true },
+    { id: 'node-reminders-3due', label: `Node.js 20 + SDK v3 reminders, 3 due (${nodeLoopName})`, fn: 'reminders',
+      exec: path.join(root, 'bench/node/bootstrap'), envFiles: fnEnv('reminders'),
+      env: { ...reminderEnv, BENCH_NODE_LOOP: nodeLoop, _HANDLER: 'reminders.handler' },
+      event: (i) => reminderEvent(reminderClock + i * 1000), seed: (events) => seedAppointments(3 * events),
+      check: (r) => r.sent === 3, baseline: true },
     { id: 'echo', label: 'echo on our loop', fn: 'echo', exec: path.join(release, 'bench/bench-echo'),
       envFiles: [], event: fixedEvent('functions/sms-inbound/events/stop.json'), pair: 'floor' },
     { id: 'floor', label: 'floor: raw libcurl GET+POST', fn: 'floor', exec: path.join(release, 'bench/bench-floor'),
@@ -179,6 +199,10 @@ async function emulate(c, events, { rusage = false } = {}) {
     throw new Error(`${c.label}: emulator exit ${code}, ${failed.length} failed ` +
       `(${JSON.stringify(failed[0] ?? {}).slice(0, 300)}); function logs in ${logFile}`);
   }
+  // The work is what was meant (e.g. each "3 due" run sent 3), or the figures mean nothing.
+  const answer = (r) => (typeof r.response === 'string' ? JSON.parse(r.response) : r.response);
+  const wrong = c.check ? results.find((r) => !c.check(answer(r))) : undefined;
+  if (wrong) throw new Error(`${c.label}: unexpected result ${JSON.stringify(wrong.response).slice(0, 300)}`);
   return { results, usage: rusage ? readJson(usageFile) : undefined, samples };
 }
 
@@ -204,7 +228,8 @@ function procStatus(pid) {
   }
 }
 
-const makeEvents = (c, n) => Array.from({ length: n }, () => c.event());
+// Event i of a run (the reminders contestants give each its own clock).
+const makeEvents = (c, n) => Array.from({ length: n }, (_, i) => c.event(i));
 
 // ---- statistics ----
 
@@ -227,7 +252,7 @@ async function measureCold() {
   for (let round = 0; round < coldRuns; round++) {
     progress(`cold starts: round ${round + 1}/${coldRuns} (${contestants.length} contestants, interleaved)`);
     for (const c of contestants) {
-      c.seed?.();
+      c.seed?.(1);
       const { results } = await emulate(c, makeEvents(c, 1));
       cold[c.id].init.push(results[0].init_duration_ms);
       cold[c.id].invocation.push(results[0].init_duration_ms + results[0].duration_ms);
@@ -243,12 +268,50 @@ async function measureWarmRuns() {
   for (const n of [early, warmEvents]) {
     for (const c of contestants) {
       resetStack();
-      c.seed?.();
+      c.seed?.(n + 1);
       progress(`warm: ${c.label}: 1 cold + ${n} warm invocations`);
       runs[c.id][n] = await emulate(c, makeEvents(c, n + 1), { rusage: true });
     }
   }
   return runs;
+}
+
+// AWS calls per invocation, counted at the wire: each contestant that talks to AWS runs one
+// event (after a reset and its seed) with its endpoints pointed at scripts/node/count-proxy.mjs.
+async function measureCalls() {
+  const stack = Object.fromEntries(fs.readFileSync(stackEnv, 'utf8').split('\n')
+    .filter((l) => /^[A-Z0-9_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const log = path.join(work, 'calls.log');
+  const portFile = path.join(work, 'count-proxy-ports.json');
+  const proxy = spawn('node', [path.join(root, 'scripts/node/count-proxy.mjs'), '--log', log, '--port-file', portFile,
+    '--upstream', `dynamodb=${stack.AWS_ENDPOINT_URL_DYNAMODB}`,
+    '--upstream', `sms=${stack.AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    for (let i = 0; i < 100 && !fs.existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!fs.existsSync(portFile)) throw new Error('scripts/node/count-proxy.mjs did not start (its errors are above)');
+    const ports = readJson(portFile);
+    const viaProxy = {
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
+      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: `http://127.0.0.1:${ports.sms}`,
+    };
+    const calls = {};
+    for (const c of contestants.filter((x) => x.envFiles.length > 0)) {
+      resetStack();
+      c.seed?.(1);
+      fs.writeFileSync(log, '');
+      await emulate({ ...c, env: { ...c.env, ...viaProxy } }, makeEvents(c, 1));
+      const byOperation = {};
+      for (const line of fs.readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
+        const op = line.split(' ')[1].replace(/^(DynamoDB_20120810|PinpointSMSVoiceV2)\./, '');
+        byOperation[op] = (byOperation[op] ?? 0) + 1;
+      }
+      calls[c.id] = { total: Object.values(byOperation).reduce((a, b) => a + b, 0), by_operation: byOperation };
+      progress(`calls: ${c.label}: ${calls[c.id].total}`);
+    }
+    return calls;
+  } finally {
+    proxy.kill();
+  }
 }
 
 function warmFigures(runs) {
@@ -323,6 +386,15 @@ function table(result) {
       lines.push(`| ${q.label} | ${fmt(q.init, 1)}x | ${fmt(q.cold, 1)}x | ${fmt(q.warm, 2)}x | ${fmt(q.cpu, 1)}x | ${fmt(q.rss, 1)}x |`);
     }
   }
+  if (Object.keys(result.calls ?? {}).length) {
+    lines.push('', '| contestant | AWS calls per invocation (counted at the wire) | by operation |', '|---|---|---|');
+    for (const c of contestants) {
+      const k = result.calls[c.id];
+      if (!k) continue;
+      const ops = Object.entries(k.by_operation).sort(([a], [b]) => a.localeCompare(b)).map(([op, n]) => `${op} ${n}`);
+      lines.push(`| ${c.label} | ${k.total} | ${ops.join(', ')} |`);
+    }
+  }
   if (Object.keys(result.zip_bytes).length) {
     lines.push('', '| package | zip bytes | MB |', '|---|---|---|');
     for (const [k, v] of Object.entries(result.zip_bytes)) lines.push(`| ${k} | ${v} | ${fmt(v / 1e6, 2)} |`);
@@ -354,6 +426,8 @@ function comparisons(result) {
       get('sms-inbound-stop'), get('node-stop'));
     add('echo / floor (what our loop costs over two bare HTTP exchanges; target: warm <= 1.5)',
       get('floor'), get('echo'));
+    add('Node.js reminders / reminders, nothing due (times ours is better)', get('reminders'), get('node-reminders'));
+    add('Node.js reminders / reminders, 3 due (times ours is better)', get('reminders-3due'), get('node-reminders-3due'));
   }
   return pairs;
 }
@@ -361,6 +435,7 @@ function comparisons(result) {
 async function main() {
   progress(`${contestants.length} contestants; ${coldRuns} cold starts each; ${warmEvents} warm events; work dir ${work}`);
   const started = new Date();
+  const calls = await measureCalls();
   const cold = await measureCold();
   const result = {
     date: started.toISOString(),
@@ -369,6 +444,7 @@ async function main() {
       ab: args.ab ? { a: abNames[0], b: abNames[1], a_dir: args.ab[0], b_dir: args.ab[1] } : null },
     contestants: {},
     ratios: [],
+    calls,
     zip_bytes: args.ab ? {} : zipSizes(),
   };
   const warmRuns = await measureWarmRuns();

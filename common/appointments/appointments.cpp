@@ -10,13 +10,45 @@ namespace common::appointments {
 
 using common::aws::AttributeMap;
 using common::aws::AttributeValue;
-using common::aws::Outcome;
 
 namespace {
 
-AttributeMap key_of(const std::string& id) { return {{"appointment_id", AttributeValue::S(id)}}; }
+// The attribute names of the table (see the header for what each holds).
+constexpr std::string_view kId = "appointment_id";
+constexpr std::string_view kPhone = "phone_number";
+constexpr std::string_view kStartsAt = "starts_at";
+constexpr std::string_view kTimeZone = "time_zone";
+constexpr std::string_view kLocation = "location";
+constexpr std::string_view kStatus = "appointment_status";
+constexpr std::string_view kShard = "reminder_shard";
+constexpr std::string_view kDueAt = "reminder_due_at";
+constexpr std::string_view kLeadMinutes = "reminder_lead_minutes";
+constexpr std::string_view kClaimedBy = "reminder_claimed_by";
+constexpr std::string_view kClaimExpiresAt = "reminder_claim_expires_at";
+constexpr std::string_view kLastStatus = "last_reminder_status";
+constexpr std::string_view kLastAt = "last_reminder_at";
+constexpr std::string_view kLastLead = "last_reminder_lead_minutes";
+constexpr std::string_view kLastReason = "last_reminder_reason";
+constexpr std::string_view kLastMessageId = "last_reminder_message_id";
+constexpr std::string_view kRemindersSent = "reminders_sent";
+constexpr std::string_view kReplyMessageId = "reply_message_id";
 
-std::string hour_of(TimePoint t) { return format_rfc3339(t).substr(0, 13); }  // "2026-11-23T14"
+AttributeMap key_of(const std::string& id) {
+  return {{std::string(kId), AttributeValue::S(id)}};
+}
+
+AttributeValue S(std::string_view s) {
+  return AttributeValue::S(std::string(s));
+}
+AttributeValue time_value(TimePoint t) {
+  return AttributeValue::S(format_rfc3339(t));
+}
+
+// A write's answer: true when it was applied, false when its condition failed; an AWS failure
+// throws (the store's error vocabulary, common/error.hpp).
+bool applied(common::aws::Outcome<common::aws::WriteResult> r) {
+  return !r.value().condition_failed;
+}
 
 }  // namespace
 
@@ -26,17 +58,8 @@ int shard_of(std::string_view appointment_id, int shards) {
   return static_cast<int>(h % static_cast<std::uint32_t>(std::max(shards, 1)));
 }
 
-std::string due_shard(TimePoint due_at, std::string_view appointment_id, int shards) {
-  return hour_of(due_at) + "#" + std::to_string(shard_of(appointment_id, shards));
-}
-
-std::vector<std::string> shards_to_query(TimePoint now, std::chrono::hours lookback, int shards) {
-  std::vector<std::string> out;
-  for (auto h = lookback; h >= std::chrono::hours(0); --h) {
-    const std::string hour = hour_of(now - h);
-    for (int n = 0; n < shards; ++n) out.push_back(hour + "#" + std::to_string(n));
-  }
-  return out;
+TimePoint due_window_start(TimePoint now, std::chrono::hours lookback) {
+  return std::chrono::floor<std::chrono::hours>(now - lookback);
 }
 
 std::optional<std::vector<std::chrono::minutes>> parse_lead_times(std::string_view text) {
@@ -78,41 +101,44 @@ AttributeMap first_reminder_attributes(std::string_view appointment_id, TimePoin
                                        const std::vector<std::chrono::minutes>& leads, int shards) {
   if (leads.empty()) return {};
   const auto lead = *std::max_element(leads.begin(), leads.end());
-  const TimePoint due = starts_at - lead;
-  return {{"reminder_due_at", AttributeValue::S(format_rfc3339(due))},
-          {"reminder_due_shard", AttributeValue::S(due_shard(due, appointment_id, shards))},
-          {"reminder_lead_minutes", AttributeValue::N(lead.count())}};
+  return {{std::string(kDueAt), time_value(starts_at - lead)},
+          {std::string(kShard), AttributeValue::N(shard_of(appointment_id, shards))},
+          {std::string(kLeadMinutes), AttributeValue::N(lead.count())}};
 }
 
 std::optional<Appointment> Appointment::from_item(const AttributeMap& item, std::string* error) {
+  using common::aws::get_s;
   auto fail = [&](const std::string& why) -> std::optional<Appointment> {
     if (error) *error = why;
     return std::nullopt;
   };
   Appointment a;
-  a.appointment_id = common::aws::get_s(item, "appointment_id").value_or("");
+  a.appointment_id = get_s(item, kId).value_or("");
   if (a.appointment_id.empty()) return fail("appointment_id missing");
-  a.phone_number = common::aws::get_s(item, "phone_number").value_or("");
+  a.phone_number = get_s(item, kPhone).value_or("");
   if (a.phone_number.empty()) return fail("phone_number missing");
-  const auto starts = parse_rfc3339(common::aws::get_s(item, "starts_at").value_or(""));
+  const auto starts = parse_rfc3339(get_s(item, kStartsAt).value_or(""));
   if (!starts) return fail("starts_at missing or not RFC 3339");
   a.starts_at = *starts;
-  a.time_zone = common::aws::get_s(item, "time_zone").value_or("");
-  a.location = common::aws::get_s(item, "location").value_or("");
-  a.status = common::aws::get_s(item, "appointment_status").value_or("");
-  a.reminder_due_text = common::aws::get_s(item, "reminder_due_at").value_or("");
+  a.time_zone = get_s(item, kTimeZone).value_or("");
+  a.location = get_s(item, kLocation).value_or("");
+  a.status = get_s(item, kStatus).value_or("");
+  a.reminder_due_text = get_s(item, kDueAt).value_or("");
   if (!a.reminder_due_text.empty()) {
     a.reminder_due_at = parse_rfc3339(a.reminder_due_text);
     if (!a.reminder_due_at) return fail("reminder_due_at not RFC 3339");
   }
-  a.reminder_lead = std::chrono::minutes(common::aws::get_int(item, "reminder_lead_minutes").value_or(0));
+  a.reminder_lead = std::chrono::minutes(common::aws::get_int(item, kLeadMinutes).value_or(0));
   return a;
 }
 
 std::optional<ReplyAction> parse_reply(std::string_view text) {
   std::string word;
   for (char c : text) word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  auto is_trim = [](char c) { return std::isspace(static_cast<unsigned char>(c)) || std::ispunct(static_cast<unsigned char>(c)); };
+  auto is_trim = [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) ||
+           std::ispunct(static_cast<unsigned char>(c));
+  };
   while (!word.empty() && is_trim(word.back())) word.pop_back();
   std::size_t start = 0;
   while (start < word.size() && is_trim(word[start])) ++start;
@@ -122,55 +148,60 @@ std::optional<ReplyAction> parse_reply(std::string_view text) {
   return std::nullopt;
 }
 
-Outcome<common::aws::QueryResult> AppointmentStore::due_page(const std::string& shard, TimePoint now,
-                                                             const AttributeMap& start, int limit) {
+DuePage AppointmentStore::due_page(int shard, TimePoint from, TimePoint to,
+                                   const AttributeMap& start, int limit) {
   common::aws::QueryRequest q;
   q.table_name = table_;
   q.index_name = std::string(kDueIndex);
   auto& e = q.expression;
-  q.key_condition_expression = e.name("reminder_due_shard") + " = " + e.value(AttributeValue::S(shard)) +
-                               " AND " + e.name("reminder_due_at") + " <= " +
-                               e.value(AttributeValue::S(format_rfc3339(now)));
+  q.key_condition_expression = e.name(kShard) + " = " + e.value(AttributeValue::N(shard)) +
+                               " AND " + e.name(kDueAt) + " BETWEEN " + e.value(time_value(from)) +
+                               " AND " + e.value(time_value(to));
   q.limit = limit;
   q.exclusive_start_key = start;
-  return db_.query(q);
+  auto result = db_.query(q).value();
+  DuePage page;
+  page.items.reserve(result.items.size());
+  for (const auto& item : result.items) {
+    DueItem due;
+    due.appointment = Appointment::from_item(item, &due.error);
+    due.appointment_id = due.appointment ? due.appointment->appointment_id
+                                         : common::aws::get_s(item, kId).value_or("");
+    page.items.push_back(std::move(due));
+  }
+  page.next = std::move(result.last_evaluated_key);
+  return page;
 }
 
-Outcome<bool> AppointmentStore::claim(const Appointment& a, const std::string& claimant, TimePoint now,
-                                      TimePoint expires) {
+bool AppointmentStore::claim(const Appointment& a, const std::string& claimant, TimePoint now,
+                             TimePoint expires) {
   common::aws::UpdateItemRequest u;
   u.table_name = table_;
   u.key = key_of(a.appointment_id);
   auto& e = u.expression;
-  const auto until = e.name("reminder_claim_expires_at");
-  u.update_expression = "SET " + e.name("reminder_claimed_by") + " = " +
-                        e.value(AttributeValue::S(claimant)) + ", " + until + " = " +
-                        e.value(AttributeValue::S(format_rfc3339(expires)));
-  u.condition_expression = e.name("reminder_due_at") + " = " +
-                           e.value(AttributeValue::S(a.reminder_due_text)) +
+  const auto until = e.name(kClaimExpiresAt);
+  u.update_expression = "SET " + e.name(kClaimedBy) + " = " + e.value(S(claimant)) + ", " + until +
+                        " = " + e.value(time_value(expires));
+  u.condition_expression = e.name(kDueAt) + " = " + e.value(S(a.reminder_due_text)) +
                            " AND (attribute_not_exists(" + until + ") OR " + until + " < " +
-                           e.value(AttributeValue::S(format_rfc3339(now))) + ")";
-  auto r = db_.update_item(u);
-  if (!r) return r.error();
-  return !r.value().condition_failed;
+                           e.value(time_value(now)) + ")";
+  return applied(db_.update_item(u));
 }
 
-Outcome<bool> AppointmentStore::release(const Appointment& a, const std::string& claimant) {
+bool AppointmentStore::release(const Appointment& a, const std::string& claimant) {
   common::aws::UpdateItemRequest u;
   u.table_name = table_;
   u.key = key_of(a.appointment_id);
   auto& e = u.expression;
-  u.update_expression = "REMOVE " + e.name("reminder_claimed_by") + ", " + e.name("reminder_claim_expires_at");
-  u.condition_expression = e.name("reminder_claimed_by") + " = " + e.value(AttributeValue::S(claimant));
-  auto r = db_.update_item(u);
-  if (!r) return r.error();
-  return !r.value().condition_failed;
+  u.update_expression = "REMOVE " + e.name(kClaimedBy) + ", " + e.name(kClaimExpiresAt);
+  u.condition_expression = e.name(kClaimedBy) + " = " + e.value(S(claimant));
+  return applied(db_.update_item(u));
 }
 
-Outcome<bool> AppointmentStore::finish(const Appointment& a, const std::string& claimant,
-                                       ReminderOutcome outcome, const std::string& reason,
-                                       const std::string& message_id, TimePoint now,
-                                       std::optional<std::chrono::minutes> next) {
+bool AppointmentStore::finish(const Appointment& a, const std::string& claimant,
+                              ReminderOutcome outcome, const std::string& reason,
+                              const std::string& message_id, TimePoint now,
+                              std::optional<std::chrono::minutes> next) {
   common::aws::UpdateItemRequest u;
   u.table_name = table_;
   u.key = key_of(a.appointment_id);
@@ -178,89 +209,80 @@ Outcome<bool> AppointmentStore::finish(const Appointment& a, const std::string& 
   const char* status = outcome == ReminderOutcome::kSent      ? "sent"
                        : outcome == ReminderOutcome::kBlocked ? "blocked"
                                                               : "missed";
-  std::string set = "SET " + e.name("last_reminder_status") + " = " + e.value(AttributeValue::S(status)) +
-                    ", " + e.name("last_reminder_at") + " = " + e.value(AttributeValue::S(format_rfc3339(now))) +
-                    ", " + e.name("last_reminder_lead_minutes") + " = " +
-                    e.value(AttributeValue::N(a.reminder_lead.count()));
-  std::vector<std::string> remove = {e.name("reminder_claimed_by"), e.name("reminder_claim_expires_at")};
+  std::string set = "SET " + e.name(kLastStatus) + " = " + e.value(S(status)) + ", " +
+                    e.name(kLastAt) + " = " + e.value(time_value(now)) + ", " + e.name(kLastLead) +
+                    " = " + e.value(AttributeValue::N(a.reminder_lead.count()));
+  std::vector<std::string> remove = {e.name(kClaimedBy), e.name(kClaimExpiresAt)};
   if (!reason.empty()) {
-    set += ", " + e.name("last_reminder_reason") + " = " + e.value(AttributeValue::S(reason));
+    set += ", " + e.name(kLastReason) + " = " + e.value(S(reason));
   } else {
-    remove.push_back(e.name("last_reminder_reason"));
+    remove.push_back(e.name(kLastReason));
   }
-  if (!message_id.empty()) {
-    set += ", " + e.name("last_reminder_message_id") + " = " + e.value(AttributeValue::S(message_id));
-  }
+  if (!message_id.empty()) set += ", " + e.name(kLastMessageId) + " = " + e.value(S(message_id));
   if (next) {
-    const TimePoint due = a.starts_at - *next;
-    set += ", " + e.name("reminder_due_at") + " = " + e.value(AttributeValue::S(format_rfc3339(due))) +
-           ", " + e.name("reminder_due_shard") + " = " +
-           e.value(AttributeValue::S(due_shard(due, a.appointment_id, shards_))) + ", " +
-           e.name("reminder_lead_minutes") + " = " + e.value(AttributeValue::N(next->count()));
+    // The shard is the id's, so the item stays in its partition; only the sort key moves.
+    set += ", " + e.name(kDueAt) + " = " + e.value(time_value(a.starts_at - *next)) + ", " +
+           e.name(kShard) + " = " +
+           e.value(AttributeValue::N(shard_of(a.appointment_id, shards_))) + ", " +
+           e.name(kLeadMinutes) + " = " + e.value(AttributeValue::N(next->count()));
   } else {
-    remove.push_back(e.name("reminder_due_at"));
-    remove.push_back(e.name("reminder_due_shard"));
-    remove.push_back(e.name("reminder_lead_minutes"));
+    remove.push_back(e.name(kDueAt));
+    remove.push_back(e.name(kShard));
+    remove.push_back(e.name(kLeadMinutes));
   }
   u.update_expression = set;
   if (outcome == ReminderOutcome::kSent) {
-    u.update_expression += " ADD " + e.name("reminders_sent") + " " + e.value(AttributeValue::N(1));
+    u.update_expression += " ADD " + e.name(kRemindersSent) + " " + e.value(AttributeValue::N(1));
   }
   u.update_expression += " REMOVE ";
-  for (std::size_t i = 0; i < remove.size(); ++i) u.update_expression += (i ? ", " : "") + remove[i];
-  u.condition_expression = e.name("reminder_claimed_by") + " = " + e.value(AttributeValue::S(claimant));
-  auto r = db_.update_item(u);
-  if (!r) return r.error();
-  return !r.value().condition_failed;
+  for (std::size_t i = 0; i < remove.size(); ++i)
+    u.update_expression += (i ? ", " : "") + remove[i];
+  u.condition_expression = e.name(kClaimedBy) + " = " + e.value(S(claimant));
+  return applied(db_.update_item(u));
 }
 
-Outcome<std::optional<Appointment>> AppointmentStore::next_upcoming(const std::string& phone,
-                                                                    TimePoint now) {
+std::optional<Appointment> AppointmentStore::next_upcoming(const std::string& phone,
+                                                           TimePoint now) {
   common::aws::QueryRequest q;
   q.table_name = table_;
   q.index_name = std::string(kByPhoneIndex);
   auto& e = q.expression;
-  q.key_condition_expression = e.name("phone_number") + " = " + e.value(AttributeValue::S(phone)) +
-                               " AND " + e.name("starts_at") + " > " +
-                               e.value(AttributeValue::S(format_rfc3339(now)));
+  q.key_condition_expression = e.name(kPhone) + " = " + e.value(S(phone)) + " AND " +
+                               e.name(kStartsAt) + " > " + e.value(time_value(now));
   q.limit = 25;
   for (;;) {
-    auto page = db_.query(q);
-    if (!page) return page.error();
-    for (const auto& item : page.value().items) {
+    auto page = db_.query(q).value();
+    for (const auto& item : page.items) {
       auto a = Appointment::from_item(item);
-      if (a && a->status != kCancelled) return std::optional<Appointment>(std::move(*a));
+      if (a && a->status != kCancelled) return a;
     }
-    if (page.value().last_evaluated_key.empty()) return std::optional<Appointment>();
-    q.exclusive_start_key = page.value().last_evaluated_key;
+    if (page.last_evaluated_key.empty()) return std::nullopt;
+    q.exclusive_start_key = std::move(page.last_evaluated_key);
   }
 }
 
-Outcome<bool> AppointmentStore::record_reply(const std::string& appointment_id, ReplyAction action,
-                                             TimePoint now, const std::string& reply_message_id) {
-  const std::string_view status = action == ReplyAction::kConfirm ? kConfirmed : kRescheduleRequested;
+bool AppointmentStore::record_reply(const std::string& appointment_id, ReplyAction action,
+                                    TimePoint now, const std::string& reply_message_id) {
+  const std::string_view status =
+      action == ReplyAction::kConfirm ? kConfirmed : kRescheduleRequested;
   common::aws::UpdateItemRequest u;
   u.table_name = table_;
   u.key = key_of(appointment_id);
   auto& e = u.expression;
-  u.update_expression = "SET " + e.name("appointment_status") + " = " +
-                        e.value(AttributeValue::S(std::string(status))) + ", " +
-                        e.name(std::string(status) + "_at") + " = " +
-                        e.value(AttributeValue::S(format_rfc3339(now))) + ", " +
-                        e.name("reply_message_id") + " = " + e.value(AttributeValue::S(reply_message_id));
-  const auto st = e.name("appointment_status");
-  u.condition_expression = "attribute_exists(" + e.name("appointment_id") + ") AND " +
-                           e.name("starts_at") + " > " +
-                           e.value(AttributeValue::S(format_rfc3339(now))) + " AND (attribute_not_exists(" +
-                           st + ") OR " + st + " <> " + e.value(AttributeValue::S(std::string(kCancelled))) + ")";
-  auto r = db_.update_item(u);
-  if (!r) return r.error();
-  return !r.value().condition_failed;
+  const auto st = e.name(kStatus);
+  u.update_expression = "SET " + st + " = " + e.value(S(status)) + ", " +
+                        e.name(std::string(status) + "_at") + " = " + e.value(time_value(now)) +
+                        ", " + e.name(kReplyMessageId) + " = " + e.value(S(reply_message_id));
+  u.condition_expression = "attribute_exists(" + e.name(kId) + ") AND " + e.name(kStartsAt) +
+                           " > " + e.value(time_value(now)) + " AND (attribute_not_exists(" + st +
+                           ") OR " + st + " <> " + e.value(S(kCancelled)) + ")";
+  return applied(db_.update_item(u));
 }
 
 std::string format_when(std::chrono::local_seconds local) {
   using namespace std::chrono;
-  static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
+                                                       "Thu", "Fri", "Sat"};
   static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const auto day = floor<days>(local);
@@ -275,6 +297,4 @@ std::string format_when(std::chrono::local_seconds local) {
          std::to_string(static_cast<unsigned>(ymd.day())) + " at " + std::to_string(h12) + ":" +
          minute + (h24 < 12 ? " AM" : " PM");
 }
-
-
 }  // namespace common::appointments

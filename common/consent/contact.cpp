@@ -33,6 +33,9 @@ Contact Contact::from_item(const std::optional<AttributeMap>& item) {
   c.opted_in_at = text(*item, "opted_in_at", bad);
   c.opt_in_method = text(*item, "opt_in_method", bad);
   c.opt_in_disclosure_version = text(*item, "opt_in_disclosure_version", bad);
+  // Not a consent decision input: a stray type only loses the zone, it does not block sends.
+  bool zone_unreadable = false;
+  c.time_zone = text(*item, "time_zone", zone_unreadable);
   c.opted_out_at = text(*item, "opted_out_at", bad);
   c.opt_out_latest_request_at = text(*item, "opt_out_latest_request_at", bad);
   c.opt_out_deadline = text(*item, "opt_out_deadline", bad);

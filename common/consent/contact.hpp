@@ -46,6 +46,7 @@ struct Contact {
   std::string opted_in_at;     ///< RFC 3339, empty when none
   std::string opt_in_method;   ///< how consent was given (web_form, sms_keyword, ...), or empty
   std::string opt_in_disclosure_version;  ///< the disclosure shown with it, or empty
+  std::string time_zone;       ///< the contact's own IANA zone (`time_zone`), or empty
   std::string opted_out_at;    ///< RFC 3339 of the earliest pending opt-out request, or empty
   /// RFC 3339 of the latest opt-out request while opted out (later requests keep the
   /// earliest deadline but must still beat older opt-ins), or empty.

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/appointments/appointments.hpp"
+#include "common/appointments/recipient.hpp"
 #include "common/compliance/area_codes.hpp"
 #include "common/compliance/phone.hpp"
 #include "common/compliance/quiet_hours.hpp"
@@ -74,23 +75,28 @@ class Run {
         claimant_(invocation.request_id.empty() ? "run-" + common::format_rfc3339(now)
                                                 : invocation.request_id) {}
 
+  // One Query per shard (more only when a shard has over a page of due reminders): the due
+  // index's layout, common/appointments/appointments.hpp.
   Summary run() {
-    for (const auto& shard : common::appointments::shards_to_query(now(), config_.lookback, config_.shards)) {
+    const TimePoint from = common::appointments::due_window_start(now(), config_.lookback);
+    for (int shard = 0; shard < config_.shards; ++shard) {
       common::aws::AttributeMap start;
       do {
         if (time_short()) return stop();
-        auto page = store_.due_page(shard, now(), start);
-        if (!page) {
-          s_.logger.error("querying due reminders failed", {{"shard", shard}, {"error", page.error().describe()}});
+        common::appointments::DuePage page;
+        try {
+          page = store_.due_page(shard, from, now(), start);
+        } catch (const common::aws::AwsException& e) {
+          s_.logger.error("querying due reminders failed", {{"shard", shard}, {"error", e.what()}});
           ++summary_.failed;
           break;
         }
-        for (const auto& item : page.value().items) {
+        for (const auto& due : page.items) {
           if (time_short()) return stop();
-          count(process(item));
+          count(process(due));
           if (stopping_) return stop();
         }
-        start = page.value().last_evaluated_key;
+        start = std::move(page.next);
       } while (!start.empty());
     }
     return summary_;
@@ -117,16 +123,13 @@ class Run {
     }
   }
 
-  Result process(const common::aws::AttributeMap& item) {
-    std::string error;
-    auto parsed = Appointment::from_item(item, &error);
-    if (!parsed) {
+  Result process(const common::appointments::DueItem& due) {
+    if (!due.appointment) {
       s_.logger.error("appointment item unreadable; skipped",
-                      {{"appointment_id", common::aws::get_s(item, "appointment_id").value_or("")},
-                       {"error", error}});
+                      {{"appointment_id", due.appointment_id}, {"error", due.error}});
       return Result::kFailed;
     }
-    const Appointment& a = *parsed;
+    const Appointment& a = *due.appointment;
     try {
       return decide_and_send(a);
     } catch (const common::aws::AwsException& e) {
@@ -143,18 +146,15 @@ class Run {
     if (now() >= a.starts_at) return miss(a, "appointment_started", ctx);
 
     // Consent first (fail closed): the contact must be opted in with no opt-out on any channel.
-    const auto contact_item = consent_.read_item(a.phone_number);
-    const auto contact = common::consent::Contact::from_item(contact_item);
-    const auto decision = common::consent::may_receive(contact);
+    const auto recipient = common::appointments::read_recipient(consent_, a.phone_number);
+    const auto decision = common::consent::may_receive(recipient.contact);
     if (!decision.allowed) return block(a, std::string(decision.reason), ctx);
 
     // Where the recipient is: the contact's zone, else the appointment's, else the area code's.
     const auto area = common::compliance::phone_number_location(a.phone_number);
     std::vector<std::string> zones;
-    const std::string contact_zone =
-        contact_item ? common::aws::get_s(*contact_item, "time_zone").value_or("") : "";
-    if (!contact_zone.empty()) {
-      zones = {contact_zone};
+    if (!recipient.time_zone.empty()) {
+      zones = {recipient.time_zone};
     } else if (!a.time_zone.empty()) {
       zones = {a.time_zone};
     } else if (area) {
@@ -197,9 +197,7 @@ class Run {
     }
 
     const TimePoint claim_until = now() + config_.claim_lease;
-    auto claimed = store_.claim(a, claimant_, now(), claim_until);
-    if (!claimed) throw common::aws::AwsException(claimed.error());
-    if (!claimed.value()) {
+    if (!store_.claim(a, claimant_, now(), claim_until)) {
       s_.logger.info("reminder already claimed by another run", ctx);
       return Result::kAlreadyClaimed;
     }
@@ -209,16 +207,16 @@ class Run {
     const auto start = pacer_.next_start();
     const auto wait = start - std::chrono::steady_clock::now();
     if (wait > std::chrono::steady_clock::duration::zero()) {
-      if (invocation_.remaining_time() - std::chrono::duration_cast<std::chrono::milliseconds>(wait) <
+      if (invocation_.remaining_time() -
+              std::chrono::duration_cast<std::chrono::milliseconds>(wait) <
           config_.stop_before_deadline) {
-        (void)store_.release(a, claimant_);
         stopping_ = true;
+        release(a);
         return Result::kDeferred;
       }
       sleep(std::chrono::duration_cast<std::chrono::microseconds>(wait));
       // Consent again after the wait: an opt-out may have landed meanwhile (fail closed).
-      const auto now_decision =
-          common::consent::may_receive(common::consent::Contact::from_item(consent_.read_item(a.phone_number)));
+      const auto now_decision = common::consent::may_receive(consent_.read(a.phone_number));
       if (!now_decision.allowed) return finish_blocked(a, std::string(now_decision.reason), body, ctx,
                                                        common::appointments::next_lead(a.starts_at, config_.lead_times, now()));
     }
@@ -238,8 +236,8 @@ class Run {
     const std::string& message_id = sent.value().message_id;
     // The reminder is marked sent first, so that nothing that fails afterwards can make
     // a later run send it again.
-    auto finished = store_.finish(a, claimant_, ReminderOutcome::kSent, "", message_id, now(), next);
-    if (!finished) throw common::aws::AwsException(finished.error());
+    const bool finished =
+        store_.finish(a, claimant_, ReminderOutcome::kSent, "", message_id, now(), next);
     consent_.record_outbound({a.phone_number, "reminder", body, message_id, "",
                               config_.origination_identity, "TRANSACTIONAL", now()});
     summary_.segments += segments.parts;
@@ -247,7 +245,7 @@ class Run {
     sctx["message_id"] = message_id;
     sctx["segments"] = segments.parts;
     sctx["encoding"] = segments.encoding == common::sms::Encoding::kGsm7 ? "GSM-7" : "UCS-2";
-    if (!finished.value()) sctx["warning"] = "claim expired before the reminder was recorded";
+    if (!finished) sctx["warning"] = "claim expired before the reminder was recorded";
     s_.logger.info("reminder sent", sctx);
     return Result::kSent;
   }
@@ -259,33 +257,20 @@ class Run {
     if (error.code == "ConflictException" && error.reason == "DESTINATION_PHONE_NUMBER_OPTED_OUT") {
       // The carrier/AWS list says the person opted out: record it as an opt-out of every
       // channel (source carrier), so nothing else texts them either.
-      common::consent::OptOutRequest request;
-      request.phone_number = a.phone_number;
-      request.requested_at = now();
-      request.channel = "sms";
-      request.method = "carrier";
-      request.rule = "DESTINATION_PHONE_NUMBER_OPTED_OUT";
-      request.source = common::consent::Evidence{{"source", "carrier"},
-                                                 {"appointment_id", a.appointment_id}};
-      const auto recorded = consent_.record_opt_out(request);
-      if (recorded.change == common::consent::OptOutChange::kNew ||
-          recorded.change == common::consent::OptOutChange::kEarlier) {
-        consent_.put_consent_event({a.phone_number, "opt_out", now(),
-                                    "carrier-" + a.appointment_id, "sms", "carrier", {}});
-      }
+      common::appointments::record_carrier_opt_out(consent_, a, now());
       return finish_blocked(a, "carrier_opted_out", body, ctx, next);
     }
     if (error.kind == common::aws::ErrorKind::kThrottling) {
       pacer_.throttled();
       ectx["parts_per_second"] = pacer_.rate();
       s_.logger.warn("send throttled: slowing down; the reminder stays due", ectx);
-      (void)store_.release(a, claimant_);
+      release(a);
       return Result::kFailed;
     }
     if (error.retryable()) {
       // With no answer the text may have gone out: keep the claim so the reminder is retried
       // only after the lease, not by this run; with an answer (5xx) nothing was sent.
-      if (!error.outcome_unknown()) (void)store_.release(a, claimant_);
+      if (!error.outcome_unknown()) release(a);
       s_.logger.error("send failed; the reminder stays due", ectx);
       return Result::kFailed;
     }
@@ -295,9 +280,8 @@ class Run {
 
   // Blocks a reminder that is not claimed yet.
   Result block(const Appointment& a, const std::string& reason, const json& ctx) {
-    auto claimed = store_.claim(a, claimant_, now(), now() + config_.claim_lease);
-    if (!claimed) throw common::aws::AwsException(claimed.error());
-    if (!claimed.value()) return Result::kAlreadyClaimed;
+    if (!store_.claim(a, claimant_, now(), now() + config_.claim_lease))
+      return Result::kAlreadyClaimed;
     return finish_blocked(a, reason, "", ctx,
                           common::appointments::next_lead(a.starts_at, config_.lead_times, now()));
   }
@@ -305,8 +289,7 @@ class Run {
   Result finish_blocked(const Appointment& a, const std::string& reason, const std::string& body,
                         const json& ctx, std::optional<std::chrono::minutes> next) {
     consent_.record_blocked({a.phone_number, "reminder", body, reason, a.appointment_id, "", now()});
-    auto finished = store_.finish(a, claimant_, ReminderOutcome::kBlocked, reason, "", now(), next);
-    if (!finished) throw common::aws::AwsException(finished.error());
+    store_.finish(a, claimant_, ReminderOutcome::kBlocked, reason, "", now(), next);
     json bctx = ctx;
     bctx["reason"] = reason;
     s_.logger.warn("reminder blocked", bctx);
@@ -315,16 +298,25 @@ class Run {
   }
 
   Result miss(const Appointment& a, const std::string& reason, const json& ctx) {
-    auto claimed = store_.claim(a, claimant_, now(), now() + config_.claim_lease);
-    if (!claimed) throw common::aws::AwsException(claimed.error());
-    if (!claimed.value()) return Result::kAlreadyClaimed;
-    auto finished = store_.finish(a, claimant_, ReminderOutcome::kMissed, reason, "", now(),
-                                  common::appointments::next_lead(a.starts_at, config_.lead_times, now()));
-    if (!finished) throw common::aws::AwsException(finished.error());
+    if (!store_.claim(a, claimant_, now(), now() + config_.claim_lease))
+      return Result::kAlreadyClaimed;
+    store_.finish(a, claimant_, ReminderOutcome::kMissed, reason, "", now(),
+                  common::appointments::next_lead(a.starts_at, config_.lead_times, now()));
     json mctx = ctx;
     mctx["reason"] = reason;
     s_.logger.warn("reminder missed", mctx);
     return Result::kMissed;
+  }
+
+  // Gives the claim back so the next run may send the reminder. A failure here is only
+  // logged: the claim then expires after REMINDER_CLAIM_SECONDS, with the same result later.
+  void release(const Appointment& a) {
+    try {
+      store_.release(a, claimant_);
+    } catch (const common::aws::AwsException& e) {
+      s_.logger.warn("giving a claim back failed; it expires instead",
+                     {{"appointment_id", a.appointment_id}, {"error", e.what()}});
+    }
   }
 
   void sleep(std::chrono::microseconds d) {

@@ -1,6 +1,7 @@
 // reminders: appointment reminders from the appointments table, sent once (claimed before
 // sending), only with consent (fail closed), only inside quiet hours in the recipient's local
-// time, paced to the origination number's throughput in message parts. Rules: SPEC section 2.
+// time, paced to the origination number's throughput in message parts. Rules:
+// docs/compliance.md#fail-closed, #quiet-hours, #one-text-per-intent.
 #pragma once
 
 #include <chrono>

@@ -383,11 +383,10 @@ std::optional<std::string> handle_appointment_reply(const Config& config, Servic
   if (!common::consent::may_receive(contact).allowed) return std::nullopt;
 
   common::appointments::AppointmentStore store(services.dynamodb, config.appointments_table);
-  auto next = store.next_upcoming(m.origination_number, m.received_at).value();
+  auto next = store.next_upcoming(m.origination_number, m.received_at);
   bool recorded = false;
   if (next) {
-    recorded = store.record_reply(next->appointment_id, *action, m.received_at, m.message_id())
-                   .value();
+    recorded = store.record_reply(next->appointment_id, *action, m.received_at, m.message_id());
   }
   if (!recorded && yes) return std::nullopt;  // nothing to confirm: an ordinary opt-in
   const bool confirm = *action == ReplyAction::kConfirm;

@@ -1,13 +1,17 @@
 // Seeds the local stack with sample appointments and consenting contacts, keyed exactly as
-// common/appointments writes them (reminder_due_at / reminder_due_shard for the first lead).
+// common/appointments writes them (reminder_due_at / reminder_shard for the first lead).
 //
 //   node seed-appointments.mjs --env-file <state>/env [--count 20] [--now ISO] [--lead 24h]
 //        [--shards 8] [--area-codes 212,312,...] [--prefix seed] [--spread-minutes 0]
 //        [--location "12 Main St"] [--time-zone America/New_York]
+//        [--batch-size B --batch-step-ms MS]
 //
 // Each appointment starts at now + lead (+ up to --spread-minutes earlier), so its first
-// reminder is due at or just before now. Phone numbers are +1 <area code> 555 <4 digits>
-// (fictional exchange), one per appointment, with an opted-in contact each.
+// reminder is due at or just before now. With --batch-size, appointment i moves
+// floor(i / B) x MS later: batches of B reminders falling due one after another (bench/run gives
+// each warm run its own clock and so its own 3 due reminders). Phone numbers are
+// +1 <area code> 555 <4 digits> (fictional exchange), one per appointment, each with an opted-in
+// contact.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { callDynamo } from './create-tables.mjs';
@@ -19,6 +23,7 @@ const { values: a } = parseArgs({
     shards: { type: 'string', default: '8' }, 'area-codes': { type: 'string', default: '212,312,303,213,305,512,808' },
     prefix: { type: 'string', default: 'seed' }, 'spread-minutes': { type: 'string', default: '0' },
     location: { type: 'string', default: '12 Main St' }, 'time-zone': { type: 'string' },
+    'batch-size': { type: 'string', default: '0' }, 'batch-step-ms': { type: 'string', default: '1000' },
   },
 });
 
@@ -52,6 +57,8 @@ const lead = leadMinutes(a.lead);
 const now = a.now ? new Date(a.now) : new Date();
 const spread = Number(a['spread-minutes']);
 const codes = a['area-codes'].split(',').map((s) => s.trim());
+const batchSize = Number(a['batch-size']);
+const batchStepMs = Number(a['batch-step-ms']);
 const S = (s) => ({ S: s });
 
 const puts = { [env.APPOINTMENTS_TABLE]: [], [env.CONTACTS_TABLE]: [] };
@@ -59,14 +66,15 @@ for (let i = 0; i < count; i++) {
   const id = `${a.prefix}-${String(i).padStart(6, '0')}`;
   const code = codes[i % codes.length];
   const phone = `+1${code}555${String(Math.floor(i / codes.length) % 10000).padStart(4, '0')}`;
-  const starts = new Date(now.getTime() + lead * 60000 - (spread ? (i % (spread + 1)) * 60000 : 0));
+  const later = batchSize > 0 ? Math.floor(i / batchSize) * batchStepMs : 0;
+  const starts = new Date(now.getTime() + later + lead * 60000 - (spread ? (i % (spread + 1)) * 60000 : 0));
   const due = new Date(starts.getTime() - lead * 60000);
   const dueText = due.toISOString();
   const zone = a['time-zone'] || zonesByCode[code] || 'America/New_York';
   puts[env.APPOINTMENTS_TABLE].push({
     appointment_id: S(id), phone_number: S(phone), starts_at: S(starts.toISOString()),
     time_zone: S(zone), location: S(a.location), appointment_status: S('scheduled'),
-    reminder_due_at: S(dueText), reminder_due_shard: S(`${dueText.slice(0, 13)}#${shardOf(id, shards)}`),
+    reminder_due_at: S(dueText), reminder_shard: { N: String(shardOf(id, shards)) },
     reminder_lead_minutes: { N: String(lead) },
   });
   puts[env.CONTACTS_TABLE].push({

@@ -13,6 +13,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "common/appointments/appointments.hpp"
 #include "common/aws/dynamodb.hpp"
@@ -34,10 +35,59 @@ using test_support::rng;
 using test_support::run_command;
 using test_support::shell_quote;
 
+// Counts the AWS calls of the runs made while it lives, at the wire: scripts/node/count-proxy.mjs
+// in front of the local stack's DynamoDB and SMS stand-in, one log line per request. Runs pass
+// env() to the emulator so the function talks to the proxy.
+class WireCounter {
+ public:
+  explicit WireCounter(const std::map<std::string, std::string>& stack_env) {
+    const std::string base = (fs::temp_directory_path() / test_support::fresh_id("calls")).string();
+    log_ = base + ".log";
+    const std::string ports = base + ".ports.json";
+    const std::string pid_file = base + ".pid";
+    run_command(
+        "node " + shell_quote(SMSC_COUNT_PROXY) + " --log " + shell_quote(log_) + " --port-file " +
+        shell_quote(ports) + " --pid-file " + shell_quote(pid_file) +
+        " --upstream dynamodb=" + shell_quote(stack_env.at("AWS_ENDPOINT_URL_DYNAMODB")) +
+        " --upstream sms=" + shell_quote(stack_env.at("AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2")) +
+        " >" + shell_quote(base + ".out") + " 2>&1 &");
+    for (int i = 0; i < 100 && !fs::exists(ports); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::ifstream(pid_file) >> pid_;
+    const auto p = json::parse(std::ifstream(ports));
+    env_ = {
+        "AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:" + std::to_string(p["dynamodb"].get<int>()),
+        "AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2=http://127.0.0.1:" +
+            std::to_string(p["sms"].get<int>())};
+  }
+  ~WireCounter() {
+    if (pid_ > 0) run_command("kill " + std::to_string(pid_));
+  }
+  WireCounter(const WireCounter&) = delete;
+  WireCounter& operator=(const WireCounter&) = delete;
 
+  /// --env entries that point the function at the proxy.
+  const std::vector<std::string>& env() const { return env_; }
 
+  /// Calls since the last take(), by "<service> <operation>" ("dynamodb DynamoDB_20120810.Query").
+  std::map<std::string, int> take() {
+    std::map<std::string, int> counts;
+    std::ifstream in(log_);
+    std::string line;
+    for (int n = 0; std::getline(in, line); ++n) {
+      if (n >= seen_ && !line.empty()) ++counts[line];
+    }
+    for (const auto& [op, n] : counts) seen_ += n;
+    return counts;
+  }
 
-
+ private:
+  std::string log_;
+  long pid_ = 0;
+  int seen_ = 0;
+  std::vector<std::string> env_;
+};
 
 std::string fresh_id() { return test_support::fresh_id("appt"); }
 
@@ -402,16 +452,56 @@ TEST_F(Reminders, ConfirmReplyMarksTheNextAppointmentConfirmed) {
   const auto now = at("2030-10-14T16:00:00Z");
   auto action = common::appointments::parse_reply("Confirm");
   ASSERT_TRUE(action);
-  auto upcoming = store.next_upcoming(phone, now).value();
+  auto upcoming = store.next_upcoming(phone, now);
   ASSERT_TRUE(upcoming);
   EXPECT_EQ(upcoming->appointment_id, next);
-  EXPECT_TRUE(store.record_reply(upcoming->appointment_id, *action, now, "inbound-1").value());
+  EXPECT_TRUE(store.record_reply(upcoming->appointment_id, *action, now, "inbound-1"));
   EXPECT_EQ(get_s(appointment(next), "appointment_status"), "confirmed");
   EXPECT_TRUE(appointment(next).count("confirmed_at"));
   EXPECT_EQ(get_s(appointment(past), "appointment_status"), "scheduled");
   EXPECT_EQ(get_s(appointment(later), "appointment_status"), "scheduled");
   // R on a cancelled or started appointment changes nothing.
-  EXPECT_FALSE(store.record_reply(past, common::appointments::ReplyAction::kReschedule, now, "in-2").value());
+  EXPECT_FALSE(
+      store.record_reply(past, common::appointments::ReplyAction::kReschedule, now, "in-2"));
+}
+
+// Round trips (issue 11), counted at the local stack rather than by the code: a run with nothing
+// due makes one Query per shard of the due index (8), no Scan and nothing else, whatever the
+// look-back (the hour-keyed layout made 8 x 26 = 208); with 3 due, the same 8 Queries, one send
+// each and at most 5 DynamoDB calls per reminder (contact read, claim, finish, log, counters).
+TEST_F(Reminders, RunMakesOneQueryPerShardAtTheWire) {
+  WireCounter wire(env_);
+  const std::string dynamo = "dynamodb DynamoDB_20120810.";
+  auto empty = run_at("2031-05-21T17:00:00Z", wire.env());
+  EXPECT_EQ(empty["sent"], 0) << empty.dump();
+  auto calls = wire.take();
+  for (const auto& [op, n] : calls) std::cout << "empty run: " << n << " x " << op << "\n";
+  EXPECT_EQ(calls[dynamo + "Query"], common::appointments::kDefaultShards);
+  EXPECT_EQ(calls.count(dynamo + "Scan"), 0u);
+  int total = 0;
+  for (const auto& [op, n] : calls) total += n;
+  EXPECT_EQ(total, common::appointments::kDefaultShards) << "an empty run makes Queries only";
+
+  std::vector<std::string> phones;
+  for (int i = 0; i < 3; ++i) {
+    phones.push_back(fresh_number(212));
+    put_contact(phones.back());
+    put_appointment(phones.back(), "2031-06-11T17:00:00Z", "America/New_York");
+  }
+  wire.take();
+  auto due = run_at("2031-06-10T17:00:00Z", wire.env());
+  EXPECT_EQ(due["sent"], 3) << due.dump();
+  calls = wire.take();
+  int dynamo_other = 0;
+  for (const auto& [op, n] : calls) {
+    std::cout << "run with 3 due: " << n << " x " << op << "\n";
+    if (op.rfind(dynamo, 0) == 0 && op != dynamo + "Query") dynamo_other += n;
+  }
+  EXPECT_EQ(calls[dynamo + "Query"], common::appointments::kDefaultShards);
+  EXPECT_EQ(calls.count(dynamo + "Scan"), 0u);
+  EXPECT_EQ(calls["sms PinpointSMSVoiceV2.SendTextMessage"], 3);
+  EXPECT_LE(dynamo_other, 3 * 5);
+  for (const auto& p : phones) EXPECT_EQ(outbox_for(p).size(), 1u) << p;
 }
 
 // Pacing: at 3 parts per second the outbox timestamps show about 3 texts per second.

@@ -1,4 +1,5 @@
-// Appointments: reminder shard keys, lead times, reply keywords (pure parts of common/appointments).
+// Appointments: the due index's shard and window, lead times, reply keywords (the pure parts of
+// common/appointments).
 #include "common/appointments/appointments.hpp"
 
 #include <gtest/gtest.h>
@@ -10,27 +11,34 @@ namespace {
 using namespace common::appointments;
 using namespace std::chrono;
 
-common::TimePoint at(const char* text) { return *common::parse_rfc3339(text); }
+common::TimePoint at(const char* text) {
+  return *common::parse_rfc3339(text);
+}
 
-TEST(Appointments, ShardKeyIsHourAndStableShard) {
-  const auto key = due_shard(at("2026-11-23T14:45:10Z"), "appt-1", 8);
-  EXPECT_EQ(key.substr(0, 14), "2026-11-23T14#");
-  EXPECT_EQ(key, due_shard(at("2026-11-23T14:00:00Z"), "appt-1", 8));
+// The due index's partition is the id's shard: stable (a reminder moved to its next lead stays in
+// its partition) and spread over every shard.
+TEST(Appointments, ShardIsStableAndSpread) {
+  EXPECT_EQ(shard_of("appt-1", 8), shard_of(std::string("appt-") + "1", 8));
+  const auto first =
+      first_reminder_attributes("appt-1", at("2026-11-24T14:45:10Z"), {hours(24)}, 8);
+  EXPECT_EQ(*common::aws::get_int(first, "reminder_shard"), shard_of("appt-1", 8));
   std::set<int> seen;
   for (int i = 0; i < 200; ++i) seen.insert(shard_of("appt-" + std::to_string(i), 8));
   EXPECT_EQ(seen.size(), 8u);  // ids spread over every shard
 }
 
-TEST(Appointments, ShardsToQueryCoverLookbackHours) {
-  auto shards = shards_to_query(at("2026-11-23T14:10:00Z"), hours(2), 4);
-  ASSERT_EQ(shards.size(), 12u);
-  EXPECT_EQ(shards.front(), "2026-11-23T12#0");
-  EXPECT_EQ(shards.back(), "2026-11-23T14#3");
+// A run's window covers the look-back hours, from the top of the oldest hour, as the hour-keyed
+// layout did (2 h of look-back at 14:10: due since 12:00).
+TEST(Appointments, DueWindowCoversLookbackHours) {
+  EXPECT_EQ(due_window_start(at("2026-11-23T14:10:00Z"), hours(2)), at("2026-11-23T12:00:00Z"));
+  EXPECT_EQ(due_window_start(at("2026-11-23T14:00:00Z"), hours(0)), at("2026-11-23T14:00:00Z"));
+  EXPECT_EQ(due_window_start(at("2026-11-23T00:30:00Z"), hours(25)), at("2026-11-21T23:00:00Z"));
 }
 
 TEST(Appointments, LeadTimes) {
   EXPECT_EQ(*parse_lead_times("24h"), std::vector<minutes>{hours(24)});
-  EXPECT_EQ(*parse_lead_times("2h, 24h,90m"), (std::vector<minutes>{hours(24), minutes(120), minutes(90)}));
+  EXPECT_EQ(*parse_lead_times("2h, 24h,90m"),
+            (std::vector<minutes>{hours(24), minutes(120), minutes(90)}));
   EXPECT_FALSE(parse_lead_times(""));
   EXPECT_FALSE(parse_lead_times("0h"));
   EXPECT_FALSE(parse_lead_times("24x"));

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <algorithm>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -46,8 +45,8 @@ struct Contact {
   std::string opted_in_at;     ///< RFC 3339, empty when none
   std::string opt_in_method;   ///< how consent was given (web_form, sms_keyword, ...), or empty
   std::string opt_in_disclosure_version;  ///< the disclosure shown with it, or empty
-  std::string time_zone;       ///< the contact's own IANA zone (`time_zone`), or empty
-  std::string opted_out_at;    ///< RFC 3339 of the earliest pending opt-out request, or empty
+  std::string time_zone;                  ///< the contact's own IANA zone (`time_zone`), or empty
+  std::string opted_out_at;  ///< RFC 3339 of the earliest pending opt-out request, or empty
   /// RFC 3339 of the latest opt-out request while opted out (later requests keep the
   /// earliest deadline but must still beat older opt-ins), or empty.
   std::string opt_out_latest_request_at;
@@ -68,9 +67,7 @@ struct Contact {
   bool opted_out() const { return consent_status == kOptedOut; }
   bool honored() const { return !opt_out_honored_at.empty(); }
   /// The latest opt-out request on record (RFC 3339; the texts compare as times), or empty.
-  std::string latest_opt_out() const {
-    return std::max(opted_out_at, opt_out_latest_request_at);
-  }
+  std::string latest_opt_out() const { return std::max(opted_out_at, opt_out_latest_request_at); }
 
   /// Reads the fields above from a contacts-table item (nullopt: no such contact).
   static Contact from_item(const std::optional<common::aws::AttributeMap>& item);
@@ -92,8 +89,8 @@ SendDecision may_receive(const Contact& contact);
 
 /// What an opt-out request at `requested_at` does to the stored state.
 enum class OptOutChange {
-  kNew,       ///< not opted out yet: record it (deadline from `requested_at`)
-  kEarlier,   ///< already opted out, but this request is earlier: it and its deadline win
+  kNew,        ///< not opted out yet: record it (deadline from `requested_at`)
+  kEarlier,    ///< already opted out, but this request is earlier: it and its deadline win
   kUnchanged,  ///< already opted out at or before `requested_at`: the deadline stays
   kStale       ///< opted in after `requested_at`: the newer consent stands
                ///< (docs/compliance.md#unordered-messages)

@@ -8,8 +8,12 @@ namespace {
 using common::aws::AttributeMap;
 using common::aws::AttributeValue;
 
-AttributeValue S(std::string_view s) { return AttributeValue::S(std::string(s)); }
-AttributeValue N(std::int64_t n) { return AttributeValue::N(n); }
+AttributeValue S(std::string_view s) {
+  return AttributeValue::S(std::string(s));
+}
+AttributeValue N(std::int64_t n) {
+  return AttributeValue::N(n);
+}
 
 // processing_status of an inbound item.
 constexpr std::string_view kInProgress = "in_progress";
@@ -28,7 +32,8 @@ std::string join(const std::vector<std::string>& parts) {
 }
 
 AttributeValue all_channels() {
-  return AttributeValue::SS(std::vector<std::string>(std::begin(kAllChannels), std::end(kAllChannels)));
+  return AttributeValue::SS(
+      std::vector<std::string>(std::begin(kAllChannels), std::end(kAllChannels)));
 }
 
 // Evidence as a DynamoDB map of strings.
@@ -38,16 +43,29 @@ AttributeValue evidence(const Evidence& e) {
   return AttributeValue::M(std::move(m));
 }
 
-std::int64_t ttl_after(common::TimePoint t) { return common::epoch_seconds(t + kRetention); }
+std::int64_t ttl_after(common::TimePoint t) {
+  return common::epoch_seconds(t + kRetention);
+}
 
 // Every opt-out field, cleared by an opt-in so that no stale opt-out survives it.
-constexpr const char* kOptOutFields[] = {
-    "opted_out_at",         "opt_out_deadline",           "opt_out_pending",
-    "opt_out_method",       "opt_out_channel",            "opt_out_rule",
-    "opt_out_channels",     "opt_out_categories",         "opt_out_inbound_id",
-    "opt_out_honored_at",   "opt_out_list_synced_at",     "opt_out_confirmation_claimed_at",
-    "opt_out_confirmation_sent_at", "opt_out_confirmation_message_id", "opt_out_source",
-    "opt_out_notes",        "opt_out_latest_request_at",  "opt_out_confirmation_outcome_unknown_at"};
+constexpr const char* kOptOutFields[] = {"opted_out_at",
+                                         "opt_out_deadline",
+                                         "opt_out_pending",
+                                         "opt_out_method",
+                                         "opt_out_channel",
+                                         "opt_out_rule",
+                                         "opt_out_channels",
+                                         "opt_out_categories",
+                                         "opt_out_inbound_id",
+                                         "opt_out_honored_at",
+                                         "opt_out_list_synced_at",
+                                         "opt_out_confirmation_claimed_at",
+                                         "opt_out_confirmation_sent_at",
+                                         "opt_out_confirmation_message_id",
+                                         "opt_out_source",
+                                         "opt_out_notes",
+                                         "opt_out_latest_request_at",
+                                         "opt_out_confirmation_outcome_unknown_at"};
 
 }  // namespace
 
@@ -60,7 +78,9 @@ void ContactUpdate::set_if_absent(std::string_view name, AttributeValue value) {
   sets_.push_back(n + " = if_not_exists(" + n + ", " + expression_.value(std::move(value)) + ")");
 }
 
-void ContactUpdate::remove(std::string_view name) { removes_.push_back(expression_.name(name)); }
+void ContactUpdate::remove(std::string_view name) {
+  removes_.push_back(expression_.name(name));
+}
 
 void ContactUpdate::add(std::string_view name, std::int64_t delta) {
   adds_.push_back(expression_.name(name) + " " + expression_.value(N(delta)));
@@ -101,7 +121,10 @@ void write_new_opt_out(const OptOutRequest& r, ContactUpdate& u, bool claim_conf
   u.set("opt_out_latest_request_at", S(requested));
   u.set("opt_out_method", S(r.method));
   u.set("opt_out_channel", S(r.channel));
-  if (!r.rule.empty()) u.set("opt_out_rule", S(r.rule)); else u.remove("opt_out_rule");
+  if (!r.rule.empty())
+    u.set("opt_out_rule", S(r.rule));
+  else
+    u.remove("opt_out_rule");
   u.set("opt_out_channels", all_channels());
   u.set("opt_out_categories", S("all"));
   if (!r.inbound_message_id.empty()) {
@@ -109,17 +132,23 @@ void write_new_opt_out(const OptOutRequest& r, ContactUpdate& u, bool claim_conf
   } else {
     u.remove("opt_out_inbound_id");
   }
-  if (r.source) u.set("opt_out_source", evidence(*r.source)); else u.remove("opt_out_source");
-  if (!r.notes.empty()) u.set("opt_out_notes", S(r.notes)); else u.remove("opt_out_notes");
+  if (r.source)
+    u.set("opt_out_source", evidence(*r.source));
+  else
+    u.remove("opt_out_source");
+  if (!r.notes.empty())
+    u.set("opt_out_notes", S(r.notes));
+  else
+    u.remove("opt_out_notes");
   u.set("opt_out_pending", S(kPending));
   if (claim_confirmation) {
     u.set("opt_out_confirmation_claimed_at", S(common::format_rfc3339(common::now_ms())));
   } else {
     u.remove("opt_out_confirmation_claimed_at");
   }
-  for (const char* field : {"opt_out_honored_at", "opt_out_list_synced_at", "opt_out_confirmation_sent_at",
-                            "opt_out_confirmation_message_id",
-                            "opt_out_confirmation_outcome_unknown_at"}) {
+  for (const char* field :
+       {"opt_out_honored_at", "opt_out_list_synced_at", "opt_out_confirmation_sent_at",
+        "opt_out_confirmation_message_id", "opt_out_confirmation_outcome_unknown_at"}) {
     u.remove(field);
   }
 }
@@ -218,7 +247,8 @@ AttributeMap consent_event_item(const ConsentEvent& ev) {
   text("rule", ev.rule);
   text("inbound_message_id", ev.inbound_message_id);
   if (ev.deadline) item["deadline"] = S(common::format_rfc3339(*ev.deadline));
-  if (ev.superseded_by_opt_in) item["superseded_by_opt_in"] = AttributeValue::Bool(*ev.superseded_by_opt_in);
+  if (ev.superseded_by_opt_in)
+    item["superseded_by_opt_in"] = AttributeValue::Bool(*ev.superseded_by_opt_in);
   text("change", ev.change);
   if (ev.applied) item["applied"] = AttributeValue::Bool(*ev.applied);
   text("reported_by", ev.reported_by);
@@ -444,8 +474,9 @@ ClaimedInbound ConsentStore::claim_inbound(const InboundRecord& m, const std::st
   auto& e = takeover.expression;
   takeover.table_name = tables_.message_log;
   takeover.key = log_key(m.phone_number, m.sk());
-  takeover.update_expression = "SET " + e.name("lease_expires_at") + " = " + e.value(S(lease_text)) +
-                               ", " + e.name("lease_owner") + " = " + e.value(S(owner));
+  takeover.update_expression = "SET " + e.name("lease_expires_at") + " = " +
+                               e.value(S(lease_text)) + ", " + e.name("lease_owner") + " = " +
+                               e.value(S(owner));
   takeover.condition_expression = e.name("processing_status") + " = " + e.value(S(kInProgress)) +
                                   " AND " + e.name("lease_expires_at") + " < " +
                                   e.value(S(common::format_rfc3339(common::now_ms())));
@@ -579,9 +610,9 @@ void ConsentStore::release_confirmation(const std::string& phone,
   ContactUpdate u;
   u.remove("opt_out_confirmation_claimed_at");
   auto& e = u.expression();
-  const std::string condition =
-      e.name("opt_out_inbound_id") + " = " + e.value(S(inbound_message_id)) + " AND attribute_not_exists(" +
-      e.name("opt_out_confirmation_message_id") + ")";
+  const std::string condition = e.name("opt_out_inbound_id") + " = " +
+                                e.value(S(inbound_message_id)) + " AND attribute_not_exists(" +
+                                e.name("opt_out_confirmation_message_id") + ")";
   (void)db_.update_item(u.build(tables_.contacts, phone, condition)).value();
 }
 
@@ -605,7 +636,8 @@ ContactFinished ConsentStore::finish_contact(const ContactFinish& f) {
     }
     if (f.sent > 0) {
       u.add("message_count_out", f.sent);
-      if (f.last_outbound_at) u.set("last_outbound_at", S(common::format_rfc3339(*f.last_outbound_at)));
+      if (f.last_outbound_at)
+        u.set("last_outbound_at", S(common::format_rfc3339(*f.last_outbound_at)));
     }
     if (!f.conversation_state.empty()) u.set("conversation_state", S(f.conversation_state));
     if (u.empty()) return std::optional<common::aws::UpdateItemRequest>();
@@ -680,7 +712,8 @@ void ConsentStore::write_log(const LogWrites& w) {
   std::vector<common::aws::BatchWriteOperation> operations;
   operations.reserve(items.size());
   for (auto& item : items) {
-    operations.push_back(common::aws::BatchWriteOperation::put(tables_.message_log, std::move(item)));
+    operations.push_back(
+        common::aws::BatchWriteOperation::put(tables_.message_log, std::move(item)));
   }
   auto result = db_.batch_write_item(operations).value();
   if (!result.unprocessed.empty()) {

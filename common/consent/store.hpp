@@ -52,14 +52,14 @@ using Evidence = std::map<std::string, std::string>;
 
 /// An opt-out request from any channel (universal scope: every channel and category).
 struct OptOutRequest {
-  std::string phone_number;          ///< E.164
-  common::TimePoint requested_at;    ///< when the person asked (receipt time)
-  std::string channel;               ///< sms | email | voice | web | api: where it came from
-  std::string method;                ///< how it reached us: "sms" (keyword), "opt_out_api"
-  std::string rule;                  ///< matched keyword rule (SMS), else empty
-  std::string inbound_message_id;    ///< SMS only: the one confirmation text is claimed against it
-  std::string notes;                 ///< free text from the reporting system, may be empty
-  std::optional<Evidence> source;    ///< who reported it (mailbox, agent, ...)
+  std::string phone_number;        ///< E.164
+  common::TimePoint requested_at;  ///< when the person asked (receipt time)
+  std::string channel;             ///< sms | email | voice | web | api: where it came from
+  std::string method;              ///< how it reached us: "sms" (keyword), "opt_out_api"
+  std::string rule;                ///< matched keyword rule (SMS), else empty
+  std::string inbound_message_id;  ///< SMS only: the one confirmation text is claimed against it
+  std::string notes;               ///< free text from the reporting system, may be empty
+  std::optional<Evidence> source;  ///< who reported it (mailbox, agent, ...)
 };
 
 /// What record_opt_out did.
@@ -70,12 +70,12 @@ struct OptOutRecorded {
 
 /// Express consent with its evidence (docs/compliance.md#opt-in-evidence; 47 CFR 64.1200(f)(9)).
 struct OptInRequest {
-  std::string phone_number;         ///< E.164
-  common::TimePoint opted_in_at;    ///< when consent was given
-  std::string method;               ///< e.g. "sms_keyword", "web_form", "paper"
-  Evidence source;                  ///< ip, user agent, channel, keyword, ...
-  std::string disclosure_version;   ///< version of the disclosure shown; empty for SMS keywords
-  std::string disclosure_text;      ///< the disclosure text itself, optional
+  std::string phone_number;        ///< E.164
+  common::TimePoint opted_in_at;   ///< when consent was given
+  std::string method;              ///< e.g. "sms_keyword", "web_form", "paper"
+  Evidence source;                 ///< ip, user agent, channel, keyword, ...
+  std::string disclosure_version;  ///< version of the disclosure shown; empty for SMS keywords
+  std::string disclosure_text;     ///< the disclosure text itself, optional
 };
 
 /// What record_opt_in did.
@@ -88,24 +88,24 @@ struct OptInRecorded {
 /// One consent event for the message log (direction "consent").
 struct ConsentEvent {
   std::string phone_number;
-  std::string event;                ///< "opt_out" | "opt_in"
-  common::TimePoint occurred_at;    ///< the request time (sort key prefix)
-  std::string event_id;             ///< unique per source event (inbound SMS id, API request id)
-  std::string channel;              ///< sms | email | voice | web | api
-  std::string method;               ///< sms_keyword, opt_out_api, web_form, ...
+  std::string event;              ///< "opt_out" | "opt_in"
+  common::TimePoint occurred_at;  ///< the request time (sort key prefix)
+  std::string event_id;           ///< unique per source event (inbound SMS id, API request id)
+  std::string channel;            ///< sms | email | voice | web | api
+  std::string method;             ///< sms_keyword, opt_out_api, web_form, ...
   // What else is known, each stored only when set:
-  std::string rule{};                ///< the keyword rule that matched (SMS)
-  std::string inbound_message_id{};  ///< the inbound text it came from (SMS)
+  std::string rule{};                           ///< the keyword rule that matched (SMS)
+  std::string inbound_message_id{};             ///< the inbound text it came from (SMS)
   std::optional<common::TimePoint> deadline{};  ///< opt-out: the 10-business-day deadline
   std::optional<bool> superseded_by_opt_in{};   ///< opt-out: a newer opt-in stands
-  std::string change{};              ///< opt-out: new | earlier | unchanged | stale
-  std::optional<bool> applied{};     ///< opt-in: false when a newer opt-out stands
-  std::string reported_by{};         ///< the API caller (IAM ARN), may be empty
-  std::string caller_ip{};           ///< the API caller's source IP, may be empty
-  std::string notes{};               ///< free text from the reporting system
-  std::string disclosure_version{};  ///< opt-in: the disclosure shown
-  std::string disclosure_text{};     ///< opt-in: its text
-  std::optional<Evidence> source{};  ///< who reported it / where consent was given
+  std::string change{};                         ///< opt-out: new | earlier | unchanged | stale
+  std::optional<bool> applied{};                ///< opt-in: false when a newer opt-out stands
+  std::string reported_by{};                    ///< the API caller (IAM ARN), may be empty
+  std::string caller_ip{};                      ///< the API caller's source IP, may be empty
+  std::string notes{};                          ///< free text from the reporting system
+  std::string disclosure_version{};             ///< opt-in: the disclosure shown
+  std::string disclosure_text{};                ///< opt-in: its text
+  std::optional<Evidence> source{};             ///< who reported it / where consent was given
 };
 
 /// One text that went out, or whose send may have gone out (`outcome_unknown`).
@@ -118,10 +118,10 @@ struct ConsentEvent {
 /// through the sparse index kMessageIdIndex.
 struct OutboundRecord {
   std::string phone_number;
-  std::string kind;                  ///< help, reply, opt_out_confirmation, reminder, ...
+  std::string kind;  ///< help, reply, opt_out_confirmation, reminder, ...
   std::string body;
-  std::string message_id;            ///< End User Messaging MessageId; empty when unknown
-  std::string in_reply_to;           ///< inbound message id, may be empty
+  std::string message_id;   ///< End User Messaging MessageId; empty when unknown
+  std::string in_reply_to;  ///< inbound message id, may be empty
   std::string origination_identity;
   std::string message_type = "TRANSACTIONAL";
   common::TimePoint sent_at;
@@ -155,9 +155,9 @@ struct InboundRecord {
   common::TimePoint received_at;  ///< receipt time (UTC)
   std::string body;
   std::string sns_message_id;
-  std::string destination_number;  ///< may be empty
-  std::string message_keyword;     ///< may be empty
-  std::string inbound_message_id;  ///< may be empty
+  std::string destination_number;             ///< may be empty
+  std::string message_keyword;                ///< may be empty
+  std::string inbound_message_id;             ///< may be empty
   std::string previous_published_message_id;  ///< may be empty
 
   /// The message-log sort key.
@@ -211,7 +211,7 @@ struct InboundChange {
 
 /// What apply_inbound did.
 struct InboundApplied {
-  Contact contact;  ///< the stored state afterwards
+  Contact contact;                                 ///< the stored state afterwards
   OptOutChange change = OptOutChange::kUnchanged;  ///< with an opt_out only
   Confirmation confirmation = Confirmation::kNone;
   std::string confirmation_message_id;  ///< kSentBefore: the text's MessageId

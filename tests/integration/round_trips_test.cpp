@@ -71,8 +71,12 @@ json api_opt_out_event(const std::string& phone) {
           {"requestContext",
            {{"accountId", "123456789012"},
             {"apiId", "abc123"},
-            {"http", {{"method", "POST"}, {"path", "/opt-out"}, {"protocol", "HTTP/1.1"},
-                      {"sourceIp", "203.0.113.10"}, {"userAgent", "test"}}},
+            {"http",
+             {{"method", "POST"},
+              {"path", "/opt-out"},
+              {"protocol", "HTTP/1.1"},
+              {"sourceIp", "203.0.113.10"},
+              {"userAgent", "test"}}},
             {"requestId", fresh_id("req")},
             {"routeKey", "POST /opt-out"},
             {"stage", "$default"},
@@ -85,8 +89,9 @@ class RoundTrips : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(stack_.up()) << "local stack env file missing: is the local_stack fixture up?";
-    proxy_ = std::make_unique<wire_proxy::WireProxy>(stack_.env("AWS_ENDPOINT_URL_DYNAMODB"),
-                                                     stack_.env("AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2"));
+    proxy_ = std::make_unique<wire_proxy::WireProxy>(
+        stack_.env("AWS_ENDPOINT_URL_DYNAMODB"),
+        stack_.env("AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2"));
   }
 
   // A contact who gave prior express consent by web form a day ago (as opt-out-api records it).
@@ -95,8 +100,8 @@ class RoundTrips : public ::testing::Test {
     put.table_name = stack_.env("CONTACTS_TABLE");
     put.item = {{"phone_number", AttributeValue::S(phone)},
                 {"consent_status", AttributeValue::S("opted_in")},
-                {"opted_in_at", AttributeValue::S(common::format_rfc3339(
-                                    common::now_ms() - std::chrono::hours(24)))},
+                {"opted_in_at", AttributeValue::S(common::format_rfc3339(common::now_ms() -
+                                                                         std::chrono::hours(24)))},
                 {"opt_in_method", AttributeValue::S("web_form")},
                 {"version", AttributeValue::N(1)}};
     ASSERT_TRUE(stack_.db().put_item(put).ok());
@@ -138,6 +143,29 @@ class RoundTrips : public ::testing::Test {
     }
   }
 
+  // Runs `bootstrap` on `event` through the proxy, expects one successful invocation, prints
+  // the calls it made under `label`, and returns its answer (null after a failure).
+  json invoke_ok(const char* bootstrap, const json& event, const std::vector<std::string>& env,
+                 const std::string& label) {
+    Invocation run = run_bootstrap(bootstrap, event, env);
+    if (run.results.size() != 1u || run.results[0]["status"] != "success") {
+      ADD_FAILURE() << label << ": " << (run.results.empty() ? "no result" : run.results[0].dump())
+                    << "\n"
+                    << run.log;
+      return json();
+    }
+    const auto ops = proxy_->operations();
+    std::cout << label << ": " << ops.size() << " calls: " << join(ops) << "\n";
+    return run.results[0]["response"];
+  }
+  // A text from `phone` to sms-inbound, received now.
+  json text_in(const std::string& phone, const std::string& body, const std::string& label) {
+    return invoke_ok(
+        SMSC_SMS_INBOUND,
+        sns_event(phone, body, fresh_id("in"), common::format_rfc3339(common::now_ms())),
+        sms_inbound_env(), label);
+  }
+
   Stack stack_;
   std::unique_ptr<wire_proxy::WireProxy> proxy_;
 };
@@ -145,13 +173,8 @@ class RoundTrips : public ::testing::Test {
 TEST_F(RoundTrips, StopFromAnOptedInContact) {
   const std::string phone = fresh_number();
   opt_in(phone);
-  Invocation run = run_bootstrap(SMSC_SMS_INBOUND,
-                          sns_event(phone, "STOP", fresh_id("in"), common::format_rfc3339(common::now_ms())),
-                          sms_inbound_env());
-  ASSERT_EQ(run.results.size(), 1u) << run.log;
-  ASSERT_EQ(run.results[0]["status"], "success") << run.results[0].dump() << run.log;
+  ASSERT_FALSE(text_in(phone, "STOP", "STOP from an opted-in contact").is_null());
   const auto ops = proxy_->operations();
-  std::cout << "STOP from an opted-in contact: " << ops.size() << " calls: " << join(ops) << "\n";
   EXPECT_LE(static_cast<int>(ops.size()), kStopCalls) << join(ops);
   EXPECT_EQ(proxy_->counts()["SendTextMessage"], 1);
   EXPECT_EQ(proxy_->counts()["PutOptedOutNumber"], 1);
@@ -160,8 +183,8 @@ TEST_F(RoundTrips, StopFromAnOptedInContact) {
   // The confirmation is found by End User Messaging's MessageId (the sparse index), and by its
   // key as a delivery event would address it.
   const std::string message_id = stack_.outbox_for(phone).at(0)["MessageId"];
-  common::consent::ConsentStore store(stack_.db(), {stack_.env("CONTACTS_TABLE"),
-                                                    stack_.env("MESSAGE_LOG_TABLE")});
+  common::consent::ConsentStore store(
+      stack_.db(), {stack_.env("CONTACTS_TABLE"), stack_.env("MESSAGE_LOG_TABLE")});
   auto found = store.find_message(message_id);
   ASSERT_TRUE(found) << message_id;
   EXPECT_EQ(get_s(*found, "kind"), "opt_out_confirmation");
@@ -171,13 +194,8 @@ TEST_F(RoundTrips, StopFromAnOptedInContact) {
 
 TEST_F(RoundTrips, StopFromANumberNeverSeenBefore) {
   const std::string phone = fresh_number();
-  Invocation run = run_bootstrap(SMSC_SMS_INBOUND,
-                          sns_event(phone, "stop", fresh_id("in"), common::format_rfc3339(common::now_ms())),
-                          sms_inbound_env());
-  ASSERT_EQ(run.results.size(), 1u) << run.log;
-  ASSERT_EQ(run.results[0]["status"], "success") << run.results[0].dump() << run.log;
+  ASSERT_FALSE(text_in(phone, "stop", "STOP from a new number").is_null());
   const auto ops = proxy_->operations();
-  std::cout << "STOP from a new number: " << ops.size() << " calls: " << join(ops) << "\n";
   EXPECT_LE(static_cast<int>(ops.size()), kStopCalls) << join(ops);
   expect_stop_finished(phone, 1, "new number");
 }
@@ -185,14 +203,8 @@ TEST_F(RoundTrips, StopFromANumberNeverSeenBefore) {
 TEST_F(RoundTrips, OrdinaryTextFromAnOptedInContact) {
   const std::string phone = fresh_number();
   opt_in(phone);
-  Invocation run = run_bootstrap(
-      SMSC_SMS_INBOUND,
-      sns_event(phone, "See you at 3 then", fresh_id("in"), common::format_rfc3339(common::now_ms())),
-      sms_inbound_env());
-  ASSERT_EQ(run.results.size(), 1u) << run.log;
-  ASSERT_EQ(run.results[0]["status"], "success") << run.results[0].dump() << run.log;
+  ASSERT_FALSE(text_in(phone, "See you at 3 then", "ordinary text, no BACKEND_URL").is_null());
   const auto ops = proxy_->operations();
-  std::cout << "ordinary text, no BACKEND_URL: " << ops.size() << " calls: " << join(ops) << "\n";
   EXPECT_LE(static_cast<int>(ops.size()), kOrdinaryTextCalls) << join(ops);
   auto inbound = stack_.log_items(phone, "inbound");
   ASSERT_EQ(inbound.size(), 1u);
@@ -206,15 +218,12 @@ TEST_F(RoundTrips, OrdinaryTextFromAnOptedInContact) {
 TEST_F(RoundTrips, OptOutThroughTheApi) {
   const std::string phone = fresh_number();
   opt_in(phone);
-  std::vector<std::string> env = proxy_->env();
-  Invocation run = run_bootstrap(SMSC_OPT_OUT_API, api_opt_out_event(phone), env);
-  ASSERT_EQ(run.results.size(), 1u) << run.log;
-  ASSERT_EQ(run.results[0]["status"], "success") << run.results[0].dump() << run.log;
-  const json response = run.results[0]["response"];
+  const json response = invoke_ok(SMSC_OPT_OUT_API, api_opt_out_event(phone), proxy_->env(),
+                                  "opt-out through the API");
+  ASSERT_FALSE(response.is_null());
   EXPECT_EQ(response["statusCode"], 200) << response.dump();
   EXPECT_EQ(json::parse(response["body"].get<std::string>())["status"], "honored");
   const auto ops = proxy_->operations();
-  std::cout << "opt-out through the API: " << ops.size() << " calls: " << join(ops) << "\n";
   EXPECT_LE(static_cast<int>(ops.size()), kApiOptOutCalls) << join(ops);
   EXPECT_TRUE(stack_.on_opt_out_list(phone));
 }
@@ -227,11 +236,7 @@ TEST_F(RoundTrips, StopKilledAfterEachCallFinishesOnRedelivery) {
   {
     const std::string phone = fresh_number();
     opt_in(phone);
-    Invocation run = run_bootstrap(SMSC_SMS_INBOUND,
-                            sns_event(phone, "STOP", fresh_id("in"), common::format_rfc3339(common::now_ms())),
-                            sms_inbound_env());
-    ASSERT_EQ(run.results.size(), 1u) << run.log;
-    ASSERT_EQ(run.results[0]["status"], "success") << run.log;
+    ASSERT_FALSE(text_in(phone, "STOP", "STOP, uninterrupted").is_null());
     sequence = proxy_->operations();
   }
   ASSERT_GE(sequence.size(), 4u) << join(sequence);
@@ -243,12 +248,15 @@ TEST_F(RoundTrips, StopKilledAfterEachCallFinishesOnRedelivery) {
   ASSERT_EQ(sequence[claim_call], "SendTextMessage") << join(sequence);
 
   for (std::size_t k = 1; k <= sequence.size(); ++k) {
-    const std::string context = "killed after call " + std::to_string(k) + " (" + sequence[k - 1] + ")";
+    const std::string context =
+        "killed after call " + std::to_string(k) + " (" + sequence[k - 1] + ")";
     const std::string phone = fresh_number();
     opt_in(phone);
-    const json event = sns_event(phone, "STOP", fresh_id("in"), common::format_rfc3339(common::now_ms()));
+    const json event =
+        sns_event(phone, "STOP", fresh_id("in"), common::format_rfc3339(common::now_ms()));
     proxy_->cut_after(static_cast<int>(k));
-    Invocation crashed = run_bootstrap(SMSC_SMS_INBOUND, event, sms_inbound_env({"AWS_MAX_ATTEMPTS=1"}));
+    Invocation crashed =
+        run_bootstrap(SMSC_SMS_INBOUND, event, sms_inbound_env({"AWS_MAX_ATTEMPTS=1"}));
     ASSERT_EQ(crashed.results.size(), 1u) << context << crashed.log;
     EXPECT_EQ(proxy_->operations().size(), k) << context;
     if (k < sequence.size()) {

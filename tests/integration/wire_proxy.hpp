@@ -1,10 +1,11 @@
 // A proxy in front of the local stack for the round-trip and crash-injection tests: the function
-// under test is pointed at it (AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2)
-// and it forwards every request unchanged (headers, SigV4 signature and body) to dynalite or the
-// SMS stand-in by its X-Amz-Target, counting each operation at the wire, so the figures never
-// rely on the function's own counters. `cut_after(k)` simulates a crash: the k-th request still
-// reaches the stack (it takes effect), but its answer and every later request are refused, so
-// nothing after the k-th call reaches AWS, exactly as when the process dies right after it.
+// under test is pointed at it (AWS_ENDPOINT_URL_DYNAMODB and
+// AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2) and it forwards every request unchanged (headers, SigV4
+// signature and body) to dynalite or the SMS stand-in by its X-Amz-Target, counting each operation
+// at the wire, so the figures never rely on the function's own counters. `cut_after(k)` simulates a
+// crash: the k-th request still reaches the stack (it takes effect), but its answer and every later
+// request are refused, so nothing after the k-th call reaches AWS, exactly as when the process dies
+// right after it.
 #pragma once
 
 #include <httplib.h>
@@ -54,7 +55,8 @@ class WireProxy {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   /// --env entries that point a function at this proxy.
   std::vector<std::string> env() const {
-    return {"AWS_ENDPOINT_URL_DYNAMODB=" + url(), "AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2=" + url()};
+    return {"AWS_ENDPOINT_URL_DYNAMODB=" + url(),
+            "AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2=" + url()};
   }
 
   /// Forgets the counts and forwards everything again.
@@ -120,8 +122,8 @@ class WireProxy {
       }
       headers.emplace(name, value);
     }
-    auto result = client.Post(req.path, headers, req.body,
-                              req.get_header_value("Content-Type").c_str());
+    auto result =
+        client.Post(req.path, headers, req.body, req.get_header_value("Content-Type").c_str());
     if (!answer || !result) {
       refuse(res);
       return;
@@ -140,8 +142,9 @@ class WireProxy {
   static void refuse(httplib::Response& res) {
     res.status = 500;
     res.set_header("X-Amzn-Errortype", "InternalFailure");
-    res.set_content(R"json({"__type":"InternalFailure","message":"wire proxy: cut (simulated crash)"})json",
-                    "application/x-amz-json-1.0");
+    res.set_content(
+        R"json({"__type":"InternalFailure","message":"wire proxy: cut (simulated crash)"})json",
+        "application/x-amz-json-1.0");
   }
 
   std::pair<std::string, int> dynamodb_, sms_;

@@ -1,5 +1,6 @@
 // Micro-benchmarks of the AWS client layer's CPU work per call: SigV4 signing,
-// and building / parsing DynamoDB requests and responses. No I/O.
+// building / parsing DynamoDB requests and responses, reading End User Messaging answers and
+// AWS error bodies. No I/O.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -7,7 +8,9 @@
 #include <string_view>
 
 #include "common/aws/dynamodb.hpp"
+#include "common/aws/json_client.hpp"
 #include "common/aws/sigv4.hpp"
+#include "common/aws/sms_voice.hpp"
 
 namespace {
 
@@ -17,7 +20,7 @@ using common::aws::AttributeValue;
 const common::aws::Credentials kCredentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                                             "session-token-of-a-lambda-function"};
 
-// A contact record about the size sms-inbound keeps (SPEC section 3).
+// A contact record about the size sms-inbound keeps (common/consent/contact.hpp).
 AttributeMap contact(int i) {
   return {{"phone_number", AttributeValue::S("+1206555" + std::to_string(1000 + i % 9000))},
           {"consent_status", AttributeValue::S("opted_in")},
@@ -108,6 +111,38 @@ void BM_ParseQueryResponse(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
 }
 BENCHMARK(BM_ParseQueryResponse)->Arg(10)->Arg(1000);
+
+// The answer to every text sent.
+const std::string kSendTextMessageAnswer = R"({"MessageId":"0f8fad5b-d9cb-469f-a165-70867728950e"})";
+
+void BM_ParseSendTextMessageResponse(benchmark::State& state) {
+  for (auto _ : state) {
+    auto result = common::aws::parse_send_text_message_response(kSendTextMessageAnswer);
+    benchmark::DoNotOptimize(result);
+  }
+}
+BENCHMARK(BM_ParseSendTextMessageResponse);
+
+// A failed condition as DynamoDB answers it: the error body is read on every conditional write
+// that loses (claims, leases, version checks).
+common::aws::HttpResponse conditional_check_failed() {
+  common::aws::HttpResponse response;
+  response.status = 400;
+  response.headers = {{"x-amzn-RequestId", "REQ-1"}};
+  response.body =
+      R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
+      R"("message":"The conditional request failed"})";
+  return response;
+}
+
+void BM_ErrorFromResponse(benchmark::State& state) {
+  const common::aws::HttpResponse response = conditional_check_failed();
+  for (auto _ : state) {
+    auto error = common::aws::error_from_response("dynamodb", "UpdateItem", response, 1);
+    benchmark::DoNotOptimize(error);
+  }
+}
+BENCHMARK(BM_ErrorFromResponse);
 
 }  // namespace
 

@@ -5,12 +5,32 @@
 
 #include <simdjson.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/aws/json_parser.hpp"
+
+namespace common::aws {
+
+/// What a JsonParser keeps between texts.
+struct JsonParser::State {
+  simdjson::ondemand::parser parser;
+  std::string padded;  // the text being read, then SIMDJSON_PADDING zero bytes
+  std::size_t texts_read = 0;
+};
+
+}  // namespace common::aws
+
 namespace common::aws::json_read {
+
+/// Starts reading `text` with `parser`: copies it into the parser's padded buffer (no allocation
+/// once the buffer is large enough) and returns the document. Ends every document, value and
+/// string view read earlier with the same parser. Throws simdjson::simdjson_error when the text
+/// cannot be indexed (not UTF-8, an unclosed string, too large).
+simdjson::ondemand::document iterate(JsonParser& parser, std::string_view text);
 
 /// Deepest JSON nesting read in an AWS answer. DynamoDB nests attribute values at most 32
 /// levels (two JSON levels each) inside a small envelope; deeper input is refused, not recursed

@@ -83,47 +83,15 @@ using simdjson::ondemand::document;
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
+using json_read::array_of;
+using json_read::bool_of;
+using json_read::object_of;
+using json_read::SeenMembers;
+using json_read::string_of;
+
 // The readers below take the JSON nesting depth of the value they read (1 = the root), check
 // every simdjson error before the next step, and throw either simdjson_error (malformed JSON)
 // or std::runtime_error naming the field (well-formed, but not what DynamoDB sends).
-
-[[noreturn]] void wrong_type(const std::string& field, const char* expected) {
-  throw std::runtime_error(field + " is not " + expected);
-}
-
-object object_of(value v, const std::string& field) {
-  object o;
-  const auto error = v.get_object().get(o);
-  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "an object");
-  if (error) throw simdjson_error(error);
-  return o;
-}
-
-array array_of(value v, const std::string& field) {
-  array a;
-  const auto error = v.get_array().get(a);
-  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "an array");
-  if (error) throw simdjson_error(error);
-  return a;
-}
-
-std::string string_of(value v, const std::string& field) {
-  std::string_view s;
-  const auto error = v.get_string().get(s);
-  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a string");
-  if (error) throw simdjson_error(error);
-  return std::string(s);
-}
-
-bool bool_of(value v, const std::string& field) {
-  bool b = false;
-  const auto error = v.get_bool().get(b);
-  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a boolean");
-  if (error) throw simdjson_error(error);
-  return b;
-}
-
-using json_read::SeenMembers;
 
 AttributeValue parse_value(value v, const std::string& field, int depth);
 
@@ -256,6 +224,17 @@ void add_condition(json& body, const std::string& condition, ReturnValues on_fai
   }
 }
 
+// What PutItem, UpdateItem and DeleteItem share: the condition, the placeholders, ReturnValues.
+template <class WriteRequest>
+void add_write_members(json& body, const WriteRequest& request) {
+  add_condition(body, request.condition_expression,
+                request.return_values_on_condition_check_failure);
+  add_expression(body, request.expression);
+  if (request.return_values != ReturnValues::kNone) {
+    body["ReturnValues"] = return_values_name(request.return_values);
+  }
+}
+
 json transact_item_json(const TransactWriteItem& t) {
   json inner = {{"TableName", t.table_name}};
   switch (t.kind) {
@@ -322,12 +301,7 @@ std::string request_json(const GetItemRequest& request) {
 
 std::string request_json(const PutItemRequest& request) {
   json body = {{"TableName", request.table_name}, {"Item", map_to_json(request.item)}};
-  add_condition(body, request.condition_expression,
-                request.return_values_on_condition_check_failure);
-  add_expression(body, request.expression);
-  if (request.return_values != ReturnValues::kNone) {
-    body["ReturnValues"] = return_values_name(request.return_values);
-  }
+  add_write_members(body, request);
   return body.dump();
 }
 
@@ -335,23 +309,13 @@ std::string request_json(const UpdateItemRequest& request) {
   json body = {{"TableName", request.table_name},
                {"Key", map_to_json(request.key)},
                {"UpdateExpression", request.update_expression}};
-  add_condition(body, request.condition_expression,
-                request.return_values_on_condition_check_failure);
-  add_expression(body, request.expression);
-  if (request.return_values != ReturnValues::kNone) {
-    body["ReturnValues"] = return_values_name(request.return_values);
-  }
+  add_write_members(body, request);
   return body.dump();
 }
 
 std::string request_json(const DeleteItemRequest& request) {
   json body = {{"TableName", request.table_name}, {"Key", map_to_json(request.key)}};
-  add_condition(body, request.condition_expression,
-                request.return_values_on_condition_check_failure);
-  add_expression(body, request.expression);
-  if (request.return_values != ReturnValues::kNone) {
-    body["ReturnValues"] = return_values_name(request.return_values);
-  }
+  add_write_members(body, request);
   return body.dump();
 }
 

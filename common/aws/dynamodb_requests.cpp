@@ -4,6 +4,19 @@
 
 namespace common::aws {
 
+namespace {
+
+// An action on the item at `key` (all but Put).
+TransactWriteItem keyed(TransactWriteItem::Kind kind, std::string table, AttributeMap key) {
+  TransactWriteItem t;
+  t.kind = kind;
+  t.table_name = std::move(table);
+  t.key = std::move(key);
+  return t;
+}
+
+}  // namespace
+
 TransactWriteItem TransactWriteItem::put(std::string table, AttributeMap item) {
   TransactWriteItem t;
   t.kind = Kind::kPut;
@@ -13,26 +26,16 @@ TransactWriteItem TransactWriteItem::put(std::string table, AttributeMap item) {
 }
 TransactWriteItem TransactWriteItem::update(std::string table, AttributeMap key,
                                             std::string update_expression) {
-  TransactWriteItem t;
-  t.kind = Kind::kUpdate;
-  t.table_name = std::move(table);
-  t.key = std::move(key);
+  TransactWriteItem t = keyed(Kind::kUpdate, std::move(table), std::move(key));
   t.update_expression = std::move(update_expression);
   return t;
 }
 TransactWriteItem TransactWriteItem::remove(std::string table, AttributeMap key) {
-  TransactWriteItem t;
-  t.kind = Kind::kDelete;
-  t.table_name = std::move(table);
-  t.key = std::move(key);
-  return t;
+  return keyed(Kind::kDelete, std::move(table), std::move(key));
 }
 TransactWriteItem TransactWriteItem::condition_check(std::string table, AttributeMap key,
                                                      std::string condition_expression) {
-  TransactWriteItem t;
-  t.kind = Kind::kConditionCheck;
-  t.table_name = std::move(table);
-  t.key = std::move(key);
+  TransactWriteItem t = keyed(Kind::kConditionCheck, std::move(table), std::move(key));
   t.condition_expression = std::move(condition_expression);
   return t;
 }

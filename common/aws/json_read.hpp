@@ -54,6 +54,21 @@ std::optional<std::string_view> string_or_skip(simdjson::ondemand::value value, 
 /// when anything but whitespace follows it.
 void expect_end(simdjson::ondemand::document& document);
 
+/// Throws std::runtime_error("<field> is not <expected>"): a value of the wrong type.
+[[noreturn]] void wrong_type(const std::string& field, const char* expected);
+
+// `value` read as one type. Each throws std::runtime_error naming `field` (wrong_type) when it
+// is valid JSON of another type, and simdjson::simdjson_error when it is malformed.
+
+/// `value` as an object.
+simdjson::ondemand::object object_of(simdjson::ondemand::value value, const std::string& field);
+/// `value` as an array.
+simdjson::ondemand::array array_of(simdjson::ondemand::value value, const std::string& field);
+/// `value` as a string (copied: it outlives the parse).
+std::string string_of(simdjson::ondemand::value value, const std::string& field);
+/// `value` as a boolean.
+bool bool_of(simdjson::ondemand::value value, const std::string& field);
+
 /// The names of the members read from one object, so that one given twice is refused: JSON
 /// allows it, AWS never sends it, and "the last one wins" would be a silent choice.
 class SeenMembers {

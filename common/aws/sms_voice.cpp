@@ -27,33 +27,10 @@ using simdjson::ondemand::document;
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
-[[noreturn]] void wrong_type(const std::string& field, const char* expected) {
-  throw std::runtime_error(field + " is not " + expected);
-}
-
-std::string string_of(value v, const std::string& field) {
-  std::string_view s;
-  const auto error = v.get_string().get(s);
-  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a string");
-  if (error) throw simdjson_error(error);
-  return std::string(s);
-}
-
-bool bool_of(value v, const std::string& field) {
-  bool b = false;
-  const auto error = v.get_bool().get(b);
-  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a boolean");
-  if (error) throw simdjson_error(error);
-  return b;
-}
-
-object object_of(value v, const std::string& field) {
-  object o;
-  const auto error = v.get_object().get(o);
-  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "an object");
-  if (error) throw simdjson_error(error);
-  return o;
-}
+using json_read::bool_of;
+using json_read::object_of;
+using json_read::string_of;
+using json_read::wrong_type;
 
 // JSON 1.0 timestamps are epoch seconds, possibly fractional; rounded to milliseconds. The
 // result must fit system_clock (libstdc++: nanoseconds, so about 1677-09-21 to 2262-04-11);

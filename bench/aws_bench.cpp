@@ -1,5 +1,8 @@
 // Micro-benchmarks of the AWS client layer's CPU work per call: SigV4 signing,
-// and building / parsing DynamoDB requests and responses. No I/O.
+// building / parsing DynamoDB requests and responses, reading End User Messaging answers and
+// AWS error bodies. No I/O. Each parse runs twice: "FreshParser" with a parser of its own (the
+// free functions as tests and fuzz targets call them), "ReusedParser" with one JsonParser kept
+// across iterations, as a client keeps one across calls.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -7,7 +10,9 @@
 #include <string_view>
 
 #include "common/aws/dynamodb.hpp"
+#include "common/aws/json_client.hpp"
 #include "common/aws/sigv4.hpp"
+#include "common/aws/sms_voice.hpp"
 
 namespace {
 
@@ -17,7 +22,7 @@ using common::aws::AttributeValue;
 const common::aws::Credentials kCredentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                                             "session-token-of-a-lambda-function"};
 
-// A contact record about the size sms-inbound keeps (README, "Data").
+// A contact record about the size sms-inbound keeps (common/consent/contact.hpp).
 AttributeMap contact(int i) {
   return {{"phone_number", AttributeValue::S("+1206555" + std::to_string(1000 + i % 9000))},
           {"consent_status", AttributeValue::S("opted_in")},
@@ -83,31 +88,87 @@ void BM_BuildConditionalPutItem(benchmark::State& state) {
 }
 BENCHMARK(BM_BuildConditionalPutItem);
 
-void BM_ParseGetItemResponse(benchmark::State& state) {
-  const std::string response = "{\"Item\":" + common::aws::to_json(contact(1)) + "}";
+// Runs `parse(text)` with a fresh parser each time, or `parse(parser, text)` with one kept.
+template <class Parse>
+void parse_loop(benchmark::State& state, bool reuse, const std::string& text, Parse parse) {
+  common::aws::JsonParser parser;
   for (auto _ : state) {
-    auto item = common::aws::parse_get_item_response(response);
-    benchmark::DoNotOptimize(item);
+    if (reuse) {
+      auto result = parse(parser, text);
+      benchmark::DoNotOptimize(result);
+    } else {
+      common::aws::JsonParser fresh;
+      auto result = parse(fresh, text);
+      benchmark::DoNotOptimize(result);
+    }
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * response.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
-BENCHMARK(BM_ParseGetItemResponse);
 
-void BM_ParseQueryResponse(benchmark::State& state) {
+void BM_ParseGetItemResponse(benchmark::State& state, bool reuse) {
+  const std::string response = "{\"Item\":" + common::aws::to_json(contact(1)) + "}";
+  parse_loop(state, reuse, response, [](common::aws::JsonParser& parser, std::string_view text) {
+    return common::aws::parse_get_item_response(parser, text);
+  });
+}
+BENCHMARK_CAPTURE(BM_ParseGetItemResponse, FreshParser, false);
+BENCHMARK_CAPTURE(BM_ParseGetItemResponse, ReusedParser, true);
+
+void BM_ParseQueryResponse(benchmark::State& state, bool reuse) {
   std::string response = "{\"Count\":" + std::to_string(state.range(0)) + ",\"Items\":[";
   for (int i = 0; i < state.range(0); ++i) {
     if (i > 0) response += ",";
     response += common::aws::to_json(contact(i));
   }
   response += "],\"ScannedCount\":" + std::to_string(state.range(0)) + "}";
-  for (auto _ : state) {
-    auto page = common::aws::parse_query_response(response);
-    benchmark::DoNotOptimize(page);
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * response.size()));
+  parse_loop(state, reuse, response, [](common::aws::JsonParser& parser, std::string_view text) {
+    return common::aws::parse_query_response(parser, text);
+  });
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
 }
-BENCHMARK(BM_ParseQueryResponse)->Arg(10)->Arg(1000);
+BENCHMARK_CAPTURE(BM_ParseQueryResponse, FreshParser, false)->Arg(10)->Arg(1000);
+BENCHMARK_CAPTURE(BM_ParseQueryResponse, ReusedParser, true)->Arg(10)->Arg(1000);
+
+// The answer to every text sent.
+const std::string kSendTextMessageAnswer = R"({"MessageId":"0f8fad5b-d9cb-469f-a165-70867728950e"})";
+
+void BM_ParseSendTextMessageResponse(benchmark::State& state, bool reuse) {
+  parse_loop(state, reuse, kSendTextMessageAnswer,
+             [](common::aws::JsonParser& parser, std::string_view text) {
+               return common::aws::parse_send_text_message_response(parser, text);
+             });
+}
+BENCHMARK_CAPTURE(BM_ParseSendTextMessageResponse, FreshParser, false);
+BENCHMARK_CAPTURE(BM_ParseSendTextMessageResponse, ReusedParser, true);
+
+// A failed condition as DynamoDB answers it: the error body is read on every conditional write
+// that loses (claims, leases, version checks).
+common::aws::HttpResponse conditional_check_failed() {
+  common::aws::HttpResponse response;
+  response.status = 400;
+  response.headers = {{"x-amzn-RequestId", "REQ-1"}};
+  response.body =
+      R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
+      R"("message":"The conditional request failed"})";
+  return response;
+}
+
+void BM_ErrorFromResponse(benchmark::State& state, bool reuse) {
+  const common::aws::HttpResponse response = conditional_check_failed();
+  common::aws::JsonParser parser;
+  for (auto _ : state) {
+    if (reuse) {
+      auto error = common::aws::error_from_response(parser, "dynamodb", "UpdateItem", response, 1);
+      benchmark::DoNotOptimize(error);
+    } else {
+      common::aws::JsonParser fresh;
+      auto error = common::aws::error_from_response(fresh, "dynamodb", "UpdateItem", response, 1);
+      benchmark::DoNotOptimize(error);
+    }
+  }
+}
+BENCHMARK_CAPTURE(BM_ErrorFromResponse, FreshParser, false);
+BENCHMARK_CAPTURE(BM_ErrorFromResponse, ReusedParser, true);
 
 }  // namespace
 

@@ -62,15 +62,60 @@ std::string to_valid_utf8(std::string_view text) {
   return out;
 }
 
-AwsError malformed_response_error(std::string_view service, std::string_view operation,
-                                  long http_status, std::string_view problem, std::string body) {
+AwsError AwsError::of_kind(ErrorKind kind, std::string_view service, std::string_view operation,
+                           std::string code, std::string message) {
   AwsError error;
   error.service = std::string(service);
   error.operation = std::string(operation);
-  error.code = "MalformedResponse";
-  error.message = to_valid_utf8(problem);
+  error.code = std::move(code);
+  error.message = std::move(message);
+  error.kind = kind;
+  return error;
+}
+
+AwsError AwsError::throttling(std::string_view service, std::string_view operation,
+                              std::string code, std::string message) {
+  return of_kind(ErrorKind::kThrottling, service, operation, std::move(code), std::move(message));
+}
+
+AwsError AwsError::transient(std::string_view service, std::string_view operation, std::string code,
+                             std::string message) {
+  return of_kind(ErrorKind::kTransient, service, operation, std::move(code), std::move(message));
+}
+
+AwsError AwsError::final_error(std::string_view service, std::string_view operation,
+                               std::string code, std::string message) {
+  return of_kind(ErrorKind::kFinal, service, operation, std::move(code), std::move(message));
+}
+
+AwsError AwsError::network(std::string_view service, std::string_view operation, bool timed_out,
+                           std::string_view transport_error, int attempts) {
+  AwsError error = transient(service, operation, timed_out ? "RequestTimeout" : "NetworkError",
+                             to_valid_utf8(transport_error));
+  error.attempts = attempts;
+  return error;
+}
+
+AwsError AwsError::deadline_exceeded(std::string_view service, std::string_view operation,
+                                     int attempts_made) {
+  AwsError error = transient(service, operation, "DeadlineExceeded",
+                             "not started: the invocation deadline is too close");
+  error.attempts = attempts_made;
+  return error;
+}
+
+AwsError AwsError::client_validation(std::string_view service, std::string_view operation,
+                                     std::string problem) {
+  AwsError error = final_error(service, operation, "ClientValidationError", std::move(problem));
+  error.attempts = 0;
+  return error;
+}
+
+AwsError malformed_response_error(std::string_view service, std::string_view operation,
+                                  long http_status, std::string_view problem, std::string body) {
+  AwsError error =
+      AwsError::final_error(service, operation, "MalformedResponse", to_valid_utf8(problem));
   error.http_status = http_status;
-  error.kind = ErrorKind::kFinal;
   error.body = std::move(body);
   return error;
 }

@@ -18,6 +18,8 @@ enum class ErrorKind {
 
 /// A failed AWS call: everything the caller may branch on, without string matching
 /// on messages. `code` is sanitised as the SDKs do ("ns#Code:extra" -> "Code").
+/// Built with the named constructors below; the members an answer adds (http_status,
+/// request_id, reason, body, attempts) are then set by name.
 struct AwsError {
   std::string service;     // "dynamodb", "sms-voice"
   std::string operation;   // "PutItem", "SendTextMessage"
@@ -27,7 +29,7 @@ struct AwsError {
                            // answer we cannot read: "MalformedResponse"; refused before
                            // sending: "ClientValidationError"
   std::string message;     // the service's message, or the transport error
-  std::string reason;      // End User Messaging `Reason` member (e.g. DESTINATION_PHONE_NUMBER_OPTED_OUT)
+  std::string reason;      // End User Messaging `Reason` (DESTINATION_PHONE_NUMBER_OPTED_OUT, ...)
   long http_status = 0;    // 0 when no HTTP response arrived
   std::string request_id;  // x-amzn-RequestId
   int attempts = 1;        // attempts made, including the first
@@ -36,6 +38,32 @@ struct AwsError {
   /// knows (DynamoDB's `Item` on a failed condition, `CancellationReasons`); empty
   /// when no response arrived.
   std::string body{};
+
+  /// A failure of `kind`: the general form of the three below.
+  static AwsError of_kind(ErrorKind kind, std::string_view service, std::string_view operation,
+                          std::string code, std::string message);
+  /// The service asked us to slow down: retried with the throttling backoff.
+  static AwsError throttling(std::string_view service, std::string_view operation, std::string code,
+                             std::string message);
+  /// A failure a later attempt may not meet (a 5xx-like answer): retryable.
+  static AwsError transient(std::string_view service, std::string_view operation, std::string code,
+                            std::string message);
+  /// The request itself is wrong or refused: retrying will not help.
+  static AwsError final_error(std::string_view service, std::string_view operation,
+                              std::string code, std::string message);
+  /// No response arrived after `attempts` attempts: "RequestTimeout" when the last one timed
+  /// out, else "NetworkError"; transient, http_status 0 (the outcome is unknown).
+  /// `transport_error` (libcurl's text) becomes the message, made valid UTF-8.
+  static AwsError network(std::string_view service, std::string_view operation, bool timed_out,
+                          std::string_view transport_error, int attempts);
+  /// Not started: too little time is left before the invocation deadline. "DeadlineExceeded",
+  /// transient, after `attempts_made` attempts (0 when none was made).
+  static AwsError deadline_exceeded(std::string_view service, std::string_view operation,
+                                    int attempts_made);
+  /// Refused before sending (the request breaks the service model's constraints, or cannot be
+  /// written as JSON): "ClientValidationError", final, 0 attempts. `problem` names the member.
+  static AwsError client_validation(std::string_view service, std::string_view operation,
+                                    std::string problem);
 
   /// True for throttling and transient errors.
   bool retryable() const { return kind != ErrorKind::kFinal; }
@@ -66,8 +94,8 @@ std::string to_valid_utf8(std::string_view text);
 
 /// The AwsError for an answer that arrived but cannot be read: a success body, or an error body
 /// the operation needs (TransactionCanceledException's reasons), that is malformed JSON or not
-/// what the service sends. Code "MalformedResponse", kind final, `problem` (naming the field)
-/// as the message, `body` kept. The request may have taken effect.
+/// what the service sends. Code "MalformedResponse", kind final, `problem` (naming the field,
+/// made valid UTF-8) as the message, `body` kept. The request may have taken effect.
 AwsError malformed_response_error(std::string_view service, std::string_view operation,
                                   long http_status, std::string_view problem, std::string body);
 
@@ -75,7 +103,8 @@ AwsError malformed_response_error(std::string_view service, std::string_view ope
 /// (Lambda then records the invocation as failed and retries it).
 class AwsException : public std::runtime_error {
  public:
-  explicit AwsException(AwsError error) : std::runtime_error(error.describe()), error_(std::move(error)) {}
+  explicit AwsException(AwsError error)
+      : std::runtime_error(error.describe()), error_(std::move(error)) {}
   const AwsError& error() const { return error_; }
 
  private:
@@ -86,8 +115,8 @@ class AwsException : public std::runtime_error {
 template <class T>
 class Outcome {
  public:
-  Outcome(T value) : v_(std::move(value)) {}             // NOLINT: implicit by design
-  Outcome(AwsError error) : v_(std::move(error)) {}      // NOLINT: implicit by design
+  Outcome(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Outcome(AwsError error) : v_(std::move(error)) {}  // NOLINT: implicit by design
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   const T& value() const& {

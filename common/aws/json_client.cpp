@@ -35,13 +35,11 @@ struct ErrorBodyMembers {
 // Reads the error body in one pass, every error checked before the next lookup. A body that is
 // not one well-formed JSON object (empty, HTML from a proxy, truncated) yields nothing: members
 // read before the point where it breaks are not trusted either.
-std::optional<ErrorBodyMembers> read_error_body(const std::string& body) {
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(body);
+std::optional<ErrorBodyMembers> read_error_body(JsonParser& parser, const std::string& body) {
   ErrorBodyMembers out;
   std::string message_upper;  // `Message`, used when there is no `message`
   try {
-    simdjson::ondemand::document doc = parser.iterate(padded);
+    simdjson::ondemand::document doc = json_read::iterate(parser, body);
     for (auto field : doc.get_object()) {
       const std::string_view key = field.unescaped_key();
       const auto text = json_read::string_or_skip(field.value(), 2);
@@ -86,49 +84,57 @@ JsonClientConfig client_config_from_environment(const ServiceInfo& service,
 }
 
 JsonClient::JsonClient(const ServiceInfo& service, JsonClientConfig config)
-    : service_(service), config_(std::move(config)), http_(config_.http), rng_(std::random_device{}()) {
+    : service_(service),
+      config_(std::move(config)),
+      http_(config_.http),
+      rng_(std::random_device{}()) {
   if (!config_.sleep) config_.sleep = [](milliseconds d) { std::this_thread::sleep_for(d); };
 }
 
 AwsError JsonClient::to_error(std::string_view operation, const HttpResponse& response,
-                              int attempts) const {
-  return error_from_response(service_.signing_name, operation, response, attempts);
+                              int attempts) {
+  return error_from_response(parser_, service_.signing_name, operation, response, attempts);
 }
 
 AwsError error_from_response(std::string_view service, std::string_view operation,
                              const HttpResponse& response, int attempts) {
-  AwsError error;
-  error.service = std::string(service);
-  error.operation = std::string(operation);
-  error.attempts = attempts;
-  error.http_status = response.status;
+  JsonParser parser;
+  return error_from_response(parser, service, operation, response, attempts);
+}
+
+AwsError error_from_response(JsonParser& parser, std::string_view service,
+                             std::string_view operation, const HttpResponse& response,
+                             int attempts) {
   if (!response.received()) {
-    error.code = response.timed_out ? "RequestTimeout" : "NetworkError";
-    error.message = to_valid_utf8(response.transport_error);
-    error.kind = ErrorKind::kTransient;
-    return error;
+    return AwsError::network(service, operation, response.timed_out, response.transport_error,
+                             attempts);
   }
-  // Headers and a body that is not JSON are outside data: made valid UTF-8 (codes: printable
-  // ASCII) here, so every log line and response that carries the error can be written.
-  error.request_id = to_valid_utf8(response.header("x-amzn-RequestId")
-                                       .value_or(response.header("x-amz-request-id").value_or("")));
-  error.body = response.body;
   std::string raw_code = response.header("X-Amzn-Errortype").value_or("");
+  std::string message;
+  std::string reason;
   // The body may say more (message, Reason); it may also be empty or not JSON.
-  if (auto members = read_error_body(response.body)) {
+  if (auto members = read_error_body(parser, response.body)) {
     if (raw_code.empty()) raw_code = members->type;
     if (raw_code.empty()) raw_code = members->code;
     // simdjson has checked that the whole body is UTF-8.
-    error.message = std::move(members->message);
-    error.reason = std::move(members->reason);
+    message = std::move(members->message);
+    reason = std::move(members->reason);
   }
-  error.code = sanitize_error_code(raw_code);
-  if (error.code.empty()) error.code = "HTTP" + std::to_string(response.status);
-  if (error.message.empty() && !response.body.empty() && response.body.size() < 512 &&
-      raw_code.empty()) {
-    error.message = to_valid_utf8(response.body);
+  std::string code = sanitize_error_code(raw_code);
+  if (code.empty()) code = "HTTP" + std::to_string(response.status);
+  // Headers and a body that is not JSON are outside data: made valid UTF-8 (codes: printable
+  // ASCII) here, so every log line and response that carries the error can be written.
+  if (message.empty() && !response.body.empty() && response.body.size() < 512 && raw_code.empty()) {
+    message = to_valid_utf8(response.body);
   }
-  error.kind = classify_error(response.status, error.code);
+  const ErrorKind kind = classify_error(response.status, code);
+  AwsError error = AwsError::of_kind(kind, service, operation, std::move(code), std::move(message));
+  error.reason = std::move(reason);
+  error.http_status = response.status;
+  error.request_id = to_valid_utf8(response.header("x-amzn-RequestId")
+                                       .value_or(response.header("x-amz-request-id").value_or("")));
+  error.attempts = attempts;
+  error.body = response.body;
   return error;
 }
 
@@ -141,9 +147,8 @@ HttpResponse JsonClient::send_once(const std::string& target, const std::string&
                                 {"content-type", "application/x-amz-json-1.0"},
                                 {"x-amz-target", target}},
                                body};
-  SigV4Result signature =
-      sign_v4(signing, config_.credentials, config_.region, service_.signing_name, Clock::now(), {},
-              &signing_keys_);
+  SigV4Result signature = sign_v4(signing, config_.credentials, config_.region,
+                                  service_.signing_name, Clock::now(), {}, &signing_keys_);
   HttpRequest request;
   request.method = "POST";
   request.url = config_.endpoint.url;
@@ -175,18 +180,11 @@ Outcome<std::string> JsonClient::call(std::string_view operation, const std::str
   for (int attempt = 1;; ++attempt) {
     const auto left = std::chrono::duration_cast<milliseconds>(deadline_ - Clock::now());
     if (has_deadline && left < kMinimumAttemptTime) {
-      AwsError error;
-      error.service = std::string(service_.signing_name);
-      error.operation = std::string(operation);
-      error.code = "DeadlineExceeded";
-      error.message = "not started: the invocation deadline is too close";
-      error.attempts = attempt - 1;
-      error.kind = ErrorKind::kTransient;
-      return error;
+      return AwsError::deadline_exceeded(service_.signing_name, operation, attempt - 1);
     }
     last_call_.attempts = attempt;
-    const milliseconds timeout = has_deadline ? std::min(config_.attempt_timeout, left)
-                                              : config_.attempt_timeout;
+    const milliseconds timeout =
+        has_deadline ? std::min(config_.attempt_timeout, left) : config_.attempt_timeout;
     HttpResponse response = send_once(target, body, timeout, false);
     // A kept-alive connection the server dropped while we were frozen fails on
     // first use; that says nothing about the service, so resend at once.
@@ -195,10 +193,10 @@ Outcome<std::string> JsonClient::call(std::string_view operation, const std::str
       ++last_call_.fresh_connection_retries;
       const auto remaining = std::chrono::duration_cast<milliseconds>(deadline_ - Clock::now());
       if (!has_deadline || remaining >= kMinimumAttemptTime) {
-        response = send_once(target, body,
-                             has_deadline ? std::min(config_.attempt_timeout, remaining)
-                                          : config_.attempt_timeout,
-                             true);
+        response = send_once(
+            target, body,
+            has_deadline ? std::min(config_.attempt_timeout, remaining) : config_.attempt_timeout,
+            true);
       }
     }
     if (response.status == 200) {

@@ -11,6 +11,7 @@
 #include "common/aws/endpoints.hpp"
 #include "common/aws/error.hpp"
 #include "common/aws/http.hpp"
+#include "common/aws/json_parser.hpp"
 #include "common/aws/retry.hpp"
 #include "common/aws/sigv4.hpp"
 
@@ -43,14 +44,18 @@ JsonClientConfig client_config_from_environment(const ServiceInfo& service, cons
 /// from classify_error(). A body that is not one well-formed JSON object (empty,
 /// a proxy's HTML, truncated, malformed anywhere) gives no members; without a code
 /// header such a body under 512 bytes becomes the message, the code "HTTP<status>".
-/// No response: "RequestTimeout" or "NetworkError", transient. Never throws.
+/// No response: "RequestTimeout" or "NetworkError", transient. Never throws (but for memory).
 AwsError error_from_response(std::string_view service, std::string_view operation,
                              const HttpResponse& response, int attempts);
+/// The same, reading the body with `parser` (see JsonParser: reused buffers).
+AwsError error_from_response(JsonParser& parser, std::string_view service,
+                             std::string_view operation, const HttpResponse& response,
+                             int attempts);
 
 /// How the last call() went, for tests, logs and metrics.
 struct CallStats {
-  int attempts = 0;                 // attempts sent (a stale-connection resend not counted)
-  int fresh_connection_retries = 0; // resends after a kept-alive connection turned out dead
+  int attempts = 0;                      // attempts sent (a stale-connection resend not counted)
+  int fresh_connection_retries = 0;      // resends after a kept-alive connection turned out dead
   std::chrono::milliseconds backoff{0};  // total time slept between attempts
 };
 
@@ -62,7 +67,8 @@ struct CallStats {
 /// total timeout is min(attempt_timeout, time left). A kept-alive connection
 /// found dead on use (the server closed it while the Lambda sandbox was frozen)
 /// is retried once at once on a fresh connection, costing neither an attempt
-/// nor retry quota. Not thread-safe.
+/// nor retry quota. It owns the client's one JsonParser: error bodies are read with it, and
+/// the service clients built on it read their answers with it. Not thread-safe.
 class JsonClient {
  public:
   JsonClient(const ServiceInfo& service, JsonClientConfig config);
@@ -91,12 +97,15 @@ class JsonClient {
   int retry_tokens() const { return quota_.available(); }
   /// How the last call() went.
   const CallStats& last_call() const { return last_call_; }
+  /// The parser for this client's answers, reused across calls. call() has finished with it
+  /// when it returns, so the caller may read the answer with it.
+  JsonParser& parser() { return parser_; }
 
  private:
   HttpResponse send_once(const std::string& target, const std::string& body,
                          std::chrono::milliseconds timeout, bool fresh_connection);
 
-  AwsError to_error(std::string_view operation, const HttpResponse& response, int attempts) const;
+  AwsError to_error(std::string_view operation, const HttpResponse& response, int attempts);
 
   ServiceInfo service_;
   JsonClientConfig config_;
@@ -104,6 +113,7 @@ class JsonClient {
   RetryQuota quota_;
   SigningKeyCache signing_keys_;  // the day's signing key, derived once
   CallStats last_call_;
+  JsonParser parser_;
   std::mt19937_64 rng_;
   std::chrono::system_clock::time_point deadline_ = std::chrono::system_clock::time_point::max();
 };

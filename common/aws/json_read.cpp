@@ -58,6 +58,42 @@ void expect_end(simdjson::ondemand::document& document) {
   throw simdjson_error(error == simdjson::SUCCESS ? simdjson::TRAILING_CONTENT : error);
 }
 
+void wrong_type(const std::string& field, const char* expected) {
+  throw std::runtime_error(field + " is not " + expected);
+}
+
+simdjson::ondemand::object object_of(simdjson::ondemand::value value, const std::string& field) {
+  simdjson::ondemand::object object;
+  const auto error = value.get_object().get(object);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "an object");
+  if (error) throw simdjson_error(error);
+  return object;
+}
+
+simdjson::ondemand::array array_of(simdjson::ondemand::value value, const std::string& field) {
+  simdjson::ondemand::array array;
+  const auto error = value.get_array().get(array);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "an array");
+  if (error) throw simdjson_error(error);
+  return array;
+}
+
+std::string string_of(simdjson::ondemand::value value, const std::string& field) {
+  std::string_view text;
+  const auto error = value.get_string().get(text);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a string");
+  if (error) throw simdjson_error(error);
+  return std::string(text);
+}
+
+bool bool_of(simdjson::ondemand::value value, const std::string& field) {
+  bool flag = false;
+  const auto error = value.get_bool().get(flag);
+  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a boolean");
+  if (error) throw simdjson_error(error);
+  return flag;
+}
+
 void SeenMembers::mark(std::string_view name, const std::string& where) {
   for (const auto& seen : seen_) {
     if (seen == name) throw std::runtime_error(where + " appears twice");

@@ -27,33 +27,10 @@ using simdjson::ondemand::document;
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
-[[noreturn]] void wrong_type(const std::string& field, const char* expected) {
-  throw std::runtime_error(field + " is not " + expected);
-}
-
-std::string string_of(value v, const std::string& field) {
-  std::string_view s;
-  const auto error = v.get_string().get(s);
-  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a string");
-  if (error) throw simdjson_error(error);
-  return std::string(s);
-}
-
-bool bool_of(value v, const std::string& field) {
-  bool b = false;
-  const auto error = v.get_bool().get(b);
-  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "a boolean");
-  if (error) throw simdjson_error(error);
-  return b;
-}
-
-object object_of(value v, const std::string& field) {
-  object o;
-  const auto error = v.get_object().get(o);
-  if (error == simdjson::INCORRECT_TYPE) wrong_type(field, "an object");
-  if (error) throw simdjson_error(error);
-  return o;
-}
+using json_read::bool_of;
+using json_read::object_of;
+using json_read::string_of;
+using json_read::wrong_type;
 
 // JSON 1.0 timestamps are epoch seconds, possibly fractional; rounded to milliseconds. The
 // result must fit system_clock (libstdc++: nanoseconds, so about 1677-09-21 to 2262-04-11);
@@ -101,11 +78,10 @@ OptedOutNumberInfo number_info(object o, const std::string& field) {
 // Runs `read` over the members of the answer's root object, then checks nothing follows; turns
 // malformed JSON into the parsers' documented std::runtime_error naming the operation.
 template <class ReadMember>
-void read_answer_object(std::string_view text, const char* operation, ReadMember read) {
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(text);
+void read_answer_object(JsonParser& parser, std::string_view text, const char* operation,
+                        ReadMember read) {
   try {
-    document doc = parser.iterate(padded);
+    document doc = json_read::iterate(parser, text);
     SeenMembers seen;
     for (auto member : doc.get_object()) {
       const std::string_view key = member.unescaped_key();
@@ -117,29 +93,26 @@ void read_answer_object(std::string_view text, const char* operation, ReadMember
   }
 }
 
-// Runs `parse` on a success body; its std::runtime_error becomes the typed MalformedResponse.
-template <class Parse>
-auto read_answer(std::string_view operation, Outcome<std::string> raw, Parse parse)
-    -> Outcome<decltype(parse(std::string_view()))> {
+// Runs `parse` on a success body with the client's parser; its std::runtime_error becomes the
+// typed MalformedResponse.
+template <class T>
+Outcome<T> read_answer(JsonClient& client, std::string_view operation, Outcome<std::string> raw,
+                       T (*parse)(JsonParser&, std::string_view)) {
   if (!raw.ok()) return raw.error();
   try {
-    return parse(raw.value());
+    return parse(client.parser(), raw.value());
   } catch (const std::runtime_error& e) {
     return malformed_response_error(kSmsVoice.signing_name, operation, 200, e.what(), raw.value());
   }
 }
 
-AwsError client_validation_error(std::string operation, std::string problem) {
-  AwsError error;
-  error.service = "sms-voice";
-  error.operation = std::move(operation);
-  error.code = "ClientValidationError";
-  error.message = std::move(problem);
-  error.attempts = 0;
-  return error;
+AwsError client_validation_error(std::string_view operation, std::string problem) {
+  return AwsError::client_validation(kSmsVoice.signing_name, operation, std::move(problem));
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // nlohmann refuses to write a string that is not UTF-8 (type_error.316), and the service counts
 // characters in it: text members are checked before a request is built.
@@ -170,8 +143,8 @@ bool valid_max_price(std::string_view s) {
 // [A-Za-z0-9_:/\+-]+
 bool valid_identity(std::string_view s) {
   for (char c : s) {
-    if (!(is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
-          c == ':' || c == '/' || c == '+' || c == '-')) {
+    if (!(is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' ||
+          c == '/' || c == '+' || c == '-')) {
       return false;
     }
   }
@@ -216,8 +189,13 @@ std::optional<std::string> validate(const SendTextMessageRequest& r) {
 }
 
 SendTextMessageResult parse_send_text_message_response(std::string_view text) {
+  JsonParser parser;
+  return parse_send_text_message_response(parser, text);
+}
+
+SendTextMessageResult parse_send_text_message_response(JsonParser& parser, std::string_view text) {
   SendTextMessageResult result;
-  read_answer_object(text, "SendTextMessage",
+  read_answer_object(parser, text, "SendTextMessage",
                      [&](std::string_view key, value v, SeenMembers& seen) {
                        if (key == "MessageId") {
                          seen.mark(key, "MessageId");
@@ -230,32 +208,45 @@ SendTextMessageResult parse_send_text_message_response(std::string_view text) {
 }
 
 OptedOutNumberResult parse_opted_out_number_response(std::string_view text) {
+  JsonParser parser;
+  return parse_opted_out_number_response(parser, text);
+}
+
+OptedOutNumberResult parse_opted_out_number_response(JsonParser& parser, std::string_view text) {
   OptedOutNumberResult result;
-  read_answer_object(text, "OptedOutNumber", [&](std::string_view key, value v, SeenMembers& seen) {
-    const std::string field(key);
-    if (key == "OptOutListName") {
-      seen.mark(key, field);
-      result.opt_out_list_name = string_of(v, field);
-    } else if (key == "OptedOutNumber") {
-      seen.mark(key, field);
-      result.opted_out_number = string_of(v, field);
-    } else if (key == "OptedOutTimestamp") {
-      seen.mark(key, field);
-      result.opted_out_at = from_epoch_seconds(v, field);
-    } else if (key == "EndUserOptedOut") {
-      seen.mark(key, field);
-      result.end_user_opted_out = bool_of(v, field);
-    } else {
-      json_read::skip_value(v, 2);
-    }
-  });
+  read_answer_object(parser, text, "OptedOutNumber",
+                     [&](std::string_view key, value v, SeenMembers& seen) {
+                       const std::string field(key);
+                       if (key == "OptOutListName") {
+                         seen.mark(key, field);
+                         result.opt_out_list_name = string_of(v, field);
+                       } else if (key == "OptedOutNumber") {
+                         seen.mark(key, field);
+                         result.opted_out_number = string_of(v, field);
+                       } else if (key == "OptedOutTimestamp") {
+                         seen.mark(key, field);
+                         result.opted_out_at = from_epoch_seconds(v, field);
+                       } else if (key == "EndUserOptedOut") {
+                         seen.mark(key, field);
+                         result.end_user_opted_out = bool_of(v, field);
+                       } else {
+                         json_read::skip_value(v, 2);
+                       }
+                     });
   return result;
 }
 
 OptedOutNumbersPage parse_describe_opted_out_numbers_response(std::string_view text) {
+  JsonParser parser;
+  return parse_describe_opted_out_numbers_response(parser, text);
+}
+
+OptedOutNumbersPage parse_describe_opted_out_numbers_response(JsonParser& parser,
+                                                              std::string_view text) {
   OptedOutNumbersPage page;
   read_answer_object(
-      text, "DescribeOptedOutNumbers", [&](std::string_view key, value v, SeenMembers& seen) {
+      parser, text, "DescribeOptedOutNumbers",
+      [&](std::string_view key, value v, SeenMembers& seen) {
         if (key == "OptedOutNumbers") {
           seen.mark(key, "OptedOutNumbers");
           simdjson::ondemand::array entries;
@@ -287,8 +278,7 @@ OptedOutNumbersPage parse_describe_opted_out_numbers_response(std::string_view t
   return page;
 }
 
-Outcome<SendTextMessageResult> SmsVoiceClient::send_text_message(
-    const SendTextMessageRequest& r) {
+Outcome<SendTextMessageResult> SmsVoiceClient::send_text_message(const SendTextMessageRequest& r) {
   if (auto problem = validate(r)) return client_validation_error("SendTextMessage", *problem);
   json body = {{"DestinationPhoneNumber", r.destination_phone_number},
                {"MessageBody", r.message_body}};
@@ -300,25 +290,26 @@ Outcome<SendTextMessageResult> SmsVoiceClient::send_text_message(
   if (r.time_to_live) body["TimeToLive"] = *r.time_to_live;
   if (!r.context.empty()) body["Context"] = r.context;
   if (r.dry_run) body["DryRun"] = true;
-  return read_answer("SendTextMessage", client_.call("SendTextMessage", body.dump()),
+  return read_answer(client_, "SendTextMessage", client_.call("SendTextMessage", body.dump()),
                      parse_send_text_message_response);
 }
 
 Outcome<OptedOutNumberResult> SmsVoiceClient::put_opted_out_number(const std::string& list_name,
                                                                    const std::string& number) {
   if (!valid_phone(number)) {
-    return client_validation_error("PutOptedOutNumber", "OptedOutNumber must match \\+?[1-9][0-9]{1,18}");
+    return client_validation_error("PutOptedOutNumber",
+                                   "OptedOutNumber must match \\+?[1-9][0-9]{1,18}");
   }
   if (!valid_utf8(list_name)) {
     return client_validation_error("PutOptedOutNumber", "OptOutListName is not valid UTF-8");
   }
   json body = {{"OptOutListName", list_name}, {"OptedOutNumber", number}};
-  return read_answer("PutOptedOutNumber", client_.call("PutOptedOutNumber", body.dump()),
+  return read_answer(client_, "PutOptedOutNumber", client_.call("PutOptedOutNumber", body.dump()),
                      parse_opted_out_number_response);
 }
 
-Outcome<OptedOutNumberResult> SmsVoiceClient::delete_opted_out_number(
-    const std::string& list_name, const std::string& number) {
+Outcome<OptedOutNumberResult> SmsVoiceClient::delete_opted_out_number(const std::string& list_name,
+                                                                      const std::string& number) {
   if (!valid_phone(number)) {
     return client_validation_error("DeleteOptedOutNumber",
                                    "OptedOutNumber must match \\+?[1-9][0-9]{1,18}");
@@ -327,7 +318,8 @@ Outcome<OptedOutNumberResult> SmsVoiceClient::delete_opted_out_number(
     return client_validation_error("DeleteOptedOutNumber", "OptOutListName is not valid UTF-8");
   }
   json body = {{"OptOutListName", list_name}, {"OptedOutNumber", number}};
-  return read_answer("DeleteOptedOutNumber", client_.call("DeleteOptedOutNumber", body.dump()),
+  return read_answer(client_, "DeleteOptedOutNumber",
+                     client_.call("DeleteOptedOutNumber", body.dump()),
                      parse_opted_out_number_response);
 }
 
@@ -337,9 +329,9 @@ std::string describe_opted_out_numbers_json(const DescribeOptedOutNumbersRequest
   json body = {{"OptOutListName", request.opt_out_list_name}};
   if (!numbers.empty()) body["OptedOutNumbers"] = numbers;
   if (request.end_user_opted_out) {
-    body["Filters"] = json::array(
-        {{{"Name", "end-user-opted-out"},
-          {"Values", json::array({*request.end_user_opted_out ? "true" : "false"})}}});
+    body["Filters"] =
+        json::array({{{"Name", "end-user-opted-out"},
+                      {"Values", json::array({*request.end_user_opted_out ? "true" : "false"})}}});
   }
   body["MaxResults"] = request.page_size;
   if (!next_token.empty()) body["NextToken"] = next_token;
@@ -375,7 +367,7 @@ Outcome<std::vector<OptedOutNumberInfo>> SmsVoiceClient::describe_opted_out_numb
     std::string next_token;
     do {
       auto page =
-          read_answer("DescribeOptedOutNumbers",
+          read_answer(client_, "DescribeOptedOutNumbers",
                       client_.call("DescribeOptedOutNumbers",
                                    describe_opted_out_numbers_json(request, batch, next_token)),
                       parse_describe_opted_out_numbers_response);

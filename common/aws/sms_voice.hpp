@@ -20,8 +20,8 @@ struct SendTextMessageRequest {
   std::string message_type;              // "", "TRANSACTIONAL" or "PROMOTIONAL"
   std::string configuration_set_name;
   std::string keyword;
-  std::string max_price;                 // decimal text, e.g. "0.05"
-  std::optional<int> time_to_live;       // seconds, 5-259200
+  std::string max_price;                       // decimal text, e.g. "0.05"
+  std::optional<int> time_to_live;             // seconds, 5-259200
   std::map<std::string, std::string> context;  // at most 5 entries
   bool dry_run = false;
 };
@@ -76,19 +76,24 @@ struct OptedOutNumbersPage {
 // (members we do not use and trailing text included), nesting deeper than
 // json_read::kMaxDepth, a member we read given twice or of the wrong type, or an
 // OptedOutTimestamp (epoch seconds) that system_clock cannot hold (libstdc++: 1677-09-21 to
-// 2262-04-11). Other members are ignored.
+// 2262-04-11). Other members are ignored. Each comes twice: reading with a parser of its own,
+// or with the caller's `parser`, whose buffers are reused (the client); the result is a copy.
 
 /// SendTextMessage answer -> MessageId (empty when absent).
 SendTextMessageResult parse_send_text_message_response(std::string_view json);
+SendTextMessageResult parse_send_text_message_response(JsonParser& parser, std::string_view json);
 /// PutOptedOutNumber / DeleteOptedOutNumber answer.
 OptedOutNumberResult parse_opted_out_number_response(std::string_view json);
+OptedOutNumberResult parse_opted_out_number_response(JsonParser& parser, std::string_view json);
 /// DescribeOptedOutNumbers answer: one page.
 OptedOutNumbersPage parse_describe_opted_out_numbers_response(std::string_view json);
+OptedOutNumbersPage parse_describe_opted_out_numbers_response(JsonParser& parser,
+                                                              std::string_view json);
 
-/// Client for the End User Messaging SMS operations we use. Errors come back as
-/// AwsError: e.g. ConflictException with reason DESTINATION_PHONE_NUMBER_OPTED_OUT
-/// when texting a number on the opt-out list; ResourceNotFoundException for an
-/// unknown list or number.
+/// Client for the End User Messaging SMS operations we use (one reused JsonParser, see
+/// JsonClient). Errors come back as AwsError: e.g. ConflictException with reason
+/// DESTINATION_PHONE_NUMBER_OPTED_OUT when texting a number on the opt-out list;
+/// ResourceNotFoundException for an unknown list or number.
 class SmsVoiceClient {
  public:
   explicit SmsVoiceClient(JsonClientConfig config) : client_(kSmsVoice, std::move(config)) {}

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/aws/dynamodb.hpp"
+#include "common/aws/dynamodb_values.hpp"
 #include "common/time.hpp"
 
 namespace common::consent {

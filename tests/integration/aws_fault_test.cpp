@@ -478,4 +478,150 @@ TEST(AwsFault, OptedOutTimestampOutOfRangeIsAMalformedResponse) {
       << listed.error().message;
 }
 
+// Issue 11, item 5: no client call throws for an answer. Every DynamoDB and SMS operation, on
+// an answer it cannot read (a success body, or an error body it needs), returns
+// MalformedResponse with the operation named and the body kept.
+TEST(AwsFault, EveryOperationTurnsAnUnreadableAnswerIntoMalformedResponse) {
+  FaultServer server;
+  auto config = config_for(server, {{"AWS_MAX_ATTEMPTS", "1"}});
+  DynamoDbClient db(config);
+  const AttributeMap key = {{"pk", AttributeValue::S("a")}};
+  const std::string truncated = R"({"Attributes":{"pk":{"S":"a"})";
+  const auto expect_malformed = [&](const auto& outcome, const char* operation) {
+    ASSERT_FALSE(outcome.ok()) << operation;
+    EXPECT_EQ(outcome.error().code, "MalformedResponse") << operation;
+    EXPECT_EQ(outcome.error().operation, operation);
+    EXPECT_FALSE(outcome.error().retryable()) << operation;
+  };
+
+  server.push(FaultAction::ok(R"({"Items":[{"pk":{"X":"a"}}],"Count":1})"));
+  common::aws::QueryRequest query;
+  query.table_name = "t";
+  query.key_condition_expression = query.expression.name("pk") + " = " +
+                                   query.expression.value(AttributeValue::S("a"));
+  expect_malformed(db.query(query), "Query");
+  server.push(FaultAction::ok(R"({"Items":[],"Count":0,"LastEvaluatedKey":{"pk":{"S":"a"}}})"));
+  server.push(FaultAction::ok(R"({"Items":[],"Count":0,"LastEvaluatedKey":7})"));
+  expect_malformed(db.query_all(query), "Query");
+
+  common::aws::PutItemRequest put;
+  put.table_name = "t";
+  put.item = key;
+  server.push(FaultAction::ok(truncated));
+  expect_malformed(db.put_item(put), "PutItem");
+  server.push(FaultAction::ok(truncated));
+  common::aws::UpdateItemRequest update;
+  update.table_name = "t";
+  update.key = key;
+  update.update_expression = "REMOVE " + update.expression.name("x");
+  expect_malformed(db.update_item(update), "UpdateItem");
+  // A failed condition whose body cannot be read is not "condition failed, no item".
+  FaultAction unreadable_condition =
+      FaultAction::aws_error(400, "ConditionalCheckFailedException", R"("Item":{"pk":{"S":7}})");
+  server.push(unreadable_condition);
+  expect_malformed(db.update_item(update), "UpdateItem");
+  server.push(FaultAction::ok(R"([])"));
+  expect_malformed(db.delete_item({"t", key}), "DeleteItem");
+  server.push(FaultAction::aws_error(400, "TransactionCanceledException",
+                                     R"("CancellationReasons":[{"Code":7}])"));
+  common::aws::TransactWriteRequest transaction;
+  transaction.items.push_back(common::aws::TransactWriteItem::remove("t", key));
+  expect_malformed(db.transact_write_items(transaction), "TransactWriteItems");
+
+  const auto env = Environment::from_map({{"AWS_REGION", "us-east-1"},
+                                          {"AWS_ACCESS_KEY_ID", "AKIDTEST"},
+                                          {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                          {"AWS_MAX_ATTEMPTS", "1"},
+                                          {"AWS_ENDPOINT_URL", server.url()}});
+  common::aws::SmsVoiceClient sms(
+      common::aws::client_config_from_environment(common::aws::kSmsVoice, env));
+  server.push(FaultAction::ok(R"({"MessageId":["m-1"]})"));
+  common::aws::SendTextMessageRequest text;
+  text.destination_phone_number = "+12065550100";
+  text.message_body = "hello";
+  expect_malformed(sms.send_text_message(text), "SendTextMessage");
+  server.push(FaultAction::ok(R"({"OptedOutNumber":"+12065550100",)"));
+  expect_malformed(sms.delete_opted_out_number("l", "+12065550100"), "DeleteOptedOutNumber");
+  server.push(FaultAction::ok(R"({"OptedOutNumbers":[{"OptedOutNumber":1}]})"));
+  common::aws::DescribeOptedOutNumbersRequest describe;
+  describe.opt_out_list_name = "l";
+  expect_malformed(sms.describe_opted_out_numbers(describe), "DescribeOptedOutNumbers");
+}
+
+// A DynamoDB request that cannot be written as JSON (nlohmann refuses a string that is not
+// UTF-8) is refused before sending, as SmsVoiceClient refuses one: a value, not an exception.
+TEST(AwsFault, ARequestThatIsNotUtf8IsAClientValidationErrorAndIsNeverSent) {
+  FaultServer server;
+  auto config = config_for(server);
+  DynamoDbClient db(config);
+  common::aws::PutItemRequest put;
+  put.table_name = "t";
+  put.item = {{"pk", AttributeValue::S("a")}, {"body", AttributeValue::S("caf\xe9")}};
+  const auto written = db.put_item(put);
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.error().code, "ClientValidationError");
+  EXPECT_EQ(written.error().operation, "PutItem");
+  EXPECT_EQ(written.error().attempts, 0);
+  common::aws::GetItemRequest get;
+  get.table_name = "t";
+  get.key = {{"pk\xff", AttributeValue::S("a")}};  // an attribute name
+  EXPECT_EQ(db.get_item(get).error().code, "ClientValidationError");
+  const auto batch = db.batch_write_item({common::aws::BatchWriteOperation::put("t", put.item)});
+  ASSERT_FALSE(batch.ok());
+  EXPECT_EQ(batch.error().code, "ClientValidationError");
+  EXPECT_EQ(server.request_count(), 0u);
+}
+
+// One parser per client (issue 11, item 5): a client reads every answer, success or error
+// body, with the parser it owns, and many calls of every size in any order give the answers a
+// fresh parser gives.
+TEST(AwsFault, OneClientParserReadsManyAnswersLikeFreshParsers) {
+  FaultServer server;
+  auto config = config_for(server, {{"AWS_MAX_ATTEMPTS", "1"}});
+  DynamoDbClient db(config);
+  std::string page = R"({"Count":200,"ScannedCount":200,"Items":[)";
+  for (int i = 0; i < 200; ++i) {
+    if (i > 0) page += ",";
+    page += R"({"pk":{"S":"+1206555)" + std::to_string(1000 + i) + R"("},"n":{"N":")" +
+            std::to_string(i) + R"("}})";
+  }
+  page += "]}";
+  const std::string item = R"({"Item":{"pk":{"S":"a"},"v":{"N":"3"}}})";
+  const auto expected_page = common::aws::parse_query_response(page);
+  const auto expected_item = common::aws::parse_get_item_response(item);
+  common::aws::QueryRequest query;
+  query.table_name = "t";
+  query.key_condition_expression = query.expression.name("pk") + " = " +
+                                   query.expression.value(AttributeValue::S("a"));
+  common::aws::PutItemRequest put;
+  put.table_name = "t";
+  put.item = {{"pk", AttributeValue::S("a")}};
+  put.condition_expression = "attribute_not_exists(" + put.expression.name("pk") + ")";
+
+  constexpr int kRounds = 25;
+  for (int round = 0; round < kRounds; ++round) {
+    server.push(FaultAction::ok(page));
+    const auto listed = db.query(query);
+    ASSERT_TRUE(listed.ok()) << listed.error().describe();
+    EXPECT_EQ(listed.value().items, expected_page.items);
+    server.push(FaultAction::ok(item));
+    const auto got = db.get_item({"t", {{"pk", AttributeValue::S("a")}}});
+    ASSERT_TRUE(got.ok()) << got.error().describe();
+    EXPECT_EQ(got.value(), expected_item);
+    server.push(FaultAction::aws_error(400, "ConditionalCheckFailedException",
+                                       R"("Item":{"pk":{"S":"a"},"v":{"N":"4"}})"));
+    const auto lost = db.put_item(put);
+    ASSERT_TRUE(lost.ok()) << lost.error().describe();
+    EXPECT_TRUE(lost.value().condition_failed);
+    EXPECT_EQ(common::aws::get_int(lost.value().condition_failed_item, "v"), 4);
+    server.push(FaultAction::ok(R"({"Item":{"pk":{"S":"a"})"));  // truncated after a long one
+    EXPECT_EQ(db.get_item({"t", {{"pk", AttributeValue::S("a")}}}).error().code,
+              "MalformedResponse");
+  }
+  // Per round: the page, the item, the error body twice (its members, then its Item), the
+  // truncated item: one parser read them all.
+  EXPECT_EQ(db.transport().parser().texts_read(), static_cast<std::size_t>(kRounds * 5));
+  EXPECT_GE(db.transport().parser().capacity(), page.size());
+}
+
 }  // namespace

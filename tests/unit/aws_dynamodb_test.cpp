@@ -1,11 +1,13 @@
 // DynamoDB wire form (service model DynamoDB_20120810): AttributeValue JSON both
 // ways with exact numbers and binary, placeholder expressions, request bodies and
-// response parsing, without any I/O.
+// response parsing, without any I/O. Includes only the codec (no client), so that header and
+// the two below it compile on their own.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 
-#include "common/aws/dynamodb.hpp"
+#include "common/aws/dynamodb_codec.hpp"
 
 namespace {
 
@@ -236,6 +238,108 @@ TEST(AwsDynamoDb, UnusedMembersOfEveryTypeAreAccepted) {
       R"("Item":{"a":{"S":"b"}}})");
   ASSERT_TRUE(item.has_value());
   EXPECT_EQ(get_s(*item, "a"), "b");
+}
+
+// A failed condition with ReturnValuesOnConditionCheckFailure = ALL_OLD carries the item.
+TEST(AwsDynamoDb, ConditionFailedBodiesGiveTheItemAsItStood) {
+  const auto with_item = parse_condition_failed(
+      R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
+      R"("message":"The conditional request failed","Item":{"v":{"N":"7"}}})");
+  EXPECT_TRUE(with_item.condition_failed);
+  EXPECT_EQ(get_int(with_item.condition_failed_item, "v"), 7);
+  EXPECT_TRUE(with_item.attributes.empty());
+  EXPECT_TRUE(parse_condition_failed("").condition_failed);
+  EXPECT_TRUE(parse_condition_failed(R"({"message":"m"})").condition_failed_item.empty());
+  EXPECT_THROW(parse_condition_failed(R"({"Item":{"v":{"N":"7"}})"), std::runtime_error);
+}
+
+// One parser for every answer of a client (issue 11, item 5): the results are those of a fresh
+// parser for each answer, in any order of sizes, also after an answer that was refused.
+TEST(AwsDynamoDb, OneParserReadsManyAnswersAsFreshParsersDo) {
+  std::string big_page = R"({"Count":300,"ScannedCount":300,"Items":[)";
+  for (int i = 0; i < 300; ++i) {
+    if (i > 0) big_page += ",";
+    big_page += to_json({{"pk", AttributeValue::S("+1206555" + std::to_string(1000 + i))},
+                         {"n", AttributeValue::N(i)},
+                         {"tags", AttributeValue::SS({"a", "b"})}});
+  }
+  big_page += R"(],"LastEvaluatedKey":{"pk":{"S":"+12065551299"}}})";
+  const std::vector<std::string> pages = {
+      big_page, R"({"Count":0,"Items":[]})", R"({"Count":0 "Items":[]})",  // the last one: refused
+      R"({"Count":1,"ScannedCount":1,"Items":[{"a":{"B":"AAEC"}}]})", big_page};
+  const std::vector<std::string> items = {R"({"Item":{"a":{"S":"x"}}})", "{}",
+                                          R"({"Item":{"a":{"S":"x"})"};  // truncated: refused
+
+  common::aws::JsonParser parser;
+  for (int round = 0; round < 50; ++round) {
+    for (const auto& text : pages) {
+      std::optional<QueryResult> fresh, reused;
+      try {
+        fresh = parse_query_response(text);
+      } catch (const std::runtime_error&) {
+      }
+      try {
+        reused = parse_query_response(parser, text);
+      } catch (const std::runtime_error&) {
+      }
+      ASSERT_EQ(fresh.has_value(), reused.has_value()) << text.substr(0, 80);
+      if (!fresh) continue;
+      EXPECT_EQ(reused->items, fresh->items);
+      EXPECT_EQ(reused->last_evaluated_key, fresh->last_evaluated_key);
+      EXPECT_EQ(reused->count, fresh->count);
+    }
+    for (const auto& text : items) {
+      std::optional<std::optional<AttributeMap>> fresh, reused;
+      try {
+        fresh = parse_get_item_response(text);
+      } catch (const std::runtime_error&) {
+      }
+      try {
+        reused = parse_get_item_response(parser, text);
+      } catch (const std::runtime_error&) {
+      }
+      ASSERT_EQ(fresh.has_value(), reused.has_value()) << text;
+      if (fresh) {
+        EXPECT_EQ(*reused, *fresh) << text;
+      }
+    }
+  }
+  EXPECT_EQ(parser.texts_read(), 50u * (pages.size() + items.size()));
+  // The buffers grew once, for the big page, and were kept.
+  EXPECT_GE(parser.capacity(), big_page.size());
+}
+
+// The reused buffer holds an earlier, longer answer past the end of a shorter one: a truncated
+// answer must still be refused, never completed from those bytes. Every prefix of an answer is
+// read after the whole answer, and must give what a fresh parser gives.
+TEST(AwsDynamoDb, AShortAnswerAfterALongOneReadsNothingOfTheLongOne) {
+  const std::string whole =
+      R"({"Item":{"pk":{"S":"+12065550100"},"v":{"N":"12"},"l":{"L":[{"BOOL":true},{"NULL":true}]}}})";
+  common::aws::JsonParser parser;
+  for (std::size_t length = 0; length < whole.size(); ++length) {
+    (void)parse_get_item_response(parser, whole);
+    const std::string prefix = whole.substr(0, length);
+    EXPECT_THROW(parse_get_item_response(parser, prefix), std::runtime_error) << prefix;
+  }
+  EXPECT_EQ(get_int(*parse_get_item_response(parser, whole), "v"), 12);
+}
+
+// Every parser has both forms, and they agree (error bodies included).
+TEST(AwsDynamoDb, EveryParserTakesTheCallersParser) {
+  common::aws::JsonParser parser;
+  EXPECT_EQ(parse_item_json(parser, R"({"a":{"N":"1"}})"), parse_item_json(R"({"a":{"N":"1"}})"));
+  EXPECT_EQ(parse_write_response(parser, R"({"Attributes":{"a":{"N":"1"}}})").attributes,
+            (AttributeMap{{"a", AttributeValue::N("1")}}));
+  EXPECT_EQ(parse_transaction_canceled(parser, R"({"CancellationReasons":[{"Code":"None"}]})")
+                .reasons.size(),
+            1u);
+  EXPECT_EQ(parse_unprocessed_items(
+                parser, R"({"UnprocessedItems":{"t":[{"DeleteRequest":{"Key":{"k":{"S":"1"}}}}]}})")
+                .size(),
+            1u);
+  EXPECT_EQ(parse_condition_failed(parser, R"({"Item":{"a":{"N":"1"}}})").condition_failed_item,
+            (AttributeMap{{"a", AttributeValue::N("1")}}));
+  EXPECT_EQ(parser.texts_read(), 5u);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/aws/json_client.hpp"
 
@@ -119,6 +120,33 @@ TEST(ErrorFromResponse, NoResponseIsANetworkErrorOrTimeout) {
   EXPECT_EQ(error.code, "RequestTimeout");
   EXPECT_TRUE(error.transient());
   EXPECT_EQ(error.attempts, 2);
+}
+
+// One parser per client (issue 11, item 5): error bodies read with a reused parser give what a
+// fresh parser gives, whatever was read before (a long body, a malformed one).
+TEST(ErrorFromResponse, AReusedParserReadsEachBodyAsAFreshOneDoes) {
+  const std::vector<HttpResponse> answers = {
+      answer(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
+                  R"("message":"The conditional request failed","Item":{"pk":{"S":")" +
+                      std::string(5000, 'x') + R"("}}})"),
+      answer(400, R"({"a":[})"),
+      answer(500, R"({"message":"m"} trailing)"),
+      answer(400, R"({"__type":"ThrottlingException","message":"slow down"})"),
+      answer(400, R"({"code":"ValidationException","Message":"bad","Reason":"R"})"),
+      answer(400, ""),
+  };
+  common::aws::JsonParser parser;
+  for (int round = 0; round < 20; ++round) {
+    for (const auto& response : answers) {
+      const auto fresh = error_from_response("dynamodb", "PutItem", response, 1);
+      const auto reused = error_from_response(parser, "dynamodb", "PutItem", response, 1);
+      EXPECT_EQ(reused.code, fresh.code);
+      EXPECT_EQ(reused.message, fresh.message);
+      EXPECT_EQ(reused.reason, fresh.reason);
+      EXPECT_EQ(reused.kind, fresh.kind);
+    }
+  }
+  EXPECT_EQ(parser.texts_read(), 20u * answers.size());
 }
 
 }  // namespace

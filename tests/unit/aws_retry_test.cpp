@@ -1,5 +1,5 @@
-// Retry decisions of the SDKs' standard mode (AWS SDKs and Tools reference guide,
-// "Retry behavior"): classification, backoff bounds, quota, settings.
+// Retry decisions of the SDKs' standard mode (AWS SDKs and Tools reference guide, "Retry
+// behavior"): classification, backoff bounds, quota, settings; and how AwsError is built.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -113,6 +113,50 @@ TEST(AwsError, CodesAreSanitisedAsTheSdksDo) {
             "ThrottlingException");
   EXPECT_EQ(common::aws::sanitize_error_code("aws.protocoltests#FooError:http://x#y"), "FooError");
   EXPECT_EQ(common::aws::sanitize_error_code("ValidationException"), "ValidationException");
+}
+
+// Issue 11, item 5: an AwsError is built by what happened, never from nine positional members.
+TEST(AwsError, NamedConstructorsSetTheKindTheCodeAndTheAttempts) {
+  using common::aws::AwsError;
+  const AwsError transient = AwsError::transient("dynamodb", "PutItem", "InternalServerError", "m");
+  EXPECT_EQ(transient.service, "dynamodb");
+  EXPECT_EQ(transient.operation, "PutItem");
+  EXPECT_EQ(transient.code, "InternalServerError");
+  EXPECT_EQ(transient.message, "m");
+  EXPECT_TRUE(transient.transient());
+  EXPECT_EQ(transient.attempts, 1);
+  EXPECT_TRUE(AwsError::throttling("dynamodb", "Query", "ThrottlingException", "").throttling());
+  const AwsError final_error = AwsError::final_error("sms-voice", "SendTextMessage", "X", "m");
+  EXPECT_FALSE(final_error.retryable());
+  EXPECT_EQ(AwsError::of_kind(ErrorKind::kThrottling, "s", "o", "c", "m").kind,
+            ErrorKind::kThrottling);
+
+  const AwsError timeout = AwsError::network("dynamodb", "GetItem", true, "timed out", 3);
+  EXPECT_EQ(timeout.code, "RequestTimeout");
+  EXPECT_TRUE(timeout.transient());
+  EXPECT_TRUE(timeout.outcome_unknown());
+  EXPECT_EQ(timeout.attempts, 3);
+  EXPECT_EQ(AwsError::network("dynamodb", "GetItem", false, "refused", 1).code, "NetworkError");
+  // libcurl's text is outside data: made valid UTF-8 like every other member.
+  EXPECT_EQ(AwsError::network("dynamodb", "GetItem", false, "bad \xff", 1).message,
+            "bad \xef\xbf\xbd");
+
+  const AwsError late = AwsError::deadline_exceeded("dynamodb", "Query", 0);
+  EXPECT_EQ(late.code, "DeadlineExceeded");
+  EXPECT_TRUE(late.transient());
+  EXPECT_EQ(late.attempts, 0);
+
+  const AwsError refused = AwsError::client_validation("sms-voice", "SendTextMessage", "Keyword");
+  EXPECT_EQ(refused.code, "ClientValidationError");
+  EXPECT_FALSE(refused.retryable());
+  EXPECT_EQ(refused.attempts, 0);
+
+  const AwsError malformed =
+      common::aws::malformed_response_error("dynamodb", "GetItem", 200, "Item is not an object", "[]");
+  EXPECT_EQ(malformed.code, "MalformedResponse");
+  EXPECT_FALSE(malformed.retryable());
+  EXPECT_EQ(malformed.http_status, 200);
+  EXPECT_EQ(malformed.body, "[]");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// SendTextMessage checked against the PinpointSMSVoiceV2 model before sending
-// (AWS End User Messaging SMS API reference), and DescribeOptedOutNumbers request bodies.
+// SendTextMessage checked against the PinpointSMSVoiceV2 model before sending (AWS End User
+// Messaging SMS API reference), DescribeOptedOutNumbers request bodies, and the answers.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -166,6 +166,35 @@ TEST(AwsSmsVoice, Finding1_MalformedAnswersAreRefused) {
     EXPECT_THROW(common::aws::parse_describe_opted_out_numbers_response(body), std::runtime_error)
         << body.substr(0, 60);
   }
+}
+
+// One parser per client (issue 11, item 5): every answer parser also reads with the caller's
+// parser, and gives what a fresh one gives, also after a longer or a refused answer.
+TEST(AwsSmsVoice, OneParserReadsEveryAnswerAsFreshParsersDo) {
+  std::string long_page = R"({"OptedOutNumbers":[)";
+  for (int i = 0; i < 100; ++i) {
+    if (i > 0) long_page += ",";
+    long_page += R"({"OptedOutNumber":"+1206555)" + std::to_string(1000 + i) +
+                 R"(","OptedOutTimestamp":1700000000,"EndUserOptedOut":true})";
+  }
+  long_page += R"(],"NextToken":"t"})";
+  common::aws::JsonParser parser;
+  for (int round = 0; round < 20; ++round) {
+    const auto page = common::aws::parse_describe_opted_out_numbers_response(parser, long_page);
+    ASSERT_EQ(page.numbers.size(), 100u);
+    EXPECT_EQ(page.numbers[99].opted_out_number, "+12065551099");
+    EXPECT_EQ(page.next_token, "t");
+    EXPECT_THROW(common::aws::parse_send_text_message_response(parser, R"({"MessageId":"m-)"),
+                 std::runtime_error);
+    EXPECT_EQ(common::aws::parse_send_text_message_response(parser, R"({"MessageId":"m-1"})")
+                  .message_id,
+              "m-1");
+    const auto listed = common::aws::parse_opted_out_number_response(
+        parser, R"({"OptedOutNumber":"+12065550100","EndUserOptedOut":false})");
+    EXPECT_EQ(listed.opted_out_number, "+12065550100");
+    EXPECT_FALSE(listed.end_user_opted_out);
+  }
+  EXPECT_EQ(parser.texts_read(), 80u);
 }
 
 }  // namespace

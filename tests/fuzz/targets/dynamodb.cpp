@@ -1,17 +1,16 @@
-// DynamoDB answers (common/aws/dynamodb.hpp). The first byte picks the parser ('0' to '5'; any
-// byte b means (b - '0') mod 6), the rest is the answer body: 0 parse_item_json, 1
+// DynamoDB answers (common/aws/dynamodb_codec.hpp). The first byte picks the parser ('0' to '5';
+// any byte b means (b - '0') mod 6), the rest is the answer body: 0 parse_item_json, 1
 // parse_get_item_response, 2 parse_query_response, 3 parse_write_response, 4
 // parse_transaction_canceled, 5 parse_unprocessed_items. (The client around them, over HTTP: target
 // aws_clients.) Properties: the parsers throw only std::runtime_error, and always do for text that
 // is not JSON (they read strictly: nothing malformed is skipped); every item read survives to_json
 // -> parse_item_json unchanged.
-#include "common/aws/dynamodb.hpp"
-
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
+#include "common/aws/dynamodb_codec.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using namespace common::aws;

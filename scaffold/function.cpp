@@ -48,6 +48,12 @@ common::observe::Metrics& Start::metrics() {
   if (!objects_->metrics) {
     objects_->metrics = std::make_unique<common::observe::Metrics>(objects_->metrics_namespace,
                                                                    function_name_, out_);
+    // Above INFO, Lambda's filtering would drop the EMF lines (no level reads as INFO).
+    const auto level = common::observe::log_level_from_environment(env_);
+    if (level > common::observe::LogLevel::kInfo &&
+        common::observe::log_format_from_environment(env_) == common::observe::LogFormat::kJson) {
+      objects_->metrics->set_line_level(std::string(common::observe::level_name(level)));
+    }
   }
   return *objects_->metrics;
 }

@@ -27,17 +27,18 @@ struct Uses {
 };
 
 /// The shared settings' values; "" for those a function does not use or that are unset.
-/// function_name and metrics_namespace are read for every function.
+/// function_name and metrics_namespace are read for every function. (Every field has a default
+/// so that tests may name only the fields they need: {.contacts_table = "contacts"}.)
 struct Settings {
-  std::string function_name;  ///< AWS_LAMBDA_FUNCTION_NAME, else the name in main.cpp
+  std::string function_name = {};  ///< AWS_LAMBDA_FUNCTION_NAME, else the name in main.cpp
   std::string metrics_namespace = "SmsCompliance";  ///< METRICS_NAMESPACE (EMF namespace)
-  std::string contacts_table;
-  std::string message_log_table;
-  std::string appointments_table;
-  std::string origination_identity;
-  std::string configuration_set_name;
-  std::string opt_out_list_name;
-  std::string program_name;
+  std::string contacts_table = {};
+  std::string message_log_table = {};
+  std::string appointments_table = {};
+  std::string origination_identity = {};
+  std::string configuration_set_name = {};
+  std::string opt_out_list_name = {};
+  std::string program_name = {};
 };
 
 /// Reads the settings `uses` names (plus function_name, default `function`, and

@@ -211,7 +211,7 @@ TEST(LoggingControls, TextFormatAndDebugLevel) {
 }
 
 // AWS_LAMBDA_LOG_LEVEL=WARN: no INFO line (the "init" and "inbound processed" ones), the
-// metrics still written.
+// metrics still written, at a level Lambda's filter keeps.
 TEST(LoggingControls, WarnLevelDropsInfoLines) {
   auto env = kSmsInboundEnv;
   env.push_back("AWS_LAMBDA_LOG_LEVEL=WARN");
@@ -222,6 +222,7 @@ TEST(LoggingControls, WarnLevelDropsInfoLines) {
     EXPECT_NE(line.value("level", ""), "INFO") << line.dump();
   }
   ASSERT_TRUE(run.emf().is_object()) << run.log_text;
+  EXPECT_EQ(run.emf()["level"], "WARN") << "so Lambda's WARN filter keeps the metrics";
 }
 
 }  // namespace

@@ -162,6 +162,23 @@ TEST(Start, LoggerFollowsTheLoggingControls) {
   EXPECT_NE(out.str().find("\tWARN\tkept"), std::string::npos) << out.str();
 }
 
+// Lambda drops a JSON line without a level (read as INFO) when the function's level is WARN or
+// above: the EMF lines then carry that level, so the metrics and their alarms survive.
+TEST(Start, MetricsSurviveAQuieterLogLevel) {
+  for (const std::string level : {"WARN", "ERROR", "FATAL", "INFO", "DEBUG"}) {
+    std::ostringstream out;
+    scaffold::Start start("fn", aws_env({{"AWS_LAMBDA_LOG_LEVEL", level}}), out);
+    start.metrics().add("Things", 1);
+    start.metrics().flush();
+    const json emf = json::parse(out.str());
+    if (level == "INFO" || level == "DEBUG") {
+      EXPECT_FALSE(emf.contains("level")) << level << ": kept as INFO anyway";
+    } else {
+      EXPECT_EQ(emf["level"], level);
+    }
+  }
+}
+
 TEST(Start, FunctionNameFromLambda) {
   std::ostringstream out;
   scaffold::Start start("fn", aws_env({{"AWS_LAMBDA_FUNCTION_NAME", "prod-fn"}}), out);

@@ -82,23 +82,26 @@ common::aws::HttpClient& Start::http(std::chrono::milliseconds connect_timeout) 
   return *objects_->http;
 }
 
-Services Start::services() { return Services{dynamodb(), sms(), logger(), metrics()}; }
+Services Start::services() {
+  return Services{dynamodb(), sms(), logger(), metrics()};
+}
 
 Invocation Start::begin(const runtime::Invocation& raw) {
-  const Invocation invocation = Invocation::with_reserve(raw, std::chrono::system_clock::now(),
-                                                         objects_->invocations++ == 0);
+  const Invocation invocation =
+      Invocation::with_reserve(raw, std::chrono::system_clock::now(), objects_->invocations++ == 0);
   // Only what exists: a client the function never asked for is not built here either.
   if (objects_->dynamodb) objects_->dynamodb->transport().set_deadline(invocation.deadline);
   if (objects_->sms) objects_->sms->transport().set_deadline(invocation.deadline);
   logger().start_invocation(invocation.request_id);
   metrics().set_property("requestId", invocation.request_id);
   if (logger().enabled(common::observe::LogLevel::kDebug)) {
-    logger().debug("invocation", {{"remaining_ms", invocation.remaining_time().count()},
-                                  {"reserve_ms", invocation.lambda_deadline == invocation.deadline
-                                                     ? 0
-                                                     : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                           invocation.lambda_deadline - invocation.deadline)
-                                                           .count()}});
+    logger().debug("invocation",
+                   {{"remaining_ms", invocation.remaining_time().count()},
+                    {"reserve_ms", invocation.lambda_deadline == invocation.deadline
+                                       ? 0
+                                       : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             invocation.lambda_deadline - invocation.deadline)
+                                             .count()}});
   }
   return invocation;
 }

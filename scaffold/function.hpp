@@ -76,8 +76,7 @@ class Start {
 /// with `init` called once to build the handler (an exception there is an init error naming its
 /// cause, the process then ends), then every invocation through begin(), the handler, end(), with
 /// the reserve applied to its deadline (scaffold/invocation.hpp). Returns main()'s exit code.
-int serve(int argc, char** argv, std::string_view name,
-          const std::function<Handler(Start&)>& init);
+int serve(int argc, char** argv, std::string_view name, const std::function<Handler(Start&)>& init);
 
 /// The usual handler: an object of class H built once from `args` (typically its Config and
 /// Services), whose `std::string handle(const Invocation&)` serves every invocation.

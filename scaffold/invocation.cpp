@@ -6,8 +6,7 @@ namespace scaffold {
 
 std::chrono::milliseconds reserve_for(std::chrono::milliseconds budget) {
   if (budget <= std::chrono::milliseconds::zero()) return std::chrono::milliseconds::zero();
-  const auto reserve =
-      std::clamp(budget / kReserveFraction, kMinimumReserve, kMaximumReserve);
+  const auto reserve = std::clamp(budget / kReserveFraction, kMinimumReserve, kMaximumReserve);
   return std::min(reserve, budget);
 }
 

@@ -7,9 +7,14 @@ namespace {
 void read_one(common::aws::SettingsReader& reader, std::string_view variable, Use use,
               std::string& value) {
   switch (use) {
-    case Use::kNo: return;
-    case Use::kOptional: value = reader.get_or(variable, ""); return;
-    case Use::kRequired: value = reader.required(variable); return;
+    case Use::kNo:
+      return;
+    case Use::kOptional:
+      value = reader.get_or(variable, "");
+      return;
+    case Use::kRequired:
+      value = reader.required(variable);
+      return;
   }
 }
 
@@ -25,15 +30,14 @@ Settings read_settings(common::aws::SettingsReader& reader, const Uses& uses,
   read_one(reader, "MESSAGE_LOG_TABLE", uses.message_log_table, s.message_log_table);
   read_one(reader, "APPOINTMENTS_TABLE", uses.appointments_table, s.appointments_table);
   read_one(reader, "ORIGINATION_IDENTITY", uses.origination_identity, s.origination_identity);
-  read_one(reader, "CONFIGURATION_SET_NAME", uses.configuration_set_name,
-           s.configuration_set_name);
+  read_one(reader, "CONFIGURATION_SET_NAME", uses.configuration_set_name, s.configuration_set_name);
   read_one(reader, "OPT_OUT_LIST_NAME", uses.opt_out_list_name, s.opt_out_list_name);
   read_one(reader, "PROGRAM_NAME", uses.program_name, s.program_name);
   return s;
 }
 
-void read_settings(common::aws::SettingsReader& reader, const Uses& uses,
-                   std::string_view function, Settings& into) {
+void read_settings(common::aws::SettingsReader& reader, const Uses& uses, std::string_view function,
+                   Settings& into) {
   into = read_settings(reader, uses, function);
 }
 

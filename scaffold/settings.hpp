@@ -13,6 +13,9 @@ namespace scaffold {
 /// Whether a function reads one shared setting: not at all, when set, or always (missing is an
 /// init error naming the variable).
 enum class Use { kNo, kOptional, kRequired };
+/// Short names for a function's Uses: {.contacts_table = scaffold::kRequired, ...}.
+inline constexpr Use kOptional = Use::kOptional;
+inline constexpr Use kRequired = Use::kRequired;
 
 /// Which shared settings a function reads. Each field is named like its variable, in lower case
 /// (contacts_table: CONTACTS_TABLE); tests/terraform reads these names from the functions' code.
@@ -49,7 +52,7 @@ Settings read_settings(common::aws::SettingsReader& reader, const Uses& uses,
 
 /// The same into the Settings part of a function's Config (which extends Settings), its own
 /// fields untouched: `Config c; scaffold::read_settings(reader, kUses, "name", c);`.
-void read_settings(common::aws::SettingsReader& reader, const Uses& uses,
-                   std::string_view function, Settings& into);
+void read_settings(common::aws::SettingsReader& reader, const Uses& uses, std::string_view function,
+                   Settings& into);
 
 }  // namespace scaffold

@@ -19,9 +19,9 @@
 namespace deadline_monitor {
 
 /// The shared settings deadline-monitor reads (scaffold/settings.hpp).
-inline constexpr scaffold::Uses kUses = {.contacts_table = scaffold::Use::kRequired,
-                                         .message_log_table = scaffold::Use::kOptional,
-                                         .opt_out_list_name = scaffold::Use::kRequired};
+inline constexpr scaffold::Uses kUses = {.contacts_table = scaffold::kRequired,
+                                         .message_log_table = scaffold::kOptional,
+                                         .opt_out_list_name = scaffold::kRequired};
 
 /// The function's configuration, from environment variables (checked at start-up).
 struct Config : scaffold::Settings {

@@ -21,9 +21,9 @@
 namespace opt_out_api {
 
 /// The shared settings opt-out-api reads (scaffold/settings.hpp); it has none of its own.
-inline constexpr scaffold::Uses kUses = {.contacts_table = scaffold::Use::kRequired,
-                                         .message_log_table = scaffold::Use::kRequired,
-                                         .opt_out_list_name = scaffold::Use::kRequired};
+inline constexpr scaffold::Uses kUses = {.contacts_table = scaffold::kRequired,
+                                         .message_log_table = scaffold::kRequired,
+                                         .opt_out_list_name = scaffold::kRequired};
 
 /// The function's configuration, from environment variables (checked at start-up).
 struct Config : scaffold::Settings {};

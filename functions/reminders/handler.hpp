@@ -22,12 +22,10 @@
 namespace reminders {
 
 /// The shared settings reminders reads (scaffold/settings.hpp).
-inline constexpr scaffold::Uses kUses = {.contacts_table = scaffold::Use::kRequired,
-                                         .message_log_table = scaffold::Use::kRequired,
-                                         .appointments_table = scaffold::Use::kRequired,
-                                         .origination_identity = scaffold::Use::kRequired,
-                                         .configuration_set_name = scaffold::Use::kOptional,
-                                         .program_name = scaffold::Use::kRequired};
+inline constexpr scaffold::Uses kUses = {
+    .contacts_table = scaffold::kRequired, .message_log_table = scaffold::kRequired,
+    .appointments_table = scaffold::kRequired, .origination_identity = scaffold::kRequired,
+    .configuration_set_name = scaffold::kOptional, .program_name = scaffold::kRequired};
 
 /// The function's configuration, from environment variables (checked at start-up).
 struct Config : scaffold::Settings {

@@ -5,7 +5,8 @@
 
 int main(int argc, char** argv) {
   return scaffold::serve(argc, argv, "reminders", [](scaffold::Start& start) {
-    return scaffold::handler<reminders::Handler>(reminders::config_from_environment(start.env()),
-                                                 reminders::Services{start.services(), start.out()});
+    return scaffold::handler<reminders::Handler>(
+        reminders::config_from_environment(start.env()),
+        reminders::Services{start.services(), start.out()});
   });
 }

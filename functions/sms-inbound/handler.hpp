@@ -23,13 +23,11 @@ namespace sms_inbound {
 
 /// The shared settings sms-inbound reads (scaffold/settings.hpp); APPOINTMENTS_TABLE enables the
 /// replies to reminders (C/CONFIRM, R/RESCHEDULE).
-inline constexpr scaffold::Uses kUses = {.contacts_table = scaffold::Use::kRequired,
-                                         .message_log_table = scaffold::Use::kRequired,
-                                         .appointments_table = scaffold::Use::kOptional,
-                                         .origination_identity = scaffold::Use::kRequired,
-                                         .configuration_set_name = scaffold::Use::kOptional,
-                                         .opt_out_list_name = scaffold::Use::kRequired,
-                                         .program_name = scaffold::Use::kRequired};
+inline constexpr scaffold::Uses kUses = {
+    .contacts_table = scaffold::kRequired, .message_log_table = scaffold::kRequired,
+    .appointments_table = scaffold::kOptional, .origination_identity = scaffold::kRequired,
+    .configuration_set_name = scaffold::kOptional, .opt_out_list_name = scaffold::kRequired,
+    .program_name = scaffold::kRequired};
 
 /// The function's configuration, from environment variables (checked at start-up): the shared
 /// settings of kUses, then its own.

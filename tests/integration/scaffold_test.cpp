@@ -84,7 +84,7 @@ struct BootstrapRun {
 };
 
 BootstrapRun run_bootstrap(const std::string& bootstrap, const json& event, double timeout_s,
-                  const std::vector<std::string>& env) {
+                           const std::vector<std::string>& env) {
   const std::string path = fs::temp_directory_path() / (fresh_id("scaffold-event") + ".json");
   std::ofstream(path) << event.dump();
   std::ostringstream timeout;
@@ -92,7 +92,8 @@ BootstrapRun run_bootstrap(const std::string& bootstrap, const json& event, doub
   std::string cmd = std::string(SMSC_EMULATOR) + " --output json --timeout " + timeout.str() +
                     " --env-file " + shell_quote(std::string(SMSC_STACK_DIR) + "/env");
   for (const auto& e : env) cmd += " --env " + shell_quote(e);
-  cmd += " " + shell_quote(bootstrap) + " " + shell_quote(path) + " 2>" + shell_quote(path + ".log");
+  cmd +=
+      " " + shell_quote(bootstrap) + " " + shell_quote(path) + " 2>" + shell_quote(path + ".log");
   BootstrapRun run;
   std::istringstream out(test_support::run_command(cmd));
   for (std::string line; std::getline(out, line);) {
@@ -124,9 +125,8 @@ json sns_event(const std::string& phone, const std::string& body) {
                {"Timestamp", common::format_rfc3339(common::now_ms())}}}}}}};
 }
 
-const std::vector<std::string> kSmsInboundEnv = {"PROGRAM_NAME=Acme Dental",
-                                                 "HELP_CONTACT=help@acme.example",
-                                                 "AWS_MAX_ATTEMPTS=2"};
+const std::vector<std::string> kSmsInboundEnv = {
+    "PROGRAM_NAME=Acme Dental", "HELP_CONTACT=help@acme.example", "AWS_MAX_ATTEMPTS=2"};
 
 // The finding: under a Runtime API emulator, with the SMS endpoint hanging, sms-inbound
 // was killed at its timeout. With the reserve (3 s timeout: 500 ms), the send gives up at 2.5 s,
@@ -137,7 +137,8 @@ TEST(Reserve, SmsInboundFailsTheRecordItselfWhenSmsHangs) {
   HangingEndpoint sms;
   auto env = kSmsInboundEnv;
   env.push_back("AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2=" + sms.url());
-  const BootstrapRun run = run_bootstrap(SMSC_SMS_INBOUND, sns_event(fresh_number(), "HELP"), 3, env);
+  const BootstrapRun run =
+      run_bootstrap(SMSC_SMS_INBOUND, sns_event(fresh_number(), "HELP"), 3, env);
   ASSERT_EQ(run.results.size(), 1u) << run.log_text;
   const json& result = run.results[0];
   EXPECT_EQ(result["status"], "error") << result.dump() << "\n" << run.log_text;
@@ -147,7 +148,8 @@ TEST(Reserve, SmsInboundFailsTheRecordItselfWhenSmsHangs) {
       << "the SMS call was given the time there was, up to the reserve";
   bool failure_logged = false;
   for (const auto& line : run.json_lines()) {
-    if (line.value("message", "") == "record failed; the invocation will fail so Lambda retries it") {
+    if (line.value("message", "") ==
+        "record failed; the invocation will fail so Lambda retries it") {
       failure_logged = true;
       EXPECT_EQ(line["level"], "ERROR");
       EXPECT_FALSE(line.value("error", "").empty()) << line.dump();
@@ -164,11 +166,12 @@ TEST(Reserve, SmsInboundFailsTheRecordItselfWhenSmsHangs) {
 TEST(Reserve, OptOutApiAnswersWhenSmsHangs) {
   HangingEndpoint sms;
   const std::string phone = fresh_number();
-  json event = json::parse(std::ifstream(std::string(SMSC_OPT_OUT_API_EVENTS) + "/opt-out-email.json"));
+  json event =
+      json::parse(std::ifstream(std::string(SMSC_OPT_OUT_API_EVENTS) + "/opt-out-email.json"));
   event["body"] = json{{"phone_number", phone}, {"channel", "email"}}.dump();
-  const BootstrapRun run = run_bootstrap(SMSC_OPT_OUT_API, event, 3,
-                                {"AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2=" + sms.url(),
-                                 "AWS_MAX_ATTEMPTS=2"});
+  const BootstrapRun run =
+      run_bootstrap(SMSC_OPT_OUT_API, event, 3,
+                    {"AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2=" + sms.url(), "AWS_MAX_ATTEMPTS=2"});
   ASSERT_EQ(run.results.size(), 1u) << run.log_text;
   const json& result = run.results[0];
   ASSERT_EQ(result["status"], "success") << result.dump() << "\n" << run.log_text;
@@ -187,7 +190,8 @@ TEST(LoggingControls, TextFormatAndDebugLevel) {
   auto env = kSmsInboundEnv;
   env.push_back("AWS_LAMBDA_LOG_FORMAT=Text");
   env.push_back("AWS_LAMBDA_LOG_LEVEL=DEBUG");
-  const BootstrapRun run = run_bootstrap(SMSC_SMS_INBOUND, sns_event(fresh_number(), "HELP"), 20, env);
+  const BootstrapRun run =
+      run_bootstrap(SMSC_SMS_INBOUND, sns_event(fresh_number(), "HELP"), 20, env);
   ASSERT_EQ(run.results.size(), 1u) << run.log_text;
   EXPECT_EQ(run.results[0]["status"], "success") << run.log_text;
   bool debug_line = false, info_line = false;
@@ -215,7 +219,8 @@ TEST(LoggingControls, TextFormatAndDebugLevel) {
 TEST(LoggingControls, WarnLevelDropsInfoLines) {
   auto env = kSmsInboundEnv;
   env.push_back("AWS_LAMBDA_LOG_LEVEL=WARN");
-  const BootstrapRun run = run_bootstrap(SMSC_SMS_INBOUND, sns_event(fresh_number(), "HELP"), 20, env);
+  const BootstrapRun run =
+      run_bootstrap(SMSC_SMS_INBOUND, sns_event(fresh_number(), "HELP"), 20, env);
   ASSERT_EQ(run.results.size(), 1u) << run.log_text;
   EXPECT_EQ(run.results[0]["status"], "success") << run.log_text;
   for (const auto& line : run.json_lines()) {

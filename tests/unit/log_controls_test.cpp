@@ -55,8 +55,8 @@ TEST(LogLevelControl, EveryLambdaLevelFromTheEnvironment) {
   }
   // AWS_LAMBDA_LOG_LEVEL (Lambda's) wins over LOG_LEVEL; an unknown value is INFO, as Lambda
   // treats a line whose level it cannot read.
-  EXPECT_EQ(common::observe::log_level_from_environment(Environment::from_map(
-                {{"AWS_LAMBDA_LOG_LEVEL", "FATAL"}, {"LOG_LEVEL", "DEBUG"}})),
+  EXPECT_EQ(common::observe::log_level_from_environment(
+                Environment::from_map({{"AWS_LAMBDA_LOG_LEVEL", "FATAL"}, {"LOG_LEVEL", "DEBUG"}})),
             LogLevel::kFatal);
   EXPECT_EQ(common::observe::log_level_from_environment(
                 Environment::from_map({{"AWS_LAMBDA_LOG_LEVEL", "LOUD"}})),

@@ -11,7 +11,7 @@
 //     `required`/`require` mark the variable as required;
 //   - the settings several functions share (scaffold/settings.hpp) are named in a
 //     scaffold::Uses initializer, each field named like its variable in lower case:
-//     `.contacts_table = scaffold::Use::kRequired` reads CONTACTS_TABLE, required
+//     `.contacts_table = scaffold::kRequired` reads CONTACTS_TABLE, required
 //     (kOptional: read when set; the fields are checked against struct Uses);
 //   - AWS calls go through common/aws's typed clients (DynamoDbClient,
 //     SmsVoiceClient): the client methods are read from their headers;
@@ -79,7 +79,7 @@ async function sharedSettings(repo) {
   return new Set([...body.matchAll(/\bUse\s+([a-z][a-z0-9_]*)\s*=/g)].map((m) => m[1]));
 }
 
-const USES = /\.([a-z][a-z0-9_]*)\s*=\s*(?:scaffold::)?Use::k(Required|Optional)\b/g;
+const USES = /\.([a-z][a-z0-9_]*)\s*=\s*(?:scaffold::)?(?:Use::)?k(Required|Optional)\b/g;
 
 /** Environment variables read in `files`: Map name -> {required, where[]} */
 export async function environmentReads(repo, files) {

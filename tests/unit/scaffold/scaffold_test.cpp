@@ -26,9 +26,9 @@ using json = nlohmann::json;
 
 TEST(Reserve, HalfASecondAtLeastAFifthOfTheBudgetUpToFiveSeconds) {
   EXPECT_EQ(scaffold::reserve_for(3000ms), 500ms);
-  EXPECT_EQ(scaffold::reserve_for(15000ms), 750ms);   // opt-out-api's timeout
-  EXPECT_EQ(scaffold::reserve_for(60000ms), 3000ms);  // sms-inbound's
-  EXPECT_EQ(scaffold::reserve_for(600000ms), 5000ms); // reminders': capped
+  EXPECT_EQ(scaffold::reserve_for(15000ms), 750ms);    // opt-out-api's timeout
+  EXPECT_EQ(scaffold::reserve_for(60000ms), 3000ms);   // sms-inbound's
+  EXPECT_EQ(scaffold::reserve_for(600000ms), 5000ms);  // reminders': capped
   EXPECT_EQ(scaffold::reserve_for(300ms), 300ms) << "never more than what is left";
   EXPECT_EQ(scaffold::reserve_for(0ms), 0ms);
   EXPECT_EQ(scaffold::reserve_for(-5ms), 0ms);
@@ -64,11 +64,11 @@ TEST(Settings, ReadsExactlyWhatTheFunctionUses) {
                                           {"PROGRAM_NAME", "Acme"},
                                           {"METRICS_NAMESPACE", "Ns"}});
   common::aws::SettingsReader reader(env);
-  const auto s = scaffold::read_settings(
-      reader, {.contacts_table = scaffold::Use::kRequired,
-               .message_log_table = scaffold::Use::kOptional,
-               .configuration_set_name = scaffold::Use::kOptional},
-      "fn");
+  const auto s = scaffold::read_settings(reader,
+                                         {.contacts_table = scaffold::Use::kRequired,
+                                          .message_log_table = scaffold::Use::kOptional,
+                                          .configuration_set_name = scaffold::Use::kOptional},
+                                         "fn");
   EXPECT_NO_THROW(reader.check("fn"));
   EXPECT_EQ(s.contacts_table, "contacts");
   EXPECT_EQ(s.message_log_table, "log");

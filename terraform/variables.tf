@@ -64,7 +64,8 @@ variable "function_settings" {
 
   validation {
     condition = alltrue([
-      for s in values(var.function_settings) : (s.memory_size == null || (s.memory_size >= 128 && s.memory_size <= 10240)) && (s.timeout == null || (s.timeout >= 1 && s.timeout <= 900))
+      # coalesce: HCL's || does not short-circuit, so a null field must not reach a comparison.
+      for s in values(var.function_settings) : coalesce(s.memory_size, 128) >= 128 && coalesce(s.memory_size, 128) <= 10240 && coalesce(s.timeout, 1) >= 1 && coalesce(s.timeout, 1) <= 900
     ])
     error_message = "memory_size must be 128-10240 MB and timeout 1-900 s."
   }

@@ -3,10 +3,13 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <strings.h>
 #include <string>
 #include <optional>
 #include <string_view>
@@ -29,10 +32,43 @@ constexpr std::string_view kErrorTypeHeader = "Lambda-Runtime-Function-Error-Typ
 constexpr const char* kTraceEnv = "_X_AMZN_TRACE_ID";
 constexpr int kExitFailure = 1;
 
-// One log line on stderr, JSON so it sits well next to the function's own
-// structured logs in CloudWatch.
+// Lambda's log format (AWS_LAMBDA_LOG_FORMAT, from the function's logging configuration):
+// "Text" asks for plain lines; anything else keeps JSON.
+bool text_log_format() {
+  const char* format = std::getenv("AWS_LAMBDA_LOG_FORMAT");
+  return format != nullptr && ::strcasecmp(format, "text") == 0;
+}
+
+// Now as RFC 3339 UTC with milliseconds, for Text lines.
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm tm{};
+  ::gmtime_r(&seconds, &tm);
+  char text[96];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms.count()));
+  return text;
+}
+
+// One log line on stderr, like the function's own: JSON (so it sits well next to its structured
+// logs in CloudWatch and Lambda's log-level filtering reads its level), or a tab-separated plain
+// line when the function's log format is Text.
 void log_error(std::string_view message, std::string_view request_id = {},
                const ErrorReport* error = nullptr) {
+  if (text_log_format()) {
+    std::string line = utc_now() + "\t" + (request_id.empty() ? "-" : std::string(request_id)) +
+                       "\tERROR\t" + std::string(message) + "\tlogger=runtime";
+    if (error != nullptr) {
+      line += "\terrorType=" + json_quote(error->type) + "\terrorMessage=" + json_quote(error->message);
+    }
+    line += "\n";
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+    return;
+  }
   std::string line = "{\"level\":\"ERROR\",\"logger\":\"runtime\",\"message\":" + json_quote(message);
   if (!request_id.empty()) line += ",\"requestId\":" + json_quote(request_id);
   if (error != nullptr) {

@@ -5,5 +5,9 @@ step() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 # die MESSAGE: a clear error and exit 1.
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# The functions this repository builds, one per folder in functions/.
-functions_list() { (cd "$root/functions" && ls -d */ | tr -d /); }
+# The functions this repository builds: the names in functions/functions.json, the one list of
+# them (each is a folder of functions/; docs/functions.md).
+functions_list() {
+  node -e 'for (const name of Object.keys(require(process.argv[1]).functions)) console.log(name)' \
+    "$root/functions/functions.json"
+}

@@ -1,5 +1,5 @@
-# One role per function with only what its code calls, on the resources it
-# uses (tests/terraform derives the calls from the C++ sources and fails on a
+# One role per function of functions/functions.json with only what its code calls, on the
+# resources it uses (tests/terraform derives the calls from the C++ sources and fails on a
 # missing or an extra grant), plus the Scheduler's role.
 
 data "aws_iam_policy_document" "lambda_trust" {
@@ -21,6 +21,34 @@ resource "aws_iam_role" "fn" {
   assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
 }
 
+# What every function's role has: its own log group, its own dead-letter queue (asynchronous
+# triggers), X-Ray when tracing is on. The documents below add what each function's code calls.
+data "aws_iam_policy_document" "fn_base" {
+  for_each = local.functions
+
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.fn[each.key].arn}:*"]
+  }
+  dynamic "statement" {
+    for_each = each.value.async ? [1] : []
+    content {
+      sid       = "OnFailure"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.dlq[each.key].arn]
+    }
+  }
+  dynamic "statement" {
+    for_each = var.enable_xray ? [1] : []
+    content {
+      sid       = "XRay"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      resources = ["*"]
+    }
+  }
+}
+
 resource "aws_iam_role_policy" "fn" {
   for_each = local.functions
 
@@ -30,11 +58,8 @@ resource "aws_iam_role_policy" "fn" {
 }
 
 data "aws_iam_policy_document" "sms_inbound" {
-  statement {
-    sid       = "Logs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.fn["sms-inbound"].arn}:*"]
-  }
+  source_policy_documents = [data.aws_iam_policy_document.fn_base["sms-inbound"].json]
+
   statement {
     sid       = "Contacts"
     actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
@@ -66,27 +91,11 @@ data "aws_iam_policy_document" "sms_inbound" {
     actions   = ["sms-voice:PutOptedOutNumber", "sms-voice:DeleteOptedOutNumber"]
     resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]
   }
-  statement {
-    sid       = "OnFailure"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dlq["sms-inbound"].arn]
-  }
-  dynamic "statement" {
-    for_each = var.enable_xray ? [1] : []
-    content {
-      sid       = "XRay"
-      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-      resources = ["*"]
-    }
-  }
 }
 
 data "aws_iam_policy_document" "opt_out_api" {
-  statement {
-    sid       = "Logs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.fn["opt-out-api"].arn}:*"]
-  }
+  source_policy_documents = [data.aws_iam_policy_document.fn_base["opt-out-api"].json]
+
   statement {
     sid       = "Contacts"
     actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
@@ -103,22 +112,11 @@ data "aws_iam_policy_document" "opt_out_api" {
     actions   = ["sms-voice:PutOptedOutNumber", "sms-voice:DeleteOptedOutNumber"]
     resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]
   }
-  dynamic "statement" {
-    for_each = var.enable_xray ? [1] : []
-    content {
-      sid       = "XRay"
-      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-      resources = ["*"]
-    }
-  }
 }
 
 data "aws_iam_policy_document" "deadline_monitor" {
-  statement {
-    sid       = "Logs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.fn["deadline-monitor"].arn}:*"]
-  }
+  source_policy_documents = [data.aws_iam_policy_document.fn_base["deadline-monitor"].json]
+
   statement {
     sid       = "PendingOptOuts"
     actions   = ["dynamodb:Query"]
@@ -134,27 +132,11 @@ data "aws_iam_policy_document" "deadline_monitor" {
     actions   = ["sms-voice:PutOptedOutNumber"]
     resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]
   }
-  statement {
-    sid       = "OnFailure"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dlq["deadline-monitor"].arn]
-  }
-  dynamic "statement" {
-    for_each = var.enable_xray ? [1] : []
-    content {
-      sid       = "XRay"
-      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-      resources = ["*"]
-    }
-  }
 }
 
 data "aws_iam_policy_document" "reminders" {
-  statement {
-    sid       = "Logs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.fn["reminders"].arn}:*"]
-  }
+  source_policy_documents = [data.aws_iam_policy_document.fn_base["reminders"].json]
+
   statement {
     sid       = "DueReminders"
     actions   = ["dynamodb:Query"]
@@ -179,19 +161,6 @@ data "aws_iam_policy_document" "reminders" {
     sid       = "Send"
     actions   = ["sms-voice:SendTextMessage"]
     resources = [local.origination_identity_arn, aws_pinpointsmsvoicev2_configuration_set.this.arn]
-  }
-  statement {
-    sid       = "OnFailure"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dlq["reminders"].arn]
-  }
-  dynamic "statement" {
-    for_each = var.enable_xray ? [1] : []
-    content {
-      sid       = "XRay"
-      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-      resources = ["*"]
-    }
   }
 }
 

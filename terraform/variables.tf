@@ -55,28 +55,17 @@ variable "architecture" {
 }
 
 variable "function_settings" {
-  description = "Memory (MB) and timeout (s) per function. sms-inbound's timeout must stay below PROCESSING_LEASE_SECONDS (900)."
+  description = "Memory (MB) and timeout (s) of functions, where they should differ from functions/functions.json (any function, either field). sms-inbound's timeout must stay below PROCESSING_LEASE_SECONDS (900)."
   type = map(object({
-    memory_size = number
-    timeout     = number
+    memory_size = optional(number)
+    timeout     = optional(number)
   }))
-  default = {
-    "sms-inbound"      = { memory_size = 256, timeout = 60 }
-    "opt-out-api"      = { memory_size = 256, timeout = 15 }
-    "deadline-monitor" = { memory_size = 256, timeout = 300 }
-    "reminders"        = { memory_size = 256, timeout = 600 }
-  }
+  default = {}
 
   validation {
     condition = alltrue([
-      for name in ["sms-inbound", "opt-out-api", "deadline-monitor", "reminders"] : contains(keys(var.function_settings), name)
-    ])
-    error_message = "function_settings needs an entry for sms-inbound, opt-out-api, deadline-monitor and reminders."
-  }
-
-  validation {
-    condition = alltrue([
-      for s in values(var.function_settings) : s.memory_size >= 128 && s.memory_size <= 10240 && s.timeout >= 1 && s.timeout <= 900
+      # coalesce: HCL's || does not short-circuit, so a null field must not reach a comparison.
+      for s in values(var.function_settings) : coalesce(s.memory_size, 128) >= 128 && coalesce(s.memory_size, 128) <= 10240 && coalesce(s.timeout, 1) >= 1 && coalesce(s.timeout, 1) <= 900
     ])
     error_message = "memory_size must be 128-10240 MB and timeout 1-900 s."
   }
@@ -106,6 +95,17 @@ variable "log_level" {
   validation {
     condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
     error_message = "log_level must be DEBUG, INFO, WARN or ERROR."
+  }
+}
+
+variable "log_format" {
+  description = "Lambda log format: JSON (structured lines, which CloudWatch Logs Insights and log-level filtering read) or Text (plain lines; log_level then does not apply). Lambda passes it to the functions as AWS_LAMBDA_LOG_FORMAT."
+  type        = string
+  default     = "JSON"
+
+  validation {
+    condition     = contains(["JSON", "Text"], var.log_format)
+    error_message = "log_format must be JSON or Text."
   }
 }
 

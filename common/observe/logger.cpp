@@ -1,6 +1,7 @@
 #include "common/observe/logger.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <ostream>
 
 #include "common/time.hpp"
@@ -8,28 +9,42 @@
 namespace common::observe {
 namespace {
 
+std::string upper(std::string_view text) {
+  std::string out;
+  for (char c : text) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
 std::string_view level_name(LogLevel level) {
   switch (level) {
+    case LogLevel::kTrace: return "TRACE";
     case LogLevel::kDebug: return "DEBUG";
     case LogLevel::kInfo: return "INFO";
     case LogLevel::kWarn: return "WARN";
     case LogLevel::kError: return "ERROR";
+    case LogLevel::kFatal: return "FATAL";
   }
   return "INFO";
 }
-
-}  // namespace
 
 LogLevel log_level_from_environment(const aws::Environment& env) {
   auto value = env.get("AWS_LAMBDA_LOG_LEVEL");
   if (!value) value = env.get("LOG_LEVEL");
   if (!value) return LogLevel::kInfo;
-  std::string v;
-  for (char c : *value) v += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (v == "DEBUG" || v == "TRACE") return LogLevel::kDebug;
+  const std::string v = upper(*value);
+  if (v == "TRACE") return LogLevel::kTrace;
+  if (v == "DEBUG") return LogLevel::kDebug;
   if (v == "WARN" || v == "WARNING") return LogLevel::kWarn;
-  if (v == "ERROR" || v == "FATAL") return LogLevel::kError;
+  if (v == "ERROR") return LogLevel::kError;
+  if (v == "FATAL") return LogLevel::kFatal;
   return LogLevel::kInfo;
+}
+
+LogFormat log_format_from_environment(const aws::Environment& env) {
+  const auto value = env.get("AWS_LAMBDA_LOG_FORMAT");
+  return value && upper(*value) == "TEXT" ? LogFormat::kText : LogFormat::kJson;
 }
 
 namespace {
@@ -116,21 +131,57 @@ std::string mask_phone_numbers(std::string_view text) {
   return out;
 }
 
-Logger::Logger(std::string function_name, LogLevel min_level, std::ostream& out)
-    : function_name_(std::move(function_name)), min_level_(min_level), out_(out) {}
+Logger::Logger(std::string function_name, LogLevel min_level, std::ostream& out, LogFormat format)
+    : function_name_(std::move(function_name)), min_level_(min_level), out_(out), format_(format) {}
 
 void Logger::start_invocation(std::string request_id) {
   request_id_ = std::move(request_id);
   cold_start_ = invocations_++ == 0;
 }
 
+void Logger::trace(std::string_view m, nlohmann::json f) { write(LogLevel::kTrace, m, std::move(f)); }
 void Logger::debug(std::string_view m, nlohmann::json f) { write(LogLevel::kDebug, m, std::move(f)); }
 void Logger::info(std::string_view m, nlohmann::json f) { write(LogLevel::kInfo, m, std::move(f)); }
 void Logger::warn(std::string_view m, nlohmann::json f) { write(LogLevel::kWarn, m, std::move(f)); }
 void Logger::error(std::string_view m, nlohmann::json f) { write(LogLevel::kError, m, std::move(f)); }
+void Logger::fatal(std::string_view m, nlohmann::json f) { write(LogLevel::kFatal, m, std::move(f)); }
+
+namespace {
+
+// Text as one token of a Text-format line: as it is when nothing in it needs escaping and it holds
+// no blank or '=' (for a value) that would make the line ambiguous; else JSON-quoted (escapes,
+// invalid UTF-8 replaced), so a line never breaks and never throws.
+std::string text_token(const std::string& text, bool allow_blanks) {
+  const std::string quoted =
+      nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const bool plain = !text.empty() && quoted.size() == text.size() + 2 &&
+                     quoted.compare(1, text.size(), text) == 0 &&
+                     text.find_first_of(allow_blanks ? "\"" : " =\"") == std::string::npos;
+  return plain ? text : quoted;
+}
+
+// A field's value in a Text-format line: strings as tokens, anything else as compact JSON.
+std::string text_value(const nlohmann::json& value) {
+  if (value.is_string()) return text_token(value.get_ref<const std::string&>(), false);
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
 
 void Logger::write(LogLevel level, std::string_view message, nlohmann::json fields) {
   if (level < min_level_) return;
+  if (format_ == LogFormat::kText) {
+    // Lambda's Text format for managed runtimes puts time, request id and level first.
+    std::string line = format_rfc3339(now_ms()) + '\t' + (request_id_.empty() ? "-" : request_id_) +
+                       '\t' + std::string(level_name(level)) + '\t';
+    line += text_token(std::string(message), true);
+    if (!request_id_.empty() && cold_start_) line += "\tcold_start=true";
+    if (fields.is_object()) {
+      for (const auto& [k, v] : fields.items()) line += '\t' + k + '=' + text_value(v);
+    }
+    out_ << mask_phone_numbers(line) << '\n' << std::flush;
+    return;
+  }
   nlohmann::json line = {{"timestamp", format_rfc3339(now_ms())},
                          {"level", level_name(level)},
                          {"message", message},

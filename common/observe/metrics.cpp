@@ -36,6 +36,7 @@ void Metrics::flush() {
     line[name] = entry.value;
   }
   line["FunctionName"] = function_name_;
+  if (!line_level_.empty()) line["level"] = line_level_;
   line["_aws"] = {
       {"Timestamp", now_ms().time_since_epoch().count()},
       {"CloudWatchMetrics",

@@ -21,6 +21,11 @@ class Metrics {
   void add(const std::string& name, double value, std::string_view unit = "Count");
   /// A property logged with the metrics (searchable, not a metric), e.g. the request id.
   void set_property(const std::string& key, nlohmann::json value);
+  /// A "level" member on every EMF line from now on ("" for none, the default). Lambda's log-level
+  /// filtering (JSON log format) treats a line without one as INFO and drops it when the
+  /// function's level is WARN or above; lines carrying that level are kept, so the metrics (and
+  /// the alarms on them) survive a quieter log level.
+  void set_line_level(std::string level) { line_level_ = std::move(level); }
   /// Current sum of `name` (0 when unset), for summaries and tests.
   double value(const std::string& name) const;
   /// Writes the EMF line (nothing when no metric was added) and clears the values.
@@ -36,6 +41,7 @@ class Metrics {
   std::ostream& out_;
   std::map<std::string, Entry> values_;
   nlohmann::json properties_ = nlohmann::json::object();
+  std::string line_level_;
 };
 
 }  // namespace common::observe

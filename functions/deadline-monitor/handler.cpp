@@ -17,12 +17,9 @@ using json = nlohmann::json;
 }  // namespace
 
 Config config_from_environment(const common::aws::Environment& env) {
-  Config c;
   common::aws::SettingsReader settings(env);
-  c.contacts_table = settings.required("CONTACTS_TABLE");
-  c.opt_out_list_name = settings.required("OPT_OUT_LIST_NAME");
-  c.message_log_table = settings.get_or("MESSAGE_LOG_TABLE", "");
-  c.metrics_namespace = settings.get_or("METRICS_NAMESPACE", "SmsCompliance");
+  Config c;
+  scaffold::read_settings(settings, kUses, "deadline-monitor", c);
   // DynamoDB's Query Limit is at most what one page can hold; 1000 keeps pages small.
   c.page_size = static_cast<int>(settings.number("PAGE_SIZE", 100, 1, 1000));
   c.time_reserve =
@@ -113,11 +110,7 @@ RunSummary Handler::run(common::TimePoint now, std::chrono::system_clock::time_p
   }
 }
 
-std::string Handler::handle(const runtime::Invocation& invocation) {
-  services_.logger.start_invocation(invocation.request_id);
-  services_.dynamodb.transport().set_deadline(invocation.deadline);
-  services_.sms.transport().set_deadline(invocation.deadline);
-  services_.metrics.set_property("requestId", invocation.request_id);
+std::string Handler::handle(const scaffold::Invocation& invocation) {
   const auto stop_at = invocation.deadline == std::chrono::system_clock::time_point::max()
                            ? invocation.deadline
                            : invocation.deadline - config_.time_reserve;

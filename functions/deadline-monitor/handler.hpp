@@ -13,32 +13,31 @@
 #include "common/observe/logger.hpp"
 #include "common/observe/metrics.hpp"
 #include "common/time.hpp"
-#include "runtime/runtime.hpp"
+#include "scaffold/invocation.hpp"
+#include "scaffold/services.hpp"
+#include "scaffold/settings.hpp"
 
 namespace deadline_monitor {
 
+/// The shared settings deadline-monitor reads (scaffold/settings.hpp).
+inline constexpr scaffold::Uses kUses = {.contacts_table = scaffold::kRequired,
+                                         .message_log_table = scaffold::kOptional,
+                                         .opt_out_list_name = scaffold::kRequired};
+
 /// The function's configuration, from environment variables (checked at start-up).
-struct Config {
-  std::string contacts_table;                       // CONTACTS_TABLE (required)
-  std::string message_log_table;                    // MESSAGE_LOG_TABLE (optional here)
-  std::string opt_out_list_name;                    // OPT_OUT_LIST_NAME (required)
-  std::string metrics_namespace = "SmsCompliance";  // METRICS_NAMESPACE
-  int page_size = 100;                              // PAGE_SIZE: index items per Query page
+struct Config : scaffold::Settings {
+  int page_size = 100;  // PAGE_SIZE: index items per Query page
   /// TIME_RESERVE_MS: no new item is started with less than this left before the invocation's
-  /// deadline, so the summary and metrics always go out.
+  /// deadline (the reserved one, scaffold/invocation.hpp), so the summary and metrics always go
+  /// out.
   std::chrono::milliseconds time_reserve{3000};
 };
 
 /// Reads Config. Throws std::invalid_argument naming every missing or bad variable.
 Config config_from_environment(const common::aws::Environment& env);
 
-/// The clients and sinks the handler works with, built once per process in main.cpp.
-struct Services {
-  common::aws::DynamoDbClient& dynamodb;
-  common::aws::SmsVoiceClient& sms;
-  common::observe::Logger& logger;
-  common::observe::Metrics& metrics;
-};
+/// The clients and sinks the handler works with, built once per process by the scaffold.
+using Services = scaffold::Services;
 
 /// An opt-out is "due soon" with this many business days left or fewer (and not yet overdue).
 inline constexpr int kDueSoonBusinessDays = 2;
@@ -67,7 +66,7 @@ class Handler {
 
   /// One invocation (any event: the scheduler's input is not read); returns the RunSummary as
   /// JSON. DynamoDB failures are thrown (the run fails; the next run resumes).
-  std::string handle(const runtime::Invocation& invocation);
+  std::string handle(const scaffold::Invocation& invocation);
 
   /// The run itself, at `now`, stopping new work at `stop_at`.
   RunSummary run(common::TimePoint now, std::chrono::system_clock::time_point stop_at);

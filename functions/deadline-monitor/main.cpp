@@ -1,46 +1,11 @@
-// deadline-monitor bootstrap: configuration and clients, built once per process, then the Runtime
-// API loop.
-#include <iostream>
-#include <memory>
-
-#include "common/aws/dynamodb.hpp"
-#include "common/aws/environment.hpp"
-#include "common/aws/sms_voice.hpp"
-#include "common/build_info.hpp"
-#include "common/observe/logger.hpp"
-#include "common/observe/metrics.hpp"
+// deadline-monitor: its configuration and handler; the scaffold does the rest
+// (docs/functions.md).
 #include "functions/deadline-monitor/handler.hpp"
-#include "runtime/runtime.hpp"
+#include "scaffold/function.hpp"
 
 int main(int argc, char** argv) {
-  using namespace common;
-  // `bootstrap --version`: the linked components (Lambda passes no arguments).
-  if (int rc =
-          build_info::handle_command_line(argc, argv, "deadline-monitor", std::cout, std::cerr);
-      rc >= 0) {
-    return rc;
-  }
-  // Owned here so they live (and keep their connections) across invocations.
-  std::unique_ptr<aws::DynamoDbClient> dynamodb;
-  std::unique_ptr<aws::SmsVoiceClient> sms;
-  std::unique_ptr<observe::Logger> logger;
-  std::unique_ptr<observe::Metrics> metrics;
-  std::unique_ptr<deadline_monitor::Handler> handler;
-
-  return runtime::run([&]() -> runtime::Handler {
-    const auto env = aws::Environment::process();
-    const std::string name = env.get_or("AWS_LAMBDA_FUNCTION_NAME", "deadline-monitor");
-    auto config = deadline_monitor::config_from_environment(env);
-    dynamodb = std::make_unique<aws::DynamoDbClient>(
-        aws::client_config_from_environment(aws::kDynamoDb, env));
-    sms = std::make_unique<aws::SmsVoiceClient>(
-        aws::client_config_from_environment(aws::kSmsVoice, env));
-    logger = std::make_unique<observe::Logger>(name, observe::log_level_from_environment(env),
-                                               std::cout);
-    logger->info("init", build_info::cold_start_fields());
-    metrics = std::make_unique<observe::Metrics>(config.metrics_namespace, name, std::cout);
-    handler = std::make_unique<deadline_monitor::Handler>(
-        std::move(config), deadline_monitor::Services{*dynamodb, *sms, *logger, *metrics});
-    return [&](const runtime::Invocation& invocation) { return handler->handle(invocation); };
+  return scaffold::serve(argc, argv, "deadline-monitor", [](scaffold::Start& start) {
+    return scaffold::handler<deadline_monitor::Handler>(
+        deadline_monitor::config_from_environment(start.env()), start.services());
   });
 }

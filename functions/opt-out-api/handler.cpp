@@ -148,12 +148,9 @@ std::string event_id(const HttpRequest& request, TimePoint now) {
 }  // namespace
 
 Config config_from_environment(const common::aws::Environment& env) {
-  Config c;
   common::aws::SettingsReader settings(env);
-  c.contacts_table = settings.required("CONTACTS_TABLE");
-  c.message_log_table = settings.required("MESSAGE_LOG_TABLE");
-  c.opt_out_list_name = settings.required("OPT_OUT_LIST_NAME");
-  c.metrics_namespace = settings.get_or("METRICS_NAMESPACE", "SmsCompliance");
+  Config c;
+  scaffold::read_settings(settings, kUses, "opt-out-api", c);
   settings.check("opt-out-api");
   return c;
 }
@@ -385,12 +382,7 @@ HttpResponse Handler::respond(const HttpRequest& request, TimePoint now) {
   return error_response(404, "not_found", "no route; use POST /opt-out, POST /opt-in or GET /contacts/{phone_number}");
 }
 
-std::string Handler::handle(const runtime::Invocation& invocation) {
-  services_.logger.start_invocation(invocation.request_id);
-  services_.dynamodb.transport().set_deadline(invocation.deadline);
-  services_.sms.transport().set_deadline(invocation.deadline);
-  services_.metrics.set_property("requestId", invocation.request_id);
-
+std::string Handler::handle(const scaffold::Invocation& invocation) {
   HttpRequest request;
   try {
     request = parse_http_event(invocation.payload, kMaxBodyBytes);

@@ -14,28 +14,25 @@
 #include "common/observe/metrics.hpp"
 #include "common/time.hpp"
 #include "functions/opt-out-api/http_event.hpp"
-#include "runtime/runtime.hpp"
+#include "scaffold/invocation.hpp"
+#include "scaffold/services.hpp"
+#include "scaffold/settings.hpp"
 
 namespace opt_out_api {
 
+/// The shared settings opt-out-api reads (scaffold/settings.hpp); it has none of its own.
+inline constexpr scaffold::Uses kUses = {.contacts_table = scaffold::kRequired,
+                                         .message_log_table = scaffold::kRequired,
+                                         .opt_out_list_name = scaffold::kRequired};
+
 /// The function's configuration, from environment variables (checked at start-up).
-struct Config {
-  std::string contacts_table;                       // CONTACTS_TABLE (required)
-  std::string message_log_table;                    // MESSAGE_LOG_TABLE (required)
-  std::string opt_out_list_name;                    // OPT_OUT_LIST_NAME (required)
-  std::string metrics_namespace = "SmsCompliance";  // METRICS_NAMESPACE
-};
+struct Config : scaffold::Settings {};
 
 /// Reads Config. Throws std::invalid_argument naming every missing variable.
 Config config_from_environment(const common::aws::Environment& env);
 
-/// The clients and sinks the handler works with, built once per process in main.cpp.
-struct Services {
-  common::aws::DynamoDbClient& dynamodb;
-  common::aws::SmsVoiceClient& sms;
-  common::observe::Logger& logger;
-  common::observe::Metrics& metrics;
-};
+/// The clients and sinks the handler works with, built once per process by the scaffold.
+using Services = scaffold::Services;
 
 /// Request bodies above this size are refused with 413 (after base64 decoding).
 inline constexpr std::size_t kMaxBodyBytes = 16 * 1024;
@@ -61,7 +58,7 @@ class Handler {
 
   /// One invocation: a payload 2.0 event in, a payload 2.0 response out. Throws
   /// runtime::FunctionError("InvalidEvent") for an event that is not an HTTP event.
-  std::string handle(const runtime::Invocation& invocation);
+  std::string handle(const scaffold::Invocation& invocation);
 
   /// The routing and the work, for one parsed request at `now`.
   HttpResponse respond(const HttpRequest& request, common::TimePoint now);

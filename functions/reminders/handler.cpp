@@ -368,14 +368,9 @@ void emit_blocked_metrics(std::ostream& out, const std::string& ns, const std::s
 }  // namespace
 
 Config config_from_environment(const common::aws::Environment& env) {
-  Config c;
   common::aws::SettingsReader settings(env);
-  c.appointments_table = settings.required("APPOINTMENTS_TABLE");
-  c.contacts_table = settings.required("CONTACTS_TABLE");
-  c.message_log_table = settings.required("MESSAGE_LOG_TABLE");
-  c.origination_identity = settings.required("ORIGINATION_IDENTITY");
-  c.program_name = settings.required("PROGRAM_NAME");
-  c.configuration_set_name = settings.get_or("CONFIGURATION_SET_NAME", "");
+  Config c;
+  scaffold::read_settings(settings, kUses, "reminders", c);
   c.template_text = settings.get_or("REMINDER_TEMPLATE", c.template_text);
   if (auto leads = env.get("REMINDER_LEAD_TIMES")) {
     auto parsed = common::appointments::parse_lead_times(*leads);
@@ -394,8 +389,6 @@ Config config_from_environment(const common::aws::Environment& env) {
       static_cast<long>(settings.number("REMINDER_CLAIM_SECONDS", 900, 30, 86400)));
   c.stop_before_deadline = std::chrono::milliseconds(
       static_cast<long>(settings.number("REMINDER_STOP_BEFORE_DEADLINE_MS", 5000, 0, 600000)));
-  c.metrics_namespace = settings.get_or("METRICS_NAMESPACE", c.metrics_namespace);
-  c.function_name = settings.get_or("AWS_LAMBDA_FUNCTION_NAME", c.function_name);
   c.accept_event_time = settings.get_or("REMINDERS_ACCEPT_EVENT_TIME", "") == "1";
   settings.check("reminders");
   return c;
@@ -424,10 +417,7 @@ std::string render_reminder(const std::string& template_text, const std::string&
   return out;
 }
 
-std::string Handler::handle(const runtime::Invocation& invocation) {
-  services_.logger.start_invocation(invocation.request_id);
-  services_.dynamodb.transport().set_deadline(invocation.deadline);
-  services_.sms.transport().set_deadline(invocation.deadline);
+std::string Handler::handle(const scaffold::Invocation& invocation) {
   TimePoint now = services_.clock();
   if (config_.accept_event_time) {
     try {

@@ -16,18 +16,20 @@
 #include "common/observe/logger.hpp"
 #include "common/observe/metrics.hpp"
 #include "common/time.hpp"
-#include "runtime/runtime.hpp"
+#include "scaffold/invocation.hpp"
+#include "scaffold/services.hpp"
+#include "scaffold/settings.hpp"
 
 namespace reminders {
 
+/// The shared settings reminders reads (scaffold/settings.hpp).
+inline constexpr scaffold::Uses kUses = {
+    .contacts_table = scaffold::kRequired, .message_log_table = scaffold::kRequired,
+    .appointments_table = scaffold::kRequired, .origination_identity = scaffold::kRequired,
+    .configuration_set_name = scaffold::kOptional, .program_name = scaffold::kRequired};
+
 /// The function's configuration, from environment variables (checked at start-up).
-struct Config {
-  std::string appointments_table;      // APPOINTMENTS_TABLE (required)
-  std::string contacts_table;          // CONTACTS_TABLE (required)
-  std::string message_log_table;       // MESSAGE_LOG_TABLE (required)
-  std::string origination_identity;    // ORIGINATION_IDENTITY (required)
-  std::string program_name;            // PROGRAM_NAME (required): named in every reminder
-  std::string configuration_set_name;  // CONFIGURATION_SET_NAME (optional)
+struct Config : scaffold::Settings {
   /// REMINDER_TEMPLATE: {program}, {when} ("Tue, Nov 24 at 2:00 PM", appointment's local time),
   /// {location}, {at_location} (" at <location>" or nothing).
   std::string template_text =
@@ -39,8 +41,6 @@ struct Config {
   double parts_per_second = 3;                      // SMS_MAX_PARTS_PER_SECOND
   std::chrono::seconds claim_lease{900};            // REMINDER_CLAIM_SECONDS (> function timeout)
   std::chrono::milliseconds stop_before_deadline{5000};  // REMINDER_STOP_BEFORE_DEADLINE_MS
-  std::string metrics_namespace = "SmsCompliance";  // METRICS_NAMESPACE
-  std::string function_name = "reminders";          // AWS_LAMBDA_FUNCTION_NAME
   /// REMINDERS_ACCEPT_EVENT_TIME=1: an event {"now": "<RFC 3339>"} sets the run's clock (tests
   /// and replays only; never set it in production).
   bool accept_event_time = false;
@@ -49,15 +49,11 @@ struct Config {
 /// Reads Config. Throws std::invalid_argument naming every missing or bad variable.
 Config config_from_environment(const common::aws::Environment& env);
 
-/// The clients and sinks the handler works with, built once per process in main.cpp.
-struct Services {
-  common::aws::DynamoDbClient& dynamodb;
-  common::aws::SmsVoiceClient& sms;
-  common::observe::Logger& logger;
-  common::observe::Metrics& metrics;
+/// The scaffold's clients and sinks (built once per process), and what reminders adds.
+struct Services : scaffold::Services {
   std::ostream& metrics_out;  ///< for the per-reason EMF line of RemindersBlocked
   std::function<common::TimePoint()> clock = common::now_ms;
-  std::function<void(std::chrono::microseconds)> sleep;  ///< pacing waits (default: this thread)
+  std::function<void(std::chrono::microseconds)> sleep = {};  ///< pacing waits (default: this thread)
 };
 
 /// The reminder text from `template_text` (see Config::template_text).
@@ -71,7 +67,7 @@ class Handler {
  public:
   Handler(Config config, Services services) : config_(std::move(config)), services_(std::move(services)) {}
 
-  std::string handle(const runtime::Invocation& invocation);
+  std::string handle(const scaffold::Invocation& invocation);
 
  private:
   Config config_;

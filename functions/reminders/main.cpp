@@ -1,46 +1,12 @@
-// reminders bootstrap: configuration and clients, built once per process, then the Runtime API
-// loop.
-#include <iostream>
-#include <memory>
-
-#include "common/aws/dynamodb.hpp"
-#include "common/aws/environment.hpp"
-#include "common/aws/sms_voice.hpp"
-#include "common/build_info.hpp"
-#include "common/observe/logger.hpp"
-#include "common/observe/metrics.hpp"
+// reminders: its configuration and handler, which also writes one EMF line per blocked reason;
+// the scaffold does the rest (docs/functions.md).
 #include "functions/reminders/handler.hpp"
-#include "runtime/runtime.hpp"
+#include "scaffold/function.hpp"
 
 int main(int argc, char** argv) {
-  using namespace common;
-  // `bootstrap --version`: the linked components (Lambda passes no arguments).
-  if (int rc = build_info::handle_command_line(argc, argv, "reminders", std::cout, std::cerr);
-      rc >= 0) {
-    return rc;
-  }
-  // Owned here so they live (and keep their connections) across invocations.
-  std::unique_ptr<aws::DynamoDbClient> dynamodb;
-  std::unique_ptr<aws::SmsVoiceClient> sms;
-  std::unique_ptr<observe::Logger> logger;
-  std::unique_ptr<observe::Metrics> metrics;
-  std::unique_ptr<reminders::Handler> handler;
-
-  return runtime::run([&]() -> runtime::Handler {
-    const auto env = aws::Environment::process();
-    auto config = reminders::config_from_environment(env);
-    dynamodb = std::make_unique<aws::DynamoDbClient>(
-        aws::client_config_from_environment(aws::kDynamoDb, env));
-    sms = std::make_unique<aws::SmsVoiceClient>(
-        aws::client_config_from_environment(aws::kSmsVoice, env));
-    logger = std::make_unique<observe::Logger>(config.function_name,
-                                               observe::log_level_from_environment(env), std::cout);
-    logger->info("init", build_info::cold_start_fields());
-    metrics = std::make_unique<observe::Metrics>(config.metrics_namespace, config.function_name,
-                                                 std::cout);
-    handler = std::make_unique<reminders::Handler>(
-        std::move(config),
-        reminders::Services{*dynamodb, *sms, *logger, *metrics, std::cout, common::now_ms, {}});
-    return [&](const runtime::Invocation& invocation) { return handler->handle(invocation); };
+  return scaffold::serve(argc, argv, "reminders", [](scaffold::Start& start) {
+    return scaffold::handler<reminders::Handler>(
+        reminders::config_from_environment(start.env()),
+        reminders::Services{start.services(), start.out()});
   });
 }

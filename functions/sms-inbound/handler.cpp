@@ -1,5 +1,6 @@
 #include "functions/sms-inbound/handler.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -45,16 +46,10 @@ struct Handler::Outcome {
 };
 
 Config config_from_environment(const common::aws::Environment& env) {
-  Config c;
   common::aws::SettingsReader settings(env);
-  c.contacts_table = settings.required("CONTACTS_TABLE");
-  c.message_log_table = settings.required("MESSAGE_LOG_TABLE");
-  c.origination_identity = settings.required("ORIGINATION_IDENTITY");
-  c.opt_out_list_name = settings.required("OPT_OUT_LIST_NAME");
-  c.program_name = settings.required("PROGRAM_NAME");
+  Config c;
+  scaffold::read_settings(settings, kUses, "sms-inbound", c);
   c.help_contact = settings.required("HELP_CONTACT");
-  c.configuration_set_name = settings.get_or("CONFIGURATION_SET_NAME", "");
-  c.appointments_table = settings.get_or("APPOINTMENTS_TABLE", "");
   c.backend_url = settings.get_or("BACKEND_URL", "");
   if (!c.backend_url.empty() && c.backend_url.rfind("http://", 0) != 0 &&
       c.backend_url.rfind("https://", 0) != 0) {
@@ -64,7 +59,6 @@ Config config_from_environment(const common::aws::Environment& env) {
       static_cast<long long>(settings.number("BACKEND_TIMEOUT_MS", 3000, 1, 900000)));
   c.processing_lease = std::chrono::seconds(
       static_cast<long long>(settings.number("PROCESSING_LEASE_SECONDS", 900, 1, 86400)));
-  c.metrics_namespace = settings.get_or("METRICS_NAMESPACE", "SmsCompliance");
   settings.check("sms-inbound");
   return c;
 }
@@ -419,7 +413,7 @@ std::string initial_state(MessageIntent intent) {
 
 Handler::Outcome Handler::process(const InboundSms& m) {
   Outcome outcome;
-  RecordProcessor p(config_, services_, m, deadline_);
+  RecordProcessor p(config_, services_, m, lambda_deadline_);
   if (!p.claim()) {
     outcome.status = "duplicate";
     return outcome;
@@ -554,7 +548,12 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         http.url = config_.backend_url;
         http.headers = {{"Content-Type", "application/json"}};
         http.body = request.dump();
-        http.timeout = config_.backend_timeout;
+        // Never past the scaffold's reserve: a slow backend fails the record in time to say so.
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline_ - std::chrono::system_clock::now());
+        http.timeout = deadline_ == std::chrono::system_clock::time_point::max()
+                           ? config_.backend_timeout
+                           : std::clamp(left, std::chrono::milliseconds(1), config_.backend_timeout);
         auto response = services_.backend->send(http);
         if (response.status < 200 || response.status > 299) {
           throw common::Error::transient(
@@ -584,13 +583,9 @@ Handler::Outcome Handler::process(const InboundSms& m) {
   }
 }
 
-std::string Handler::handle(const runtime::Invocation& invocation) {
-  services_.logger.start_invocation(invocation.request_id);
+std::string Handler::handle(const scaffold::Invocation& invocation) {
   deadline_ = invocation.deadline;
-  services_.dynamodb.transport().set_deadline(invocation.deadline);
-  services_.sms.transport().set_deadline(invocation.deadline);
-  services_.metrics.set_property("requestId", invocation.request_id);
-
+  lambda_deadline_ = invocation.lambda_deadline;
   std::vector<ParsedRecord> records;
   try {
     records = parse_sns_event(invocation.payload);

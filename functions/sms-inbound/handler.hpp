@@ -15,23 +15,26 @@
 #include "common/observe/logger.hpp"
 #include "common/observe/metrics.hpp"
 #include "functions/sms-inbound/sns_event.hpp"
-#include "runtime/runtime.hpp"
+#include "scaffold/invocation.hpp"
+#include "scaffold/services.hpp"
+#include "scaffold/settings.hpp"
 
 namespace sms_inbound {
 
-/// The function's configuration, from environment variables (checked at start-up).
-struct Config {
-  std::string contacts_table;          // CONTACTS_TABLE (required)
-  std::string message_log_table;       // MESSAGE_LOG_TABLE (required)
-  std::string origination_identity;    // ORIGINATION_IDENTITY (required): our number / pool id
-  std::string opt_out_list_name;       // OPT_OUT_LIST_NAME (required)
-  std::string configuration_set_name;  // CONFIGURATION_SET_NAME (optional)
-  std::string program_name;            // PROGRAM_NAME (required): named in every reply
-  std::string help_contact;            // HELP_CONTACT (required): phone, e-mail or URL for HELP
-  std::string appointments_table;      // APPOINTMENTS_TABLE (optional): enables C/R replies
-  std::string backend_url;             // BACKEND_URL (optional): receives ordinary texts
+/// The shared settings sms-inbound reads (scaffold/settings.hpp); APPOINTMENTS_TABLE enables the
+/// replies to reminders (C/CONFIRM, R/RESCHEDULE).
+inline constexpr scaffold::Uses kUses = {
+    .contacts_table = scaffold::kRequired, .message_log_table = scaffold::kRequired,
+    .appointments_table = scaffold::kOptional, .origination_identity = scaffold::kRequired,
+    .configuration_set_name = scaffold::kOptional, .opt_out_list_name = scaffold::kRequired,
+    .program_name = scaffold::kRequired};
+
+/// The function's configuration, from environment variables (checked at start-up): the shared
+/// settings of kUses, then its own.
+struct Config : scaffold::Settings {
+  std::string help_contact;  // HELP_CONTACT (required): phone, e-mail or URL for HELP
+  std::string backend_url;   // BACKEND_URL (optional): receives ordinary texts
   std::chrono::milliseconds backend_timeout{3000};  // BACKEND_TIMEOUT_MS
-  std::string metrics_namespace = "SmsCompliance";  // METRICS_NAMESPACE
   /// How long one delivery owns a message before a redelivery may take over (a
   /// crashed attempt's lease expires). Must exceed the function timeout.
   std::chrono::seconds processing_lease{900};  // PROCESSING_LEASE_SECONDS
@@ -41,14 +44,9 @@ struct Config {
 /// variable, so the init error says what to fix.
 Config config_from_environment(const common::aws::Environment& env);
 
-/// The clients and sinks the handler works with, built once per process in main.cpp.
-struct Services {
-  common::aws::DynamoDbClient& dynamodb;
-  common::aws::SmsVoiceClient& sms;
-  common::aws::HttpClient* backend;  // nullptr when BACKEND_URL is unset
-  common::observe::Logger& logger;
-  common::observe::Metrics& metrics;
-};
+/// The clients and sinks the handler works with, built once per process by the scaffold;
+/// `backend` is set only when BACKEND_URL is.
+using Services = scaffold::Services;
 
 /// Compliance constants, with their sources (docs/compliance.md).
 /// The opt-out confirmation may only be sent this soon after receipt (CTIA; FCC 24-24 one-time
@@ -80,7 +78,7 @@ class Handler {
   /// ({"records","processed","duplicates","malformed","failed","results":[...]}).
   /// Throws runtime::FunctionError("InvalidEvent") for an event that is not an
   /// SNS event, and ("RecordsFailed") when any record failed retryably.
-  std::string handle(const runtime::Invocation& invocation);
+  std::string handle(const scaffold::Invocation& invocation);
 
   /// What became of one record (summary entry and log line).
   struct Outcome;
@@ -90,7 +88,9 @@ class Handler {
 
   Config config_;
   Services services_;
+  // This invocation's deadline with the scaffold's reserve, and Lambda's own (the lease).
   std::chrono::system_clock::time_point deadline_ = std::chrono::system_clock::time_point::max();
+  std::chrono::system_clock::time_point lambda_deadline_ = std::chrono::system_clock::time_point::max();
 };
 
 }  // namespace sms_inbound

@@ -1,51 +1,16 @@
-// sms-inbound bootstrap: configuration and clients, built once per process, then the Runtime API
-// loop.
-#include <iostream>
-#include <memory>
+// sms-inbound: its configuration and handler, plus an HTTP client for BACKEND_URL when one is set;
+// the scaffold does the rest (docs/functions.md).
+#include <chrono>
+#include <utility>
 
-#include "common/aws/dynamodb.hpp"
-#include "common/aws/environment.hpp"
-#include "common/aws/sms_voice.hpp"
-#include "common/build_info.hpp"
-#include "common/observe/logger.hpp"
-#include "common/observe/metrics.hpp"
 #include "functions/sms-inbound/handler.hpp"
-#include "runtime/runtime.hpp"
+#include "scaffold/function.hpp"
 
 int main(int argc, char** argv) {
-  using namespace common;
-  // `bootstrap --version`: the linked components (Lambda passes no arguments).
-  if (int rc = build_info::handle_command_line(argc, argv, "sms-inbound", std::cout, std::cerr);
-      rc >= 0) {
-    return rc;
-  }
-  // Owned here so they live (and keep their connections) across invocations.
-  std::unique_ptr<aws::DynamoDbClient> dynamodb;
-  std::unique_ptr<aws::SmsVoiceClient> sms;
-  std::unique_ptr<aws::HttpClient> backend;
-  std::unique_ptr<observe::Logger> logger;
-  std::unique_ptr<observe::Metrics> metrics;
-  std::unique_ptr<sms_inbound::Handler> handler;
-
-  return runtime::run([&]() -> runtime::Handler {
-    const auto env = aws::Environment::process();
-    const std::string name = env.get_or("AWS_LAMBDA_FUNCTION_NAME", "sms-inbound");
-    auto config = sms_inbound::config_from_environment(env);
-    dynamodb = std::make_unique<aws::DynamoDbClient>(
-        aws::client_config_from_environment(aws::kDynamoDb, env));
-    sms = std::make_unique<aws::SmsVoiceClient>(
-        aws::client_config_from_environment(aws::kSmsVoice, env));
-    if (!config.backend_url.empty()) {
-      backend = std::make_unique<aws::HttpClient>(
-          aws::HttpClientOptions{std::chrono::milliseconds(2000), aws::find_ca_bundle(env)});
-    }
-    logger = std::make_unique<observe::Logger>(name, observe::log_level_from_environment(env),
-                                               std::cout);
-    logger->info("init", build_info::cold_start_fields());
-    metrics = std::make_unique<observe::Metrics>(config.metrics_namespace, name, std::cout);
-    handler = std::make_unique<sms_inbound::Handler>(
-        std::move(config),
-        sms_inbound::Services{*dynamodb, *sms, backend.get(), *logger, *metrics});
-    return [&](const runtime::Invocation& invocation) { return handler->handle(invocation); };
+  return scaffold::serve(argc, argv, "sms-inbound", [](scaffold::Start& start) {
+    auto config = sms_inbound::config_from_environment(start.env());
+    sms_inbound::Services services = start.services();
+    if (!config.backend_url.empty()) services.backend = &start.http(std::chrono::seconds(2));
+    return scaffold::handler<sms_inbound::Handler>(std::move(config), services);
   });
 }

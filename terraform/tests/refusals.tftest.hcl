@@ -57,6 +57,18 @@ run "long_code_in_the_us" {
   expect_failures = [aws_pinpointsmsvoicev2_phone_number.this]
 }
 
+# function_settings for a function functions/functions.json does not list: a typo would
+# otherwise change nothing, silently.
+run "function_settings_for_an_unknown_function" {
+  command = plan
+
+  variables {
+    function_settings = { "sms-inbund" = { timeout = 30 } }
+  }
+
+  expect_failures = [aws_lambda_function.fn]
+}
+
 # Every variable validation at once: each listed variable must fail its own.
 run "malformed_variables" {
   command = plan
@@ -71,6 +83,7 @@ run "malformed_variables" {
     existing_origination_identity = "+12065550100"
     log_retention_days            = 2
     log_level                     = "TRACE"
+    log_format                    = "Plain"
     region                        = "useast1"
     name_prefix                   = "SMS"
     backend_url                   = "ftp://backend.acme.example"
@@ -97,6 +110,7 @@ run "malformed_variables" {
     var.existing_origination_identity,
     var.log_retention_days,
     var.log_level,
+    var.log_format,
     var.region,
     var.name_prefix,
     var.backend_url,

@@ -50,8 +50,8 @@ run "simulator_x86_64_defaults" {
   command = plan
 
   assert {
-    condition     = length(aws_lambda_function.fn) == 4
-    error_message = "the four functions of SPEC section 1"
+    condition     = length(aws_lambda_function.fn) == length(local.functions) && alltrue([for name in ["sms-inbound", "opt-out-api", "deadline-monitor", "reminders"] : contains(keys(aws_lambda_function.fn), name)])
+    error_message = "every function of functions/functions.json, the four of SPEC section 1 among them"
   }
   assert {
     condition     = alltrue([for f in aws_lambda_function.fn : f.architectures == tolist(["x86_64"])])
@@ -267,5 +267,33 @@ run "options" {
   assert {
     condition     = aws_lambda_function.fn["sms-inbound"].environment[0].variables["BACKEND_URL"] == "https://backend.acme.example/sms"
     error_message = "backend_url must reach sms-inbound"
+  }
+}
+
+# functions/functions.json gives each function's memory and timeout; function_settings changes
+# only what it names. log_format reaches every function (Lambda sets AWS_LAMBDA_LOG_FORMAT).
+run "function_settings_and_text_logs" {
+  command = plan
+
+  variables {
+    function_settings = { "opt-out-api" = { timeout = 29 } }
+    log_format        = "Text"
+  }
+
+  assert {
+    condition     = aws_lambda_function.fn["opt-out-api"].timeout == 29 && aws_lambda_function.fn["opt-out-api"].memory_size == 256
+    error_message = "function_settings overrides the field it names, and only that one"
+  }
+  assert {
+    condition     = aws_lambda_function.fn["sms-inbound"].timeout == 60 && aws_lambda_function.fn["reminders"].timeout == 600 && aws_lambda_function.fn["deadline-monitor"].timeout == 300
+    error_message = "the other functions keep the timeouts of functions/functions.json"
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.fn : f.logging_config[0].log_format == "Text"])
+    error_message = "log_format = Text must reach every function"
+  }
+  assert {
+    condition     = length(aws_lambda_function.fn["opt-out-api"].environment[0].variables) == 4 && aws_lambda_function.fn["deadline-monitor"].environment[0].variables["METRICS_NAMESPACE"] == "SmsCompliance"
+    error_message = "each function gets exactly the variables its functions/functions.json entry lists"
   }
 }

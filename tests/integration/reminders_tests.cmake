@@ -15,9 +15,4 @@ target_compile_definitions(reminders_test PRIVATE
 gtest_discover_tests(reminders_test TEST_PREFIX "reminders." PROPERTIES LABELS integration
   FIXTURES_REQUIRED local_stack RESOURCE_LOCK local_stack DISCOVERY_TIMEOUT 30)
 
-# About the release artefact: not in the sanitizer build, whose bootstraps are dynamic by design.
-if(NOT SMSC_SANITIZE)
-  add_test(NAME static_bootstrap_reminders
-    COMMAND bash -c "f='$<TARGET_FILE:reminders>'; if readelf -lW \"$f\" | grep -q INTERP; then echo \"$f has an INTERP segment\"; exit 1; fi; if readelf -dW \"$f\" | grep -q NEEDED; then echo \"$f needs shared libraries\"; exit 1; fi; echo \"$f is fully static\"")
-  set_tests_properties(static_bootstrap_reminders PROPERTIES LABELS integration)
-endif()
+# static_bootstrap_reminders: with every function's in sms_inbound_tests.cmake (functions.json).

@@ -31,11 +31,12 @@ target_compile_definitions(sms_inbound_test PRIVATE
 gtest_discover_tests(sms_inbound_test TEST_PREFIX "sms_inbound." PROPERTIES LABELS integration
   FIXTURES_REQUIRED local_stack RESOURCE_LOCK local_stack DISCOVERY_TIMEOUT 30)
 
-# Every bootstrap is fully static: no program interpreter, no shared libraries.
+# Every bootstrap is fully static: no program interpreter, no shared libraries. One test per
+# function of functions/functions.json (SMSC_FUNCTIONS).
 # Not in the sanitizer build (SMSC_SANITIZE), whose bootstraps are dynamic by design:
 # these checks are about the release artefact.
 if(NOT SMSC_SANITIZE)
-  foreach(fn sms-inbound opt-out-api deadline-monitor)
+  foreach(fn ${SMSC_FUNCTIONS})
     add_test(NAME static_bootstrap_${fn}
       COMMAND bash -c "f='$<TARGET_FILE:${fn}>'; if readelf -lW \"$f\" | grep -q INTERP; then echo \"$f has an INTERP segment\"; exit 1; fi; if readelf -dW \"$f\" | grep -q NEEDED; then echo \"$f needs shared libraries\"; exit 1; fi; echo \"$f is fully static\"")
     set_tests_properties(static_bootstrap_${fn} PROPERTIES LABELS integration)

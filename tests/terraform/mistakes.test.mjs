@@ -7,9 +7,14 @@ import os from "node:os";
 import path from "node:path";
 import { repoRoot, runChecks } from "./lib/run.mjs";
 
+// A copy of terraform/ and of the list of functions beside it (functions/functions.json, which
+// the module reads as ../functions/functions.json), with one edit in `file` (relative to the
+// module: "../functions/functions.json" for the list).
 async function withMistake(file, from, to) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "tf-mistake-"));
+  const root = await mkdtemp(path.join(os.tmpdir(), "tf-mistake-"));
+  const dir = path.join(root, "terraform");
   await cp(path.join(repoRoot, "terraform"), dir, { recursive: true });
+  await cp(path.join(repoRoot, "functions/functions.json"), path.join(root, "functions/functions.json"));
   const target = path.join(dir, file);
   const source = await readFile(target, "utf8");
   assert.ok(source.includes(from), `test setup: ${file} no longer contains ${JSON.stringify(from)}`);
@@ -17,7 +22,7 @@ async function withMistake(file, from, to) {
   try {
     return (await runChecks(dir)).results;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
   }
 }
 
@@ -29,7 +34,7 @@ const cases = [
   },
   {
     name: "a misspelled argument in a nested block",
-    file: "functions.tf", from: "log_format            = \"JSON\"", to: "log_fromat            = \"JSON\"",
+    file: "functions.tf", from: "log_format            = var.log_format", to: "log_fromat            = var.log_format",
     check: "arguments", expect: /logging_config: unsupported argument "log_fromat"/,
   },
   {
@@ -49,8 +54,8 @@ const cases = [
   },
   {
     name: "an IAM action the code needs, removed",
-    file: "iam.tf", from: "actions   = [\"sms-voice:PutOptedOutNumber\", \"sms-voice:DeleteOptedOutNumber\"]\n    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]\n  }\n  statement {\n    sid       = \"OnFailure\"\n    actions   = [\"sqs:SendMessage\"]\n    resources = [aws_sqs_queue.dlq[\"sms-inbound\"].arn]",
-    to: "actions   = [\"sms-voice:PutOptedOutNumber\"]\n    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]\n  }\n  statement {\n    sid       = \"OnFailure\"\n    actions   = [\"sqs:SendMessage\"]\n    resources = [aws_sqs_queue.dlq[\"sms-inbound\"].arn]",
+    file: "iam.tf", from: "actions   = [\"sms-voice:PutOptedOutNumber\", \"sms-voice:DeleteOptedOutNumber\"]\n    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]\n  }\n}\n\ndata \"aws_iam_policy_document\" \"opt_out_api\"",
+    to: "actions   = [\"sms-voice:PutOptedOutNumber\"]\n    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]\n  }\n}\n\ndata \"aws_iam_policy_document\" \"opt_out_api\"",
     check: "iam", expect: /sms-inbound: .* calls DeleteOptedOutNumber but its role does not allow sms-voice:DeleteOptedOutNumber/,
   },
   {
@@ -67,13 +72,28 @@ const cases = [
   },
   {
     name: "an environment variable the code requires, not set",
-    file: "functions.tf", from: "      HELP_CONTACT           = var.help_contact\n", to: "",
+    file: "functions.tf", from: "    HELP_CONTACT             = var.help_contact\n", to: "",
     check: "environment", expect: /sms-inbound: requires HELP_CONTACT .* but Terraform does not set it/,
   },
   {
     name: "an environment variable no code reads, set",
-    file: "functions.tf", from: "      METRICS_NAMESPACE = var.metrics_namespace\n    }\n    \"deadline-monitor\"", to: "      METRICS_NAMESPACE = var.metrics_namespace\n      OPT_OUT_TOPIC     = \"x\"\n    }\n    \"deadline-monitor\"",
+    file: "../functions/functions.json", from: "\"OPT_OUT_LIST_NAME\", \"METRICS_NAMESPACE\"]\n    },\n    \"deadline-monitor\"", to: "\"OPT_OUT_LIST_NAME\", \"METRICS_NAMESPACE\", \"OPT_OUT_TOPIC\"]\n    },\n    \"deadline-monitor\"",
     check: "environment", expect: /opt-out-api: Terraform sets OPT_OUT_TOPIC but the code never reads it/,
+  },
+  {
+    name: "a variable the code requires, missing from the function's list",
+    file: "../functions/functions.json", from: "\"PROGRAM_NAME\", \"HELP_CONTACT\",", to: "\"PROGRAM_NAME\",",
+    check: "environment", expect: /sms-inbound: requires HELP_CONTACT .* but Terraform does not set it \(not in its functions\/functions\.json "environment"\)/,
+  },
+  {
+    name: "a function listed without its policy's shared part (log group, dead-letter queue)",
+    file: "iam.tf", from: "  source_policy_documents = [data.aws_iam_policy_document.fn_base[\"reminders\"].json]\n\n", to: "",
+    check: "iam", expect: /reminders: data\.aws_iam_policy_document\.reminders must include data\.aws_iam_policy_document\.fn_base\["reminders"\]/,
+  },
+  {
+    name: "the list of functions written into the module instead of read from functions/functions.json",
+    file: "functions.tf", from: "functions       = jsondecode(file(\"${path.module}/../functions/functions.json\")).functions", to: "functions       = { \"sms-inbound\" = {} }",
+    check: "packages", expect: /local\.functions must be jsondecode\(file\(/,
   },
   {
     name: "a reference to an undeclared variable",

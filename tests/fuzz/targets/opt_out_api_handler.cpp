@@ -41,7 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::ostringstream log, emf;
   common::observe::Logger logger("opt-out-api", common::observe::LogLevel::kDebug, log);
   common::observe::Metrics metrics("SmsCompliance", "opt-out-api", emf);
-  opt_out_api::Handler handler({"contacts", "message-log", "list"},
+  opt_out_api::Handler handler({{.contacts_table = "contacts",
+                                 .message_log_table = "message-log",
+                                 .opt_out_list_name = "list"}},
                                {dynamodb, sms, logger, metrics});
 
   runtime::Invocation invocation;

@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::ostringstream log, emf;
   common::observe::Logger logger("sms-inbound", common::observe::LogLevel::kDebug, log);
   common::observe::Metrics metrics("SmsCompliance", "sms-inbound", emf);
-  sms_inbound::Handler handler(config(), {dynamodb, sms, &backend, logger, metrics});
+  sms_inbound::Handler handler(config(), {dynamodb, sms, logger, metrics, &backend});
 
   runtime::Invocation invocation;
   invocation.request_id = "fuzz-request";

@@ -160,7 +160,11 @@ export function checkDeploymentFacts(model) {
   need(fn?.handler === "bootstrap", "aws_lambda_function.fn: handler must be \"bootstrap\"");
   need(fn?.runtime === "${var.runtime}", "aws_lambda_function.fn: runtime must be var.runtime");
   need(JSON.stringify(fn?.architectures) === JSON.stringify(["${var.architecture}"]), "aws_lambda_function.fn: architectures must be [var.architecture]");
-  need(fn?.logging_config?.[0]?.log_format === "JSON", "aws_lambda_function.fn: logging_config.log_format must be JSON");
+  // JSON by default (log-level filtering and Logs Insights need it); Text only when asked for.
+  const logFormat = fn?.logging_config?.[0]?.log_format;
+  const formatVar = model.blocks.find((b) => b.kind === "variable" && b.name === "log_format")?.body;
+  need(logFormat === "JSON" || (logFormat === "${var.log_format}" && formatVar?.default === "JSON"),
+    "aws_lambda_function.fn: logging_config.log_format must be JSON, or var.log_format defaulting to JSON");
   const topicPolicy = statements(model, "inbound_topic");
   const publish = topicPolicy.find((s) => s.actions.includes("sns:Publish"));
   need(publish?.principals.some((p) => p.type === "Service" && p.identifiers.includes("sms-voice.amazonaws.com")),
@@ -196,63 +200,63 @@ function normalise(s) {
 }
 
 /**
- * dist/<name>.zip for each function in local.functions: the names must be the
- * functions scripts/build packages (one per folder of functions/).
+ * dist/<name>.zip for each function of functions/functions.json (`catalogue`): the names must be
+ * the functions scripts/build packages (one per folder of functions/), and the module must take
+ * its list of functions from that file.
  */
-export function checkPackages(model, functionDirs) {
+export function checkPackages(model, functionDirs, catalogue) {
   const problems = [];
   const fn = find(model, "resource", "aws_lambda_function", "fn")?.body;
   if (fn?.filename !== "${var.dist_dir}/${each.key}.zip") problems.push(`aws_lambda_function.fn: filename must be "\${var.dist_dir}/\${each.key}.zip" (what scripts/build writes), got ${fn?.filename}`);
   if (!/filebase64sha256\("\$\{var\.dist_dir\}\/\$\{each\.key\}\.zip"\)/.test(fn?.source_code_hash ?? "")) problems.push("aws_lambda_function.fn: source_code_hash must hash the same zip");
-  const notBuilt = Object.keys(locals(model).functions ?? {}).filter((name) => !functionDirs.includes(name));
+  const list = String(locals(model).functions ?? "");
+  if (!/jsondecode\(file\("\$\{path\.module\}\/\.\.\/functions\/functions\.json"\)\)\.functions/.test(list)) {
+    problems.push(`local.functions must be jsondecode(file("\${path.module}/../functions/functions.json")).functions, the one list of functions; got ${list}`);
+  }
+  for (const [name, entry] of Object.entries(catalogue)) {
+    for (const key of ["description", "async", "memory_size", "timeout", "environment"]) {
+      if (!(key in entry)) problems.push(`functions/functions.json: ${name} has no "${key}"`);
+    }
+  }
+  const notBuilt = Object.keys(catalogue).filter((name) => !functionDirs.includes(name));
   return { problems, notBuilt };
 }
 
 /**
- * Environment: every variable a function's code requires is set for it; every
- * variable set is one its code reads; none is one Lambda reserves.
+ * Environment: each function gets the variables its entry in functions/functions.json lists,
+ * with the values of local.environment_values (always set) or local.optional_environment_values
+ * (set when not empty). Every variable its code requires is listed and always set; every
+ * variable listed is one its code reads and has a value; none is one Lambda reserves.
  */
-export function checkEnvironment(model, scans) {
+export function checkEnvironment(model, scans, catalogue) {
   const problems = [];
-  const envs = locals(model).function_environment ?? {};
+  const l = locals(model);
+  const values = l.environment_values ?? {};
+  const optional = l.optional_environment_values ?? {};
   for (const scan of scans) {
-    const set = environmentKeys(envs[scan.name]);
-    if (!set) { problems.push(`local.function_environment has no entry for ${scan.name}`); continue; }
-    for (const k of set.all) {
+    const listed = catalogue[scan.name]?.environment;
+    if (!Array.isArray(listed)) { problems.push(`functions/functions.json: ${scan.name} has no "environment" list`); continue; }
+    for (const k of listed) {
       if (LAMBDA_RESERVED.has(k)) problems.push(`${scan.name}: sets ${k}, which Lambda reserves`);
     }
-    if (!scan.built) continue;
-    for (const [name, read] of scan.env) {
-      if (read.required && !LAMBDA_RESERVED.has(name) && !set.always.has(name)) {
-        problems.push(`${scan.name}: requires ${name} (${read.where[0]}) but Terraform does not set it${set.conditional.has(name) ? " unconditionally" : ""}`);
+    if (scan.built) {
+      for (const [name, read] of scan.env) {
+        if (!read.required || LAMBDA_RESERVED.has(name)) continue;
+        if (!listed.includes(name)) {
+          problems.push(`${scan.name}: requires ${name} (${read.where[0]}) but Terraform does not set it (not in its functions/functions.json "environment")`);
+        } else if (!(name in values)) {
+          problems.push(`${scan.name}: requires ${name} (${read.where[0]}) but Terraform does not set it${name in optional ? " unconditionally" : " (no value in local.environment_values)"}`);
+        }
+      }
+      for (const k of listed) {
+        if (!scan.env.has(k)) problems.push(`${scan.name}: Terraform sets ${k} but the code never reads it`);
       }
     }
-    for (const k of set.all) {
-      if (!scan.env.has(k)) problems.push(`${scan.name}: Terraform sets ${k} but the code never reads it`);
+    for (const k of listed) {
+      if (!(k in values) && !(k in optional)) problems.push(`${scan.name}: functions/functions.json lists ${k}, which has no value in local.environment_values or local.optional_environment_values`);
     }
   }
   return problems;
-}
-
-// Keys of a function's environment: a literal map, or merge(map, cond ? {} : {K = v}).
-function environmentKeys(value) {
-  if (value && typeof value === "object" && !Array.isArray(value)) {
-    const keys = new Set(Object.keys(value));
-    return { all: keys, always: keys, conditional: new Set() };
-  }
-  if (typeof value === "string") {
-    const always = new Set(), conditional = new Set();
-    const expr = value.replace(/^\$\{|\}$/g, "");
-    const mergeArgs = /^merge\(([\s\S]*)\)$/.exec(expr.trim());
-    if (!mergeArgs) return null;
-    // First argument: the always-set map; later ones: conditional additions.
-    const maps = [...mergeArgs[1].matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
-    maps.forEach((body, i) => {
-      for (const k of body.matchAll(/(?:^|\n|,)\s*([A-Z_][A-Z0-9_]*)\s*=/g)) (i === 0 ? always : conditional).add(k[1]);
-    });
-    return { all: new Set([...always, ...conditional]), always, conditional };
-  }
-  return null;
 }
 
 /**
@@ -260,18 +264,23 @@ function environmentKeys(value) {
  * its code calls, on the resources it uses them on; besides those only its own
  * log group, its own dead-letter queue and (when tracing is on) X-Ray.
  */
-export function checkIam(model, scans) {
+export function checkIam(model, scans, catalogue) {
   const problems = [];
   const l = locals(model);
   const policies = l.function_policy ?? {};
-  const envs = l.function_environment ?? {};
+  const values = l.environment_values ?? {};
   for (const scan of scans) {
     const docName = bareExpression(policies[scan.name])?.match(/^data\.aws_iam_policy_document\.(\w+)\.json$/)?.[1];
     if (!docName) { problems.push(`${scan.name}: local.function_policy must be data.aws_iam_policy_document.<name>.json`); continue; }
+    const doc = find(model, "data", "aws_iam_policy_document", docName)?.body;
+    if (!new RegExp(`fn_base\\[\\\\?"${scan.name}\\\\?"\\]\\.json`).test(JSON.stringify(doc?.source_policy_documents ?? ""))) {
+      problems.push(`${scan.name}: data.aws_iam_policy_document.${docName} must include data.aws_iam_policy_document.fn_base["${scan.name}"] (source_policy_documents): its log group, dead-letter queue and X-Ray`);
+    }
     const stmts = statements(model, docName);
     if (!stmts.length) { problems.push(`${scan.name}: data.aws_iam_policy_document.${docName} has no statements`); continue; }
     // Which resource each variable's value comes from: CONTACTS_TABLE -> aws_dynamodb_table.contacts
-    const envText = typeof envs[scan.name] === "string" ? envs[scan.name] : JSON.stringify(envs[scan.name] ?? {});
+    const listed = catalogue[scan.name]?.environment ?? [];
+    const envText = JSON.stringify(Object.fromEntries(Object.entries(values).filter(([k]) => listed.includes(k))));
     const tableOf = new Map();
     for (const m of envText.matchAll(/"?([A-Z_][A-Z0-9_]*)"?\s*[=:]\s*"?(?:\$\{)?aws_dynamodb_table\.(\w+)\.name/g)) tableOf.set(m[1], m[2]);
 
@@ -337,8 +346,7 @@ export async function checkTables(model, repo) {
   const problems = [];
   const spec = JSON.parse(await readFile(path.join(repo, "scripts/node/tables.json"), "utf8"));
   const tf = model.blocks.filter((b) => b.kind === "resource" && b.type === "aws_dynamodb_table");
-  const env = locals(model).function_environment ?? {};
-  const envText = Object.values(env).map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join("\n");
+  const envText = JSON.stringify(locals(model).environment_values ?? {});
   for (const t of spec.tables) {
     const m = new RegExp(`"?${t.env}"?\\s*[=:]\\s*"?(?:\\$\\{)?aws_dynamodb_table\\.(\\w+)\\.name`).exec(envText);
     const block = m && tf.find((b) => b.name === m[1]);

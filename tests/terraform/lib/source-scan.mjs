@@ -9,6 +9,10 @@
 //     require(env, "X"), std::getenv("X") or a small helper taking the name as
 //     its first argument (positive("X", ...), seconds("X", ...), ...);
 //     `required`/`require` mark the variable as required;
+//   - the settings several functions share (scaffold/settings.hpp) are named in a
+//     scaffold::Uses initializer, each field named like its variable in lower case:
+//     `.contacts_table = scaffold::kRequired` reads CONTACTS_TABLE, required
+//     (kOptional: read when set; the fields are checked against struct Uses);
 //   - AWS calls go through common/aws's typed clients (DynamoDbClient,
 //     SmsVoiceClient): the client methods are read from their headers;
 //   - a table's name comes from a config field named like its variable
@@ -66,11 +70,31 @@ export async function sourceClosure(repo, fn) {
   return [...seen].sort();
 }
 
+// The fields of scaffold::Uses (scaffold/settings.hpp): the shared settings a function may name.
+async function sharedSettings(repo) {
+  const file = path.join(repo, "scaffold/settings.hpp");
+  if (!existsSync(file)) return new Set();
+  const text = stripComments(await readFile(file, "utf8"));
+  const body = /struct\s+Uses\s*\{([\s\S]*?)\};/.exec(text)?.[1] ?? "";
+  return new Set([...body.matchAll(/\bUse\s+([a-z][a-z0-9_]*)\s*=/g)].map((m) => m[1]));
+}
+
+const USES = /\.([a-z][a-z0-9_]*)\s*=\s*(?:scaffold::)?(?:Use::)?k(Required|Optional)\b/g;
+
 /** Environment variables read in `files`: Map name -> {required, where[]} */
 export async function environmentReads(repo, files) {
   const reads = new Map();
+  const shared = await sharedSettings(repo);
   for (const rel of files) {
     const text = stripComments(await readFile(path.join(repo, rel), "utf8"));
+    for (const m of text.matchAll(USES)) {
+      if (!shared.has(m[1])) continue;
+      const name = m[1].toUpperCase();
+      const entry = reads.get(name) ?? { required: false, where: [] };
+      if (m[2] === "Required") entry.required = true;
+      entry.where.push(`${rel}:${lineOf(text, m.index)}`);
+      reads.set(name, entry);
+    }
     for (const m of text.matchAll(ENV_CALL)) {
       const name = m[2];
       const entry = reads.get(name) ?? { required: false, where: [] };

@@ -5,7 +5,7 @@
 // never read: the workspace has its own CLI configuration and data directory.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -203,7 +203,8 @@ export async function copyModule(from, to) {
 }
 
 /**
- * A temporary workspace: a copy of terraform/ (or of `source`), its own CLI
+ * A temporary workspace: a copy of terraform/ (or of `source`) with functions/functions.json
+ * beside it, its own CLI
  * configuration (the local provider as the only installation source) and data
  * directory, initialised. `run(args)` runs terraform there and resolves to
  * { code, stdout, stderr, output, seconds }; `copy()` makes a further copy that
@@ -214,6 +215,12 @@ export async function workspace(tools, { source = moduleDir, parent = null } = {
   const root = parent?.root ?? await mkdtemp(path.join(os.tmpdir(), "tf-check-"));
   const dir = await mkdtemp(path.join(root, "module-"));
   await copyModule(source, dir);
+  // The module reads its list of functions from ../functions/functions.json (docs/functions.md):
+  // beside every copy, as beside terraform/ in the repository.
+  if (!parent) {
+    await mkdir(path.join(root, "functions"), { recursive: true });
+    await cp(path.join(repoRoot, "functions/functions.json"), path.join(root, "functions/functions.json"));
+  }
   const cliConfig = path.join(root, "cli.tfrc");
   const dataDir = path.join(root, "data");
   if (!parent) {

@@ -69,7 +69,10 @@ class Api : public ::testing::Test {
   common::aws::SmsVoiceClient sms_{nowhere()};
   common::observe::Logger logger_{"opt-out-api", common::observe::LogLevel::kDebug, log_};
   common::observe::Metrics metrics_{"Test", "opt-out-api", log_};
-  opt_out_api::Handler handler_{{"contacts", "message-log", "list", "Test"},
+  opt_out_api::Handler handler_{{{.metrics_namespace = "Test",
+                                  .contacts_table = "contacts",
+                                  .message_log_table = "message-log",
+                                  .opt_out_list_name = "list"}},
                                 {dynamodb_, sms_, logger_, metrics_}};
 };
 

@@ -51,7 +51,7 @@ run "simulator_x86_64_defaults" {
 
   assert {
     condition     = length(aws_lambda_function.fn) == length(local.functions) && alltrue([for name in ["sms-inbound", "opt-out-api", "deadline-monitor", "reminders"] : contains(keys(aws_lambda_function.fn), name)])
-    error_message = "every function of functions/functions.json, the four of SPEC section 1 among them"
+    error_message = "every function of functions/functions.json, the four of the README among them"
   }
   assert {
     condition     = alltrue([for f in aws_lambda_function.fn : f.architectures == tolist(["x86_64"])])

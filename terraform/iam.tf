@@ -65,9 +65,10 @@ data "aws_iam_policy_document" "sms_inbound" {
     actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.contacts.arn]
   }
+  # BatchWriteItem: a text's log items (consent event, replies, its final state) in one request.
   statement {
     sid       = "MessageLog"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"]
     resources = [aws_dynamodb_table.message_log.arn]
   }
   # Replies to reminders (C/CONFIRM, R/RESCHEDULE): find the next appointment, record the answer.
@@ -152,9 +153,11 @@ data "aws_iam_policy_document" "reminders" {
     actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.contacts.arn]
   }
+  # record_outbound / record_blocked write through ConsentStore::write_log (PutItem for one item,
+  # BatchWriteItem for more).
   statement {
     sid       = "MessageLog"
-    actions   = ["dynamodb:PutItem"]
+    actions   = ["dynamodb:PutItem", "dynamodb:BatchWriteItem"]
     resources = [aws_dynamodb_table.message_log.arn]
   }
   statement {

@@ -660,26 +660,31 @@ ContactFinished ConsentStore::finish_contact(const ContactFinish& f) {
   };
   const bool confirmation =
       !f.confirmation_message_id.empty() || !f.confirmation_outcome_unknown_at.empty();
-  auto request = build(f.honored_at.has_value(), confirmation);
-  if (!request) return out;
+  // One attempt: the update with or without the honoured mark and the confirmation's record;
+  // nullopt when there is nothing to write.
+  const auto attempt = [&](bool with_honor,
+                           bool with_confirmation) -> std::optional<common::aws::WriteResult> {
+    auto request = build(with_honor, with_confirmation);
+    if (!request) return std::nullopt;
+    return db_.update_item(*request).value();
+  };
   bool honored = f.honored_at.has_value();
-  auto result = db_.update_item(*request).value();
-  if (result.condition_failed && honored && f.require_pending && confirmation) {
+  auto result = attempt(honored, confirmation);
+  if (!result) return out;
+  if (result->condition_failed && honored && f.require_pending && confirmation) {
     // Honoured meanwhile (deadline-monitor): the confirmation's record still belongs here.
     honored = false;
-    request = build(false, true);
-    result = db_.update_item(*request).value();
+    result = attempt(false, true);
   }
-  if (result.condition_failed) {
+  if (result->condition_failed) {
     // Opted in again meanwhile: only the counters and the conversation state are left to write.
     honored = false;
-    request = build(false, false);
-    if (!request) return out;
-    result = db_.update_item(*request).value();
+    result = attempt(false, false);
+    if (!result) return out;
   }
   out.honored = honored;
   out.written = true;
-  out.contact = Contact::from_item(std::move(result.attributes));
+  out.contact = Contact::from_item(std::move(result->attributes));
   return out;
 }
 

@@ -60,14 +60,14 @@ const cases = [
   },
   {
     name: "an IAM action granted on the wrong table",
-    file: "iam.tf", from: "sid       = \"MessageLog\"\n    actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\"]\n    resources = [aws_dynamodb_table.message_log.arn]",
-    to: "sid       = \"MessageLog\"\n    actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\"]\n    resources = [aws_dynamodb_table.appointments.arn]",
+    file: "iam.tf", from: "sid       = \"MessageLog\"\n    actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\", \"dynamodb:BatchWriteItem\"]\n    resources = [aws_dynamodb_table.message_log.arn]",
+    to: "sid       = \"MessageLog\"\n    actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\", \"dynamodb:BatchWriteItem\"]\n    resources = [aws_dynamodb_table.appointments.arn]",
     check: "iam", expect: /sms-inbound: .* calls PutItem on MESSAGE_LOG_TABLE but its role does not allow dynamodb:PutItem/,
   },
   {
     name: "an IAM action the code never calls, added",
-    file: "iam.tf", from: "actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\"]",
-    to: "actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\", \"dynamodb:DeleteItem\"]",
+    file: "iam.tf", from: "actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\", \"dynamodb:BatchWriteItem\"]",
+    to: "actions   = [\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:UpdateItem\", \"dynamodb:BatchWriteItem\", \"dynamodb:DeleteItem\"]",
     check: "iam", expect: /sms-inbound: role allows dynamodb:DeleteItem .* but the code never needs it/,
   },
   {

@@ -25,3 +25,10 @@ add_test(NAME aws_request_cli_sign_only
           "${SMSC_TEST_STACK_DIR}/env")
 set_tests_properties(aws_request_cli_sign_only PROPERTIES LABELS integration
   FIXTURES_REQUIRED local_stack RESOURCE_LOCK local_stack)
+
+# ConsentStore's no-read paths, answered as DynamoDB answers a failed condition (with the item)
+# and as dynalite does (without it).
+add_executable(consent_store_fault_test "${CMAKE_CURRENT_SOURCE_DIR}/consent_store_fault_test.cpp")
+target_link_libraries(consent_store_fault_test PRIVATE smsc_common GTest::gtest_main smsc_warnings)
+gtest_discover_tests(consent_store_fault_test TEST_PREFIX "consent_store_fault." PROPERTIES
+  LABELS integration DISCOVERY_TIMEOUT 30)

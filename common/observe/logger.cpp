@@ -119,7 +119,9 @@ std::string mask_phone_numbers(std::string_view text) {
     std::size_t end = begin;
     while (end < text.size() && is_digit(text[end])) ++end;
     const std::size_t digits = end - begin;
-    const bool mask = plus ? digits >= 8 && digits <= 15 : bare_phone_like(text, begin, end);
+    // A run longer than any phone number may hold one ("...2142555501013456789012...", an AWS
+    // error message echoing a body): masked too, with or without '+'.
+    const bool mask = digits > 15 || (plus ? digits >= 8 : bare_phone_like(text, begin, end));
     if (mask) {
       if (plus) out += '+';
       append_masked(out, text.substr(begin, digits));

@@ -43,8 +43,11 @@ std::string_view level_name(LogLevel level);
 ///    number has that shape: 11 digits with its country code 1, area codes never start with
 ///    1), the 12-digit last group of a UUID (request and message ids) and the account id
 ///    field of an ARN ("arn:aws:sts::123456789012:assumed-role/x": who called).
-/// Shorter runs (durations, counts, RFC 3339 times) and longer ones stay as they are; so do
-/// numbers written with separators ("425-555-0199"). A 12-digit account id alone is masked.
+///  - longer than 15 digits, with or without '+': longer than any phone number, so one may be
+///    inside it (found by fuzzing: an AWS error message echoing a body with the number glued
+///    to other digits).
+/// Shorter runs (durations, counts, RFC 3339 times) stay as they are; so do numbers written
+/// with separators ("425-555-0199"). A 12-digit account id alone is masked.
 /// Epoch values after 2033-05-18 start with 2 and are masked (the safe side).
 std::string mask_phone_numbers(std::string_view text);
 

@@ -27,6 +27,18 @@ TEST(MaskPhoneNumbers, LeavesOtherNumbersAlone) {
             "epoch 1795247046388, +1425***1234, +7 items, +1234567");
 }
 
+// Found by the long fuzz runs of sms_inbound_handler and opt_out_api_routes: an AWS error
+// message echoing a body carried the sender's number glued to other digits
+// ("...2142555501013456789012...", "+120655501232065550123"), runs longer than any phone number,
+// which were printed whole. Runs of more than 15 digits are masked too.
+TEST(MaskPhoneNumbers, MasksRunsLongerThanAnyNumberThatMayHoldOne) {
+  EXPECT_EQ(mask_phone_numbers("Ex2142555501013456789012"), "Ex2142***9012");
+  EXPECT_EQ(mask_phone_numbers("\"+120655501232065550123\""), "\"+1206***0123\"");
+  const std::string masked = mask_phone_numbers("id 9914255550101");  // 16 digits
+  EXPECT_EQ(masked, "id 9914***0101");
+  EXPECT_EQ(masked.find("14255550101"), std::string::npos);
+}
+
 // Issue 10, fuzzing finding 6: only numbers starting with '+' were masked, so a bare
 // 14255550199 printed whole. Runs of 10-15 digits are masked too, the same way (first digits,
 // ***, last 4; at least 3 hidden).
@@ -42,18 +54,21 @@ TEST(MaskPhoneNumbers, Finding6_MasksBareRunsOfTenToFifteenDigits) {
 }
 
 // The rule's exceptions, each of which no phone number can take: runs under 10 digits
-// (durations, counts), over 15 (not E.164), epoch seconds and milliseconds until 2033-05-18
+// (durations, counts), epoch seconds and milliseconds until 2033-05-18
 // (10 or 13 digits starting with 1: a NANP number has 11 with its country code 1, and its
 // area code never starts with 1), the last group of a UUID (request and message ids) and the
 // account id of an ARN (the caller identity opt-out-api logs).
 TEST(MaskPhoneNumbers, Finding6_LeavesDurationsCountsTimestampsAndIdsAlone) {
   for (const char* kept :
-       {"took 123456789 ms, 42 records", "id 1234567890123456", "ttl 1767225600 s",
+       {"took 123456789 ms, 42 records", "ttl 1767225600 s",
         "at 1795247046388 ms", "now 2026-11-21T09:30:00.123Z",
         "requestId 8f2c1a7e-4b3d-4e5f-9a1b-123456789012", "1732950000.123",
         "\"caller\":\"arn:aws:sts::123456789012:assumed-role/crm-backend/crm\""}) {
     EXPECT_EQ(mask_phone_numbers(kept), kept);
   }
+  // Runs over 15 digits used to be kept (not E.164); since a number can hide inside one
+  // (MasksRunsLongerThanAnyNumberThatMayHoldOne) they are masked.
+  EXPECT_EQ(mask_phone_numbers("id 1234567890123456"), "id 1234***3456");
   // Past 2033-05-18 an epoch value starts with 2 and is masked: the safe side.
   EXPECT_EQ(mask_phone_numbers("at 2000000000000"), "at 2000***0000");
 }

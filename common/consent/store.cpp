@@ -3,6 +3,30 @@
 #include "common/compliance/business_days.hpp"
 
 namespace common::consent {
+
+// A contacts-table update under construction: SET/REMOVE/ADD clauses, every name and value
+// through placeholders (so reserved words never break it).
+class ContactUpdate {
+ public:
+  void set(std::string_view name, common::aws::AttributeValue value);
+  /// SET name = if_not_exists(name, value): keeps a value already stored.
+  void set_if_absent(std::string_view name, common::aws::AttributeValue value);
+  void remove(std::string_view name);
+  void add(std::string_view name, std::int64_t delta);
+  bool empty() const { return sets_.empty() && removes_.empty() && adds_.empty(); }
+
+  /// The UpdateItem request for `phone` in `table`, with `condition` (placeholders from
+  /// expression(); empty: unconditional). Consumes the builder.
+  common::aws::UpdateItemRequest build(const std::string& table, const std::string& phone,
+                                       const std::string& condition = "");
+  /// For placeholders in a condition.
+  common::aws::ExpressionBuilder& expression() { return expression_; }
+
+ private:
+  common::aws::ExpressionBuilder expression_;
+  std::vector<std::string> sets_, removes_, adds_;
+};
+
 namespace {
 
 using common::aws::AttributeMap;

@@ -23,28 +23,9 @@ struct Tables {
   std::string message_log;
 };
 
-/// A contacts-table update under construction: SET/REMOVE/ADD clauses, every name and value
-/// through placeholders (so reserved words never break it).
-class ContactUpdate {
- public:
-  void set(std::string_view name, common::aws::AttributeValue value);
-  /// SET name = if_not_exists(name, value): keeps a value already stored.
-  void set_if_absent(std::string_view name, common::aws::AttributeValue value);
-  void remove(std::string_view name);
-  void add(std::string_view name, std::int64_t delta);
-  bool empty() const { return sets_.empty() && removes_.empty() && adds_.empty(); }
-
-  /// The UpdateItem request for `phone` in `table`, with `condition` (placeholders from
-  /// expression(); empty: unconditional). Consumes the builder.
-  common::aws::UpdateItemRequest build(const std::string& table, const std::string& phone,
-                                       const std::string& condition = "");
-  /// For placeholders in a condition.
-  common::aws::ExpressionBuilder& expression() { return expression_; }
-
- private:
-  common::aws::ExpressionBuilder expression_;
-  std::vector<std::string> sets_, removes_, adds_;
-};
+/// A contacts-table update under construction (SET/REMOVE/ADD through placeholders); defined
+/// in store.cpp: only the store builds requests.
+class ContactUpdate;
 
 /// Where a consent decision came from, as flat text members ("ip", "user_agent", "channel",
 /// "keyword", "mailbox", ...); stored as a map of strings.
@@ -276,20 +257,8 @@ class ConsentStore {
   ConsentStore(common::aws::DynamoDbClient& dynamodb, Tables tables)
       : db_(dynamodb), tables_(std::move(tables)) {}
 
-  /// The contact's item (strongly consistent), nullopt when unknown.
-  std::optional<common::aws::AttributeMap> read_item(const std::string& phone);
   /// The contact's state (strongly consistent).
   Contact read(const std::string& phone) { return Contact::from_item(read_item(phone)); }
-
-  /// Read-decide-write with optimistic concurrency on `version`: `decide` fills the update from
-  /// the current state, or returns false for "nothing to do". Retried when another writer got
-  /// there first. Returns the state afterwards (or the current one when nothing was done).
-  /// `known`: the item as just read or returned by a write (saves the first GetItem; nullopt
-  /// inside means "no such item"). Throws common::Error "ContactContention" (transient) when the
-  /// contact kept changing, AwsException for AWS failures.
-  Contact update(const std::string& phone,
-                 const std::function<bool(const Contact&, ContactUpdate&)>& decide,
-                 std::optional<std::optional<common::aws::AttributeMap>> known = std::nullopt);
 
   /// Records a universal opt-out: a new one sets every opt-out field, the deadline
   /// (10 business days, common::compliance::opt_out_deadline) and `opt_out_pending`; an earlier
@@ -372,6 +341,19 @@ class ConsentStore {
   const Tables& tables() const { return tables_; }
 
  private:
+  /// The contact's item (strongly consistent), nullopt when unknown.
+  std::optional<common::aws::AttributeMap> read_item(const std::string& phone);
+
+  /// Read-decide-write with optimistic concurrency on `version`: `decide` fills the update from
+  /// the current state, or returns false for "nothing to do". Retried when another writer got
+  /// there first. Returns the state afterwards (or the current one when nothing was done).
+  /// `known`: the item as just read or returned by a write (saves the first GetItem; nullopt
+  /// inside means "no such item"). Throws common::Error "ContactContention" (transient) when the
+  /// contact kept changing, AwsException for AWS failures.
+  Contact update(const std::string& phone,
+                 const std::function<bool(const Contact&, ContactUpdate&)>& decide,
+                 std::optional<std::optional<common::aws::AttributeMap>> known = std::nullopt);
+
   common::aws::DynamoDbClient& db_;
   Tables tables_;
 };

@@ -35,7 +35,8 @@ locals {
   }
   # Variables set only when they have a value (the code treats unset as "off").
   optional_environment_values = {
-    BACKEND_URL = var.backend_url
+    BACKEND_URL       = var.backend_url
+    STATE_EMERGENCIES = join(",", var.state_emergencies)
   }
   function_environment = {
     for name, f in local.functions : name => merge(

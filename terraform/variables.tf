@@ -224,6 +224,17 @@ variable "reminder_lead_times" {
   }
 }
 
+variable "state_emergencies" {
+  description = "States with a declared state of emergency whose law then bans telephone solicitations: reminders send nothing to numbers there (or whose state is unknown) while listed. Only \"LA\" (La. R.S. 45:844.31) has such a ban. Add it when the emergency is declared, remove it when it ends (docs/compliance.md#state-emergencies)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.state_emergencies : contains(["LA"], s)])
+    error_message = "state_emergencies may list only states whose rule bans solicitations during a declared emergency: LA."
+  }
+}
+
 variable "sms_max_parts_per_second" {
   description = "Message parts per second reminders may send: 3 for a toll-free number, higher for registered 10DLC campaigns."
   type        = number

@@ -113,6 +113,11 @@ struct OutboundRecord {
   /// True when the send's answer was lost (a crash or a timeout after the request went out):
   /// the text may or may not have been delivered, and is never sent again.
   bool outcome_unknown = false;
+  /// How quiet hours were checked for a scheduled text (reminders): the state whose rule applied
+  /// (or "any_state" with why it is not known) and the zones, e.g. "FL@America/New_York" or
+  /// "any_state(unknown_area_code)@America/Chicago"; empty for replies (message-log attribute
+  /// `quiet_hours`, docs/compliance.md#unknown-state).
+  std::string quiet_hours{};
 
   /// The message-log sort key (see above).
   std::string message_ref() const;

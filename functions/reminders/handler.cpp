@@ -150,23 +150,51 @@ class Run {
     const auto decision = common::consent::may_receive(recipient.contact);
     if (!decision.allowed) return block(a, std::string(decision.reason), ctx);
 
-    // Where the recipient is: the contact's zone, else the appointment's, else the area code's.
+    // Where the recipient is (docs/compliance.md#recipient-location, #unknown-state): the state
+    // from the area code, else every state's rule at once; the zone from the contact, else the
+    // appointment, else the area code, else every US zone. Never the federal window alone.
     const auto area = common::compliance::phone_number_location(a.phone_number);
+    const std::string state = area ? std::string(area->state) : "";
     std::vector<std::string> zones;
+    std::string zone_basis;
     if (!recipient.time_zone.empty()) {
       zones = {recipient.time_zone};
+      zone_basis = "contact";
     } else if (!a.time_zone.empty()) {
       zones = {a.time_zone};
+      zone_basis = "appointment";
     } else if (area) {
       zones.assign(area->time_zones.begin(), area->time_zones.end());
+      zone_basis = "area_code";
     }
     std::vector<common::compliance::RecipientPlace> places;
-    for (const auto& zone : zones) places.push_back({area ? std::string(area->state) : "", zone});
-    const auto quiet = common::compliance::check_quiet_hours(places, now());
+    if (zones.empty()) {
+      places = common::compliance::every_us_zone(state);
+      for (const auto& p : places) zones.push_back(p.time_zone);
+      zone_basis = "every_us_zone";
+    } else {
+      for (const auto& zone : zones) places.push_back({state, zone});
+    }
+    const auto quiet = common::compliance::check_quiet_hours(places, now(), config_.quiet_hours);
     json qctx = ctx;
     qctx["zones"] = zones;
-    qctx["state"] = area ? std::string(area->state) : "";
+    qctx["zone_basis"] = zone_basis;
+    // Why the state is not known: a +1 number whose area code is not a US one (Canada, the
+    // Caribbean, a code not in the table) or not a +1 number at all.
+    const std::string state_label =
+        area ? state
+             : std::string(common::compliance::kAnyState) +
+                   (a.phone_number.starts_with("+1") ? "(unknown_area_code)" : "(not_nanp)");
+    qctx["state"] = state_label;
+    // What the message-log item records: "FL@America/New_York", "any_state(...)@every_us_zone".
+    std::string quiet_basis = state_label + "@";
+    if (zone_basis == "every_us_zone") {
+      quiet_basis += zone_basis;
+    } else {
+      for (std::size_t i = 0; i < zones.size(); ++i) quiet_basis += (i ? "," : "") + zones[i];
+    }
     if (!quiet.allowed) {
+      qctx["rule"] = quiet.rule;
       if (!quiet.next_allowed) return block(a, quiet.reason, qctx);
       if (*quiet.next_allowed >= a.starts_at) {
         return miss(a, "window_closes_before_appointment:" + quiet.reason, qctx);
@@ -178,7 +206,7 @@ class Run {
     }
 
     // The text, in the appointment's local time.
-    const std::string text_zone = !a.time_zone.empty() ? a.time_zone : zones.empty() ? "" : zones.front();
+    const std::string text_zone = !a.time_zone.empty() ? a.time_zone : zones.front();
     const auto tz = common::tz::TimeZone::load(text_zone);
     if (!tz) return block(a, "unknown_time_zone:" + text_zone, ctx);
     const std::string when = common::appointments::format_when(std::chrono::local_seconds(
@@ -238,11 +266,14 @@ class Run {
     // a later run send it again.
     const bool finished =
         store_.finish(a, claimant_, ReminderOutcome::kSent, "", message_id, now(), next);
-    consent_.record_outbound({a.phone_number, "reminder", body, message_id, "",
-                              config_.origination_identity, "TRANSACTIONAL", now()});
+    common::consent::OutboundRecord outbound{a.phone_number, "reminder", body, message_id, "",
+                                             config_.origination_identity, "TRANSACTIONAL", now()};
+    outbound.quiet_hours = quiet_basis;
+    consent_.record_outbound(outbound);
     summary_.segments += segments.parts;
     json sctx = ctx;
     sctx["message_id"] = message_id;
+    sctx["quiet_hours"] = quiet_basis;
     sctx["segments"] = segments.parts;
     sctx["encoding"] = segments.encoding == common::sms::Encoding::kGsm7 ? "GSM-7" : "UCS-2";
     if (!finished) sctx["warning"] = "claim expired before the reminder was recorded";
@@ -390,6 +421,13 @@ Config config_from_environment(const common::aws::Environment& env) {
   c.stop_before_deadline = std::chrono::milliseconds(
       static_cast<long>(settings.number("REMINDER_STOP_BEFORE_DEADLINE_MS", 5000, 0, 600000)));
   c.accept_event_time = settings.get_or("REMINDERS_ACCEPT_EVENT_TIME", "") == "1";
+  if (auto list = env.get("STATE_EMERGENCIES")) {
+    try {
+      c.quiet_hours.emergencies = common::compliance::parse_state_emergencies(*list);
+    } catch (const std::invalid_argument& e) {
+      settings.problem(std::string("STATE_EMERGENCIES: ") + e.what());
+    }
+  }
   settings.check("reminders");
   return c;
 }

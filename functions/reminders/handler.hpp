@@ -13,6 +13,7 @@
 #include "common/aws/dynamodb.hpp"
 #include "common/aws/environment.hpp"
 #include "common/aws/sms_voice.hpp"
+#include "common/compliance/quiet_hours.hpp"
 #include "common/observe/logger.hpp"
 #include "common/observe/metrics.hpp"
 #include "common/time.hpp"
@@ -44,6 +45,10 @@ struct Config : scaffold::Settings {
   /// REMINDERS_ACCEPT_EVENT_TIME=1: an event {"now": "<RFC 3339>"} sets the run's clock (tests
   /// and replays only; never set it in production).
   bool accept_event_time = false;
+  /// STATE_EMERGENCIES: USPS codes of states with a declared state of emergency whose rule bans
+  /// solicitations meanwhile ("LA"); empty (off) by default. Set it when the governor declares
+  /// one and clear it when it ends (docs/compliance.md#state-emergencies).
+  common::compliance::QuietHoursOptions quiet_hours;
 };
 
 /// Reads Config. Throws std::invalid_argument naming every missing or bad variable.

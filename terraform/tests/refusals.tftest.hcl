@@ -90,6 +90,7 @@ run "malformed_variables" {
     alert_email                   = "oncall"
     reminder_lead_times           = "1d"
     sms_max_parts_per_second      = 0
+    state_emergencies             = ["TX"]
     program_name                  = " "
     help_contact                  = ""
     function_settings = {
@@ -117,6 +118,7 @@ run "malformed_variables" {
     var.alert_email,
     var.reminder_lead_times,
     var.sms_max_parts_per_second,
+    var.state_emergencies,
     var.program_name,
     var.help_contact,
     var.function_settings,

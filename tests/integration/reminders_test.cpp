@@ -389,6 +389,74 @@ TEST_F(Reminders, AreaCodeSpanningTwoZonesUsesTheStricter) {
   EXPECT_EQ(outbox_for(phone).size(), 1u);
 }
 
+// A +1 number whose area code is not a US one (416, Toronto) and no stored zone: sent only
+// inside every state's window in every US zone (docs/compliance.md#unknown-state), never blocked
+// for lack of a location, and the message log records why.
+TEST_F(Reminders, UnknownAreaCodeWithoutZoneWaitsForEveryStatesWindowInEveryUsZone) {
+  const std::string phone = fresh_number(416);
+  put_contact(phone);
+  put_appointment(phone, "2030-11-20T19:30:00Z", "");  // Wednesday; due Tuesday 19:30Z
+  // Tuesday 2030-11-19 19:30Z: 14:30 EST but 09:30 in Hawaii and Adak (every state: 10-18).
+  auto early = run_at("2030-11-19T19:30:00Z");
+  EXPECT_EQ(early["deferred"], 1) << early.dump();
+  EXPECT_TRUE(outbox_for(phone).empty());
+  auto open = run_at("2030-11-19T20:00:00Z");  // 10:00 HST, 15:00 EST
+  EXPECT_EQ(open["sent"], 1) << open.dump();
+  ASSERT_EQ(outbox_for(phone).size(), 1u);
+  auto logged = log_items(phone, "outbound");
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(get_s(logged[0], "quiet_hours"), "any_state(unknown_area_code)@every_us_zone");
+}
+
+// A stored zone but no state (an unknown area code): every state's rule in that zone, not the
+// federal window alone. 09:30 CST is inside 08-21 but before Kentucky's 10:00.
+TEST_F(Reminders, StoredZoneWithoutStateAppliesEveryStatesRule) {
+  const std::string phone = fresh_number(416);
+  put_contact(phone, {{"time_zone", S::S("America/Chicago")}});
+  put_appointment(phone, "2030-11-21T15:30:00Z", "");  // Thursday 09:30 CST; due Wednesday
+  auto early = run_at("2030-11-20T15:30:00Z");  // Wednesday 09:30 CST
+  EXPECT_EQ(early["deferred"], 1) << early.dump();
+  EXPECT_TRUE(outbox_for(phone).empty());
+  auto open = run_at("2030-11-20T16:00:00Z");  // 10:00 CST
+  EXPECT_EQ(open["sent"], 1) << open.dump();
+  auto logged = log_items(phone, "outbound");
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(get_s(logged[0], "quiet_hours"), "any_state(unknown_area_code)@America/Chicago");
+}
+
+// Alabama bans solicitations on its legal holidays (Ala. Admin. Code r. 770-X-5-.17(1)(b); Ala.
+// Code 1-3-8): a reminder due on Christmas Day waits for December 26.
+TEST_F(Reminders, AlabamaHolidayDefersToTheNextDay) {
+  const std::string phone = fresh_number(205);
+  put_contact(phone);
+  put_appointment(phone, "2030-12-26T20:00:00Z", "");  // Thursday 14:00 CST; due Christmas
+  auto christmas = run_at("2030-12-25T20:00:00Z");  // Wednesday 14:00 CST
+  EXPECT_EQ(christmas["deferred"], 1) << christmas.dump();
+  EXPECT_TRUE(outbox_for(phone).empty());
+  auto next = run_at("2030-12-26T14:00:00Z");  // Thursday 08:00 CST
+  EXPECT_EQ(next["sent"], 1) << next.dump();
+  auto logged = log_items(phone, "outbound");
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(get_s(logged[0], "quiet_hours"), "AL@America/Chicago");
+}
+
+// STATE_EMERGENCIES=LA (La. R.S. 45:844.31): nothing goes to Louisiana while it is set; the
+// reminder stays blocked with the rule named, and a bad code is an init error naming it.
+TEST_F(Reminders, LouisianaEmergencyBlocksOnlyWhenConfigured) {
+  const std::string phone = fresh_number(504);
+  put_contact(phone);
+  const auto id = put_appointment(phone, "2030-10-16T17:00:00Z", "");  // Wednesday 12:00 CDT
+  auto during = run_at("2030-10-15T17:00:00Z", {"STATE_EMERGENCIES=LA"});
+  EXPECT_EQ(during["sent"], 0) << during.dump();
+  EXPECT_TRUE(outbox_for(phone).empty());
+  EXPECT_EQ(get_s(appointment(id), "last_reminder_reason").value_or(""),
+            "quiet_hours:America/Chicago:LA");
+  const std::string refused =
+      run_command(emulator_command({"2030-10-15T17:00:00Z"}, {"STATE_EMERGENCIES=TX"}, 30, "rem"));
+  EXPECT_NE(refused.find("init_error"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("STATE_EMERGENCIES: \\\"TX\\\" is not"), std::string::npos) << refused;
+}
+
 // A reminder whose next allowed moment is after the appointment is marked missed, with the reason.
 TEST_F(Reminders, ReminderThatCannotBeSentBeforeTheAppointmentIsMissed) {
   const std::string phone = fresh_number(213);

@@ -1,6 +1,7 @@
-// Quiet hours: 47 CFR 64.1200(c)(1) (08:00-21:00 local); stricter states (Fla. Stat. 501.059(8)(a)
+// Quiet hours: 47 CFR 64.1200(c)(1) (08:00-21:00 local); stricter states (Fla. Stat. 501.616(6)(a)
 // 08:00-20:00; Tex. Bus. & Com. Code 301.051 09:00-21:00, Sunday 12:00-21:00; R.I. Gen. Laws
-// 5-61-2(9)); DST per the embedded tzdata. Fixed instants, no clock.
+// 5-61-2(2)); DST per the embedded tzdata. Fixed instants, no clock. Every state row, holiday and
+// the unknown-state path: state_rules_test.cpp.
 #include "common/compliance/quiet_hours.hpp"
 
 #include <gtest/gtest.h>
@@ -32,7 +33,7 @@ TEST(QuietHours, LosAngelesEarlyMorningDeferredTo8) {
   EXPECT_TRUE(check_quiet_hours({{"CA", "America/Los_Angeles"}}, at("2026-11-23T16:00:00Z")).allowed);
 }
 
-// Florida closes at 20:00 (Fla. Stat. 501.059(8)(a)): 20:30 is outside.
+// Florida closes at 20:00 (Fla. Stat. 501.616(6)(a)): 20:30 is outside.
 TEST(QuietHours, FloridaClosesAt20) {
   auto d = check_quiet_hours({{"FL", "America/New_York"}}, at("2026-11-24T01:30:00Z"));
   EXPECT_FALSE(d.allowed);
@@ -65,13 +66,19 @@ TEST(QuietHours, TexasSundayStartsAtNoon) {
   EXPECT_FALSE(check_quiet_hours(tx, at("2026-11-23T14:30:00Z")).allowed);  // Mon 08:30
 }
 
+// 2026-11-23 is a Monday, 11-24 a Tuesday, 11-28 a Saturday, 11-29 a Sunday.
 TEST(QuietHours, StateWindows) {
-  EXPECT_EQ(allowed_window("", Monday)->open, hours(8));
-  EXPECT_EQ(allowed_window("", Monday)->close, hours(21));
-  EXPECT_FALSE(allowed_window("MS", Sunday));  // Miss. Code 77-3-725: no Sundays
-  EXPECT_EQ(allowed_window("RI", Saturday)->close, hours(17));
-  EXPECT_EQ(allowed_window("CT", Tuesday)->open, hours(9));
-  EXPECT_EQ(allowed_window("ZZ", Tuesday)->close, hours(21));  // unknown: federal
+  const auto mon = 2026y / November / 23d, tue = 2026y / November / 24d;
+  const auto sat = 2026y / November / 28d, sun = 2026y / November / 29d;
+  EXPECT_EQ(allowed_window("NY", mon)->open, hours(8));  // no state rule: federal
+  EXPECT_EQ(allowed_window("NY", mon)->close, hours(21));
+  EXPECT_FALSE(allowed_window("MS", sun));  // Miss. Code 77-3-723(1): no Sundays
+  EXPECT_EQ(allowed_window("RI", sat)->close, hours(17));
+  EXPECT_EQ(allowed_window("CT", tue)->open, hours(9));
+  // Not a US jurisdiction: every state's rule at once (docs/compliance.md#unknown-state).
+  EXPECT_EQ(allowed_window("ZZ", tue)->open, hours(10));   // KY opens at 10
+  EXPECT_EQ(allowed_window("ZZ", tue)->close, hours(18));  // RI closes at 18
+  EXPECT_FALSE(allowed_window("", sun));
 }
 
 // A Sunday-closed state defers to Monday 08:00.
@@ -93,7 +100,7 @@ TEST(QuietHours, FollowsDstChanges) {
 }
 
 TEST(QuietHours, FailsClosedWithoutAKnownZone) {
-  auto unknown = check_quiet_hours({{"", "Europe/Atlantis"}}, at("2026-11-24T17:00:00Z"));
+  auto unknown = check_quiet_hours({{"NY", "Europe/Atlantis"}}, at("2026-11-24T17:00:00Z"));
   EXPECT_FALSE(unknown.allowed);
   EXPECT_EQ(unknown.reason, "unknown_time_zone:Europe/Atlantis");
   EXPECT_FALSE(unknown.next_allowed);

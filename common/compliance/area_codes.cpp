@@ -29,10 +29,10 @@ const std::vector<Group>& groups() {
     {"AZ", {kArizona}, {480, 520, 602, 623}},
     {"AZ", {kArizona, kMountain}, {928}},  // the Navajo Nation observes DST
     {"AR", {kCentral}, {327, 479, 501, 870}},
-    {"CA", {kPacific}, {209, 213, 279, 310, 323, 341, 350, 408, 415, 424, 442, 510, 530, 559,
-                        562, 619, 626, 628, 650, 657, 661, 669, 707, 714, 747, 760, 805, 818,
-                        820, 831, 840, 858, 909, 916, 925, 949, 951}},
-    {"CO", {kMountain}, {303, 719, 720, 970, 983}},
+    {"CA", {kPacific}, {209, 213, 279, 310, 323, 341, 350, 369, 408, 415, 424, 442, 510, 530,
+                        559, 562, 619, 626, 628, 650, 657, 661, 669, 707, 714, 738, 747, 760,
+                        805, 818, 820, 831, 840, 858, 909, 916, 925, 949, 951}},
+    {"CO", {kMountain}, {303, 719, 720, 748, 970, 983}},
     {"CT", {kEastern}, {203, 475, 860, 959}},
     {"DE", {kEastern}, {302}},
     {"DC", {kEastern}, {202, 771}},
@@ -44,7 +44,8 @@ const std::vector<Group>& groups() {
     {"ID", {"America/Boise", kPacific}, {208, 986}},  // the panhandle: Pacific
     {"IL", {kCentral}, {217, 224, 309, 312, 331, 447, 464, 618, 630, 708, 730, 773, 779, 815,
                         847, 861, 872}},
-    {"IN", {kCentral}, {219}},
+    // Monon and Wolcott (White County) are east of the zone line of 49 CFR 71.5(b): Eastern.
+    {"IN", {kCentral, "America/Indiana/Indianapolis"}, {219}},
     {"IN", {"America/Indiana/Indianapolis"}, {260, 317, 463, 765}},
     {"IN", {"America/Indiana/Indianapolis", kCentral}, {574, 812, 930}},
     {"IA", {kCentral}, {319, 515, 563, 641, 712}},
@@ -69,8 +70,8 @@ const std::vector<Group>& groups() {
     {"NH", {kEastern}, {603}},
     {"NJ", {kEastern}, {201, 551, 609, 640, 732, 848, 856, 862, 908, 973}},
     {"NM", {kMountain}, {505, 575}},
-    {"NY", {kEastern}, {212, 315, 332, 347, 363, 516, 518, 585, 607, 624, 631, 646, 680, 716,
-                        718, 838, 845, 914, 917, 929, 934}},
+    {"NY", {kEastern}, {212, 315, 329, 332, 347, 363, 516, 518, 585, 607, 624, 631, 646, 680,
+                        716, 718, 838, 845, 914, 917, 929, 934}},
     {"NC", {kEastern}, {252, 336, 472, 704, 743, 828, 910, 919, 980, 984}},
     {"ND", {kCentral, kMountain}, {701}},
     {"OH", {kEastern}, {216, 220, 234, 283, 326, 330, 380, 419, 436, 440, 513, 567, 614, 740,
@@ -81,7 +82,7 @@ const std::vector<Group>& groups() {
     {"PA", {kEastern}, {215, 223, 267, 272, 412, 445, 484, 570, 582, 610, 717, 724, 814, 835,
                         878}},
     {"RI", {kEastern}, {401}},
-    {"SC", {kEastern}, {803, 839, 843, 854, 864}},
+    {"SC", {kEastern}, {803, 821, 839, 843, 854, 864}},
     {"SD", {kCentral, kMountain}, {605}},
     {"TN", {kCentral}, {615, 629, 731, 901}},
     {"TN", {kEastern}, {865}},
@@ -96,7 +97,7 @@ const std::vector<Group>& groups() {
     {"VA", {kEastern}, {276, 434, 540, 571, 686, 703, 757, 804, 826, 948}},
     {"WA", {kPacific}, {206, 253, 360, 425, 509, 564}},
     {"WV", {kEastern}, {304, 681}},
-    {"WI", {kCentral}, {262, 274, 414, 534, 608, 715, 920}},
+    {"WI", {kCentral}, {262, 274, 353, 414, 534, 608, 715, 920}},
     {"WY", {kMountain}, {307}},
     {"PR", {"America/Puerto_Rico"}, {787, 939}},
     {"VI", {"America/St_Thomas"}, {340}},
@@ -116,6 +117,19 @@ std::optional<AreaCodeLocation> area_code_location(int npa) {
     }
   }
   return std::nullopt;
+}
+
+std::vector<std::pair<int, AreaCodeLocation>> us_area_codes() {
+  std::vector<std::pair<int, AreaCodeLocation>> codes;
+  for (const auto& group : groups()) {
+    for (int npa : group.codes) {
+      codes.emplace_back(npa,
+                         AreaCodeLocation{group.state, {group.zones.begin(), group.zones.end()}});
+    }
+  }
+  std::sort(codes.begin(), codes.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return codes;
 }
 
 std::optional<AreaCodeLocation> phone_number_location(std::string_view e164) {

@@ -119,9 +119,10 @@ std::optional<year_month_day> holiday_date(const HolidayRule& rule, year y) {
   return std::nullopt;
 }
 
-std::optional<std::string_view> holiday_on(const HolidayCalendar& calendar, year_month_day date) {
-  if (auto name = first_ban(calendar.rules, date)) return name;
-  if (calendar.with_federal) return federal_holiday_ban(date);
+std::optional<HolidayBan> holiday_on(const HolidayCalendar& calendar, year_month_day date) {
+  if (auto name = first_ban(calendar.rules, date)) return HolidayBan{*name, calendar.citation};
+  if (!calendar.with_federal) return std::nullopt;
+  if (auto name = federal_holiday_ban(date)) return HolidayBan{*name, "5 U.S.C. 6103(a)"};
   return std::nullopt;
 }
 

@@ -58,11 +58,16 @@ struct HolidayCalendar {
   bool with_federal = false;
 };
 
-/// The name of the holiday of `calendar` that bans texts on local date `date` ("Christmas Day"),
-/// or nullopt. A weekend date and its moved weekday are both banned (file comment). An invalid
-/// date is never a holiday.
-std::optional<std::string_view> holiday_on(const HolidayCalendar& calendar,
-                                           std::chrono::year_month_day date);
+/// A holiday that bans texts on a date: its name and the statute that makes it one.
+struct HolidayBan {
+  std::string_view name;      ///< "Christmas Day"
+  std::string_view citation;  ///< "Ala. Code 1-3-8", or "5 U.S.C. 6103(a)" for a federal one
+};
+
+/// The holiday of `calendar` that bans texts on local date `date`, or nullopt. A weekend date
+/// and its moved weekday are both banned (file comment). An invalid date is never a holiday.
+std::optional<HolidayBan> holiday_on(const HolidayCalendar& calendar,
+                                     std::chrono::year_month_day date);
 
 /// The same for the federal holidays alone (5 U.S.C. 6103(a), the same weekend rule: the date
 /// and its moved weekday), for rules that ban "federal holidays".

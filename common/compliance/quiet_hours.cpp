@@ -117,8 +117,8 @@ std::string closing_rule(const RecipientPlace& place, const tz::TimeZone& zone, 
   const year_month_day date{std::chrono::sys_days{day.time_since_epoch()}};
   if (date >= rule->in_force_from) {
     if (rule->holidays != nullptr) {
-      if (const auto name = holiday_on(*rule->holidays, date)) {
-        return std::string(rule->holidays->citation) + ": " + std::string(*name);
+      if (const auto holiday = holiday_on(*rule->holidays, date)) {
+        return std::string(holiday->citation) + ": " + std::string(holiday->name);
       }
     }
     if (in_emergency(*rule, options)) return "emergency: " + std::string(rule->emergency_citation);

@@ -110,8 +110,7 @@ constexpr std::array kRhodeIslandDays = {
     nth("Thanksgiving Day", 11, kThu, 4),
     fixed("Christmas Day", 12, 25, Move::kNextMonday),
 };
-constexpr HolidayCalendar kRhodeIsland{"RI", "R.I. Gen. Laws 25-1-1; 5 U.S.C. 6103(a)",
-                                       kRhodeIslandDays, true};
+constexpr HolidayCalendar kRhodeIsland{"RI", "R.I. Gen. Laws 25-1-1", kRhodeIslandDays, true};
 
 // Utah Code 63G-1-301(1): Easter Sunday from 2025, Good Friday from 2026; Juneteenth is kept on a
 // Monday (the one before when June 19 is Tuesday to Friday, else the one after).
@@ -312,15 +311,15 @@ std::string format_week(const StateRule& rule) {
 
 std::string state_rules_markdown() {
   std::string out =
-      "| state | hours (local) | holidays | emergency | in force | covers | citation |\n"
-      "|---|---|---|---|---|---|---|\n";
+      "| state | hours (local) | holidays | emergency | in force | covers | exemption; notes | "
+      "citation |\n|---|---|---|---|---|---|---|---|\n";
   for (const StateRule& rule : state_rules()) {
     std::string hours = format_week(rule);
-    if (rule.standard_time_offset_hours != 0) hours += " (standard time, see notes)";
+    if (rule.standard_time_offset_hours != 0) hours += " (also in standard time)";
     std::string holidays = "-";
     if (rule.holidays != nullptr) {
       holidays = "none on " + std::string(rule.holidays->citation) + " holidays";
-      if (rule.holidays->with_federal) holidays += " and federal holidays";
+      if (rule.holidays->with_federal) holidays += " and federal ones (5 U.S.C. 6103(a))";
     }
     char since[16];
     std::snprintf(since, sizeof since, "%04d-%02u-%02u", static_cast<int>(rule.in_force_from.year()),
@@ -329,10 +328,12 @@ std::string state_rules_markdown() {
     const bool always = rule.in_force_from.year() <= std::chrono::year{2000};
     std::string covers = rule.coverage == RuleCoverage::kAllCalls ? "all calls" : "solicitations";
     if (rule.names_texts) covers += ", texts named";
-    if (!rule.exemption.empty()) covers += "; exemption (see notes)";
+    std::string notes(rule.exemption);
+    if (!rule.note.empty()) notes += (notes.empty() ? "" : "; ") + std::string(rule.note);
+    if (notes.empty()) notes = "-";
     out += "| " + std::string(rule.state) + " | " + hours + " | " + holidays + " | " +
            (rule.emergency_ban ? "none (" + std::string(rule.emergency_citation) + ")" : "-") +
-           " | " + (always ? "-" : std::string(since)) + " | " + covers + " | " +
+           " | " + (always ? "-" : std::string(since)) + " | " + covers + " | " + notes + " | " +
            std::string(rule.citation) + " |\n";
   }
   return out;

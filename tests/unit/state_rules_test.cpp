@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace {
@@ -302,6 +304,24 @@ TEST(StateRules, MarkdownTableHasOneLinePerRow) {
   std::size_t lines = 0;
   for (char c : table) lines += c == '\n';
   EXPECT_EQ(lines, common::compliance::state_rules().size() + 2);
+}
+
+// README.md and docs/compliance.md carry the table generated from the rows between their
+// markers; when a row changes, replace both blocks with the table this test prints.
+TEST(StateRules, ReadmeAndComplianceDocCarryTheGeneratedTable) {
+  const std::string table = common::compliance::state_rules_markdown();
+  for (const char* doc : {"README.md", "docs/compliance.md"}) {
+    std::ifstream in(std::string(SMSC_SOURCE_DIR) + "/" + doc);
+    ASSERT_TRUE(in) << doc;
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string begin = "<!-- state-rules:begin -->\n", end = "<!-- state-rules:end -->";
+    const auto b = text.find(begin);
+    const auto e = text.find(end);
+    ASSERT_NE(b, std::string::npos) << doc << " has no " << begin;
+    ASSERT_NE(e, std::string::npos) << doc << " has no " << end;
+    EXPECT_EQ(text.substr(b + begin.size(), e - b - begin.size()), table)
+        << doc << ": replace the block between the markers with:\n" << table;
+  }
 }
 
 }  // namespace

@@ -10,8 +10,8 @@
 // zone libphonenumber names for a code, each deliberate difference listed there with its reason,
 // so a new overlay fails a test instead of falling through. A code whose area spans two zones
 // lists both (e.g. 850 Florida panhandle: Central and Eastern), so callers can require a send to
-// be allowed in every one. Canadian and Caribbean NANP codes are not listed: for them the
-// location is unknown and callers fail closed.
+// be allowed in every one. Canadian and Caribbean NANP codes are not listed: for them the state
+// is unknown and quiet hours apply every state's rule at once (docs/compliance.md#unknown-state).
 #pragma once
 
 #include <optional>

@@ -38,7 +38,7 @@ TEST(AreaCodes, PanhandleSpansTwoZones) {
 
 TEST(AreaCodes, TerritoriesAndUnknown) {
   EXPECT_EQ(area_code_location(787)->state, "PR");
-  EXPECT_FALSE(area_code_location(416));  // Toronto: Canadian, not listed (fail closed upstream)
+  EXPECT_FALSE(area_code_location(416));  // Toronto: Canadian, not listed (every state's rule applies)
   EXPECT_FALSE(area_code_location(800));  // toll-free: no location
   EXPECT_FALSE(phone_number_location("+442071234567"));
   EXPECT_FALSE(phone_number_location("+1305"));

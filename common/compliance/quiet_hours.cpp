@@ -48,6 +48,20 @@ struct Span {
   TimePoint close;
 };
 
+// Calls `apply(rule)` for each row that governs `state` (every row for an unknown state, the
+// state's own, or none); false as soon as one answers false (that row closes the day).
+template <typename Apply>
+bool each_rule(std::string_view state, Apply apply) {
+  if (is_any_state(state)) {
+    for (const StateRule& rule : state_rules()) {
+      if (!apply(rule)) return false;
+    }
+    return true;
+  }
+  const StateRule* rule = state_rule(state);
+  return rule == nullptr || apply(*rule);
+}
+
 // A row's window on local day `day` in `zone` as instants, with its standard-time reading when
 // the statute names one (both must hold).
 std::optional<Span> row_span(const StateRule& rule, const tz::TimeZone& zone, local_days day,
@@ -80,13 +94,7 @@ std::optional<Span> place_span(std::string_view state, const tz::TimeZone& zone,
     span.close = std::min(span.close, s->close);
     return span.open < span.close;
   };
-  if (is_any_state(state)) {
-    for (const StateRule& rule : state_rules()) {
-      if (!apply(rule)) return std::nullopt;
-    }
-  } else if (const StateRule* rule = state_rule(state)) {
-    if (!apply(*rule)) return std::nullopt;
-  }
+  if (!each_rule(state, apply)) return std::nullopt;
   return span;
 }
 
@@ -138,13 +146,7 @@ std::optional<DailyWindow> allowed_window(std::string_view state, year_month_day
     window = narrow(window, *w);
     return window.open < window.close;
   };
-  if (is_any_state(state)) {
-    for (const StateRule& rule : state_rules()) {
-      if (!apply(rule)) return std::nullopt;
-    }
-  } else if (const StateRule* rule = state_rule(state)) {
-    if (!apply(*rule)) return std::nullopt;
-  }
+  if (!each_rule(state, apply)) return std::nullopt;
   return window;
 }
 

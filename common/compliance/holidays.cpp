@@ -54,7 +54,7 @@ bool bans(const HolidayRule& rule, sys_days target) {
       case HolidayRule::Move::kWeekMonday:
         if (wd == 6 && actual + days{2} == target) return true;
         if (wd == 0 && actual + days{1} == target) return true;
-        if (wd >= 2 && actual - days{wd - 1} == target) return true;
+        if (wd >= 2 && wd <= 5 && actual - days{wd - 1} == target) return true;
         break;
     }
   }

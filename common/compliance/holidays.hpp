@@ -42,7 +42,7 @@ struct HolidayRule {
     kNone,            ///< only the date itself
     kFridayOrMonday,  ///< Saturday: the Friday before; Sunday: the Monday after (5 U.S.C. 6103(b))
     kNextMonday,      ///< Saturday or Sunday: the Monday after (R.I. Gen. Laws 25-1-1)
-    kWeekMonday,      ///< always a Monday: Tuesday-Friday the one before, weekend the one after
+    kWeekMonday,      ///< a Monday: Tuesday-Friday the one before, Saturday-Sunday the one after
   };
   Move move = Move::kFridayOrMonday;
   /// Every other year from `since_year` (Inauguration Day style); 0 or 1: every year.

@@ -16,8 +16,7 @@ constexpr std::string_view kFederalSource = "47 CFR 64.1200(c)(1) (8 a.m. to 9 p
 constexpr std::string_view kAnyStateSource =
     "every state's rule at once: the state is not known (docs/compliance.md#unknown-state)";
 
-// A place's state rule: nullptr for the federal window alone (a known jurisdiction without a
-// stricter rule). Unknown states are told apart by the caller (is_any_state).
+// "" or anything that is not a US jurisdiction: the state is not known, every row applies.
 bool is_any_state(std::string_view state) { return !is_us_jurisdiction(state); }
 
 bool in_emergency(const StateRule& rule, const QuietHoursOptions& options) {
@@ -42,12 +41,6 @@ std::optional<DailyWindow> row_window(const StateRule& rule, year_month_day date
   return narrowed;
 }
 
-// [open, close) as instants.
-struct Span {
-  TimePoint open;
-  TimePoint close;
-};
-
 // Calls `apply(rule)` for each row that governs `state` (every row for an unknown state, the
 // state's own, or none); false as soon as one answers false (that row closes the day).
 template <typename Apply>
@@ -62,49 +55,61 @@ bool each_rule(std::string_view state, Apply apply) {
   return rule == nullptr || apply(*rule);
 }
 
-// A row's window on local day `day` in `zone` as instants, with its standard-time reading when
-// the statute names one (both must hold).
-std::optional<Span> row_span(const StateRule& rule, const tz::TimeZone& zone, local_days day,
-                             const QuietHoursOptions& options) {
-  const auto w = row_window(rule, year_month_day{std::chrono::sys_days{day.time_since_epoch()}},
-                            options);
-  if (!w) return std::nullopt;
-  Span span{zone.from_local(day + w->open), zone.from_local(day + w->close)};
-  if (rule.standard_time_offset_hours != 0) {
-    const auto offset = std::chrono::hours(rule.standard_time_offset_hours);
-    const auto fixed = [&](std::chrono::minutes m) {
-      return std::chrono::time_point_cast<TimePoint::duration>(
-          std::chrono::sys_seconds{(day + m).time_since_epoch()} - offset);
-    };
-    span.open = std::max(span.open, fixed(w->open));
-    span.close = std::min(span.close, fixed(w->close));
+// The clock a place's rows are read on: its IANA zone, or the fixed UTC offset of a standard
+// time a statute names ("Central Standard Time": UTC-6, all year).
+struct Clock {
+  std::optional<tz::TimeZone> zone;
+  std::chrono::hours offset{0};
+
+  tz::LocalSeconds to_local(TimePoint t) const {
+    if (zone) return zone->to_local(t);
+    return tz::LocalSeconds{std::chrono::floor<std::chrono::seconds>(t).time_since_epoch() + offset};
   }
-  if (span.open >= span.close) return std::nullopt;
-  return span;
+  TimePoint from_local(tz::LocalSeconds local) const {
+    if (zone) return zone->from_local(local);
+    return TimePoint{std::chrono::duration_cast<TimePoint::duration>(local.time_since_epoch() - offset)};
+  }
+};
+
+// One way a place must be open: its rows in local time (with the federal window), or one
+// standard-time reading (only the rows that name that standard time, on that time's dates:
+// Mississippi's 08:00-20:00 CST and no Sunday, read on the CST calendar).
+struct Reading {
+  std::size_t place = 0;  // index into check_quiet_hours' places
+  Clock clock;
+  int standard_offset_hours = 0;  // 0: the local reading
+};
+
+// [open, close) as instants.
+struct Span {
+  TimePoint open;
+  TimePoint close;
+};
+
+// The window of `reading` for `state` on its clock's day `day`, as instants; nullopt when closed.
+std::optional<Span> reading_span(const Reading& reading, std::string_view state, local_days day,
+                                 const QuietHoursOptions& options) {
+  const year_month_day date{std::chrono::sys_days{day.time_since_epoch()}};
+  const bool local = reading.standard_offset_hours == 0;
+  DailyWindow window = local ? kFederalWindow : DailyWindow{std::chrono::hours(0), std::chrono::hours(24)};
+  const bool open = each_rule(state, [&](const StateRule& rule) {
+    if (!local && rule.standard_time_offset_hours != reading.standard_offset_hours) return true;
+    const auto w = row_window(rule, date, options);
+    if (!w) return false;
+    window = narrow(window, *w);
+    return window.open < window.close;
+  });
+  if (!open) return std::nullopt;
+  return Span{reading.clock.from_local(day + window.open), reading.clock.from_local(day + window.close)};
 }
 
-// The window of `state` on local day `day` in `zone`, as instants.
-std::optional<Span> place_span(std::string_view state, const tz::TimeZone& zone, local_days day,
-                               const QuietHoursOptions& options) {
-  Span span{zone.from_local(day + kFederalWindow.open), zone.from_local(day + kFederalWindow.close)};
-  const auto apply = [&](const StateRule& rule) {
-    const auto s = row_span(rule, zone, day, options);
-    if (!s) return false;
-    span.open = std::max(span.open, s->open);
-    span.close = std::min(span.close, s->close);
-    return span.open < span.close;
-  };
-  if (!each_rule(state, apply)) return std::nullopt;
-  return span;
-}
-
-// The earliest instant >= t inside the window of `state` in `zone` (up to 14 days ahead: a
-// Sunday next to a holiday weekend closes at most four days in a row).
-std::optional<TimePoint> next_open(const tz::TimeZone& zone, std::string_view state, TimePoint t,
+// The earliest instant >= t inside `reading`'s windows (up to 14 days ahead: the longest run of
+// closed days in any calendar here is 4, for an unknown state around Christmas).
+std::optional<TimePoint> next_open(const Reading& reading, std::string_view state, TimePoint t,
                                    const QuietHoursOptions& options) {
-  const auto today = std::chrono::floor<days>(zone.to_local(t));
+  const auto today = std::chrono::floor<days>(reading.clock.to_local(t));
   for (int d = 0; d <= 14; ++d) {
-    const auto span = place_span(state, zone, local_days{today + days(d)}, options);
+    const auto span = reading_span(reading, state, local_days{today + days(d)}, options);
     if (span && t < span->close) return std::max(t, span->open);
   }
   return std::nullopt;
@@ -115,23 +120,62 @@ std::string place_label(const RecipientPlace& p) {
   return std::string("quiet_hours:") + p.time_zone + ":" + std::string(state);
 }
 
-// What closes `place` at `t`: a holiday, an emergency, or the row's (or federal) hours.
-std::string closing_rule(const RecipientPlace& place, const tz::TimeZone& zone, TimePoint t,
+// What closes `place` at `t` on `reading`'s calendar: the first governing row that closes the
+// whole day (a holiday, an emergency, a day without hours), else the hours of the row (or the
+// federal window, or every state's at once).
+std::string closing_rule(const RecipientPlace& place, const Reading& reading, TimePoint t,
                          const QuietHoursOptions& options) {
-  if (is_any_state(place.state)) return std::string(kAnyStateSource);
-  const StateRule* rule = state_rule(place.state);
-  if (rule == nullptr) return std::string(kFederalSource);
-  const local_days day = std::chrono::floor<days>(zone.to_local(t));
+  const local_days day = std::chrono::floor<days>(reading.clock.to_local(t));
   const year_month_day date{std::chrono::sys_days{day.time_since_epoch()}};
-  if (date >= rule->in_force_from) {
-    if (rule->holidays != nullptr) {
-      if (const auto holiday = holiday_on(*rule->holidays, date)) {
-        return std::string(holiday->citation) + ": " + std::string(holiday->name);
+  std::string why;
+  each_rule(place.state, [&](const StateRule& rule) {
+    if (reading.standard_offset_hours != 0 &&
+        rule.standard_time_offset_hours != reading.standard_offset_hours) {
+      return true;
+    }
+    if (date < rule.in_force_from) return true;
+    if (rule.holidays != nullptr) {
+      if (const auto holiday = holiday_on(*rule.holidays, date)) {
+        why = std::string(holiday->citation) + ": " + std::string(holiday->name);
+        return false;
       }
     }
-    if (in_emergency(*rule, options)) return "emergency: " + std::string(rule->emergency_citation);
+    if (in_emergency(rule, options)) {
+      why = "emergency: " + std::string(rule.emergency_citation);
+      return false;
+    }
+    if (!rule.week[std::chrono::weekday(std::chrono::sys_days(date)).c_encoding()]) {
+      why = std::string(rule.citation);
+      return false;
+    }
+    return true;
+  });
+  const bool any = is_any_state(place.state);
+  if (why.empty()) {
+    if (any) return std::string(kAnyStateSource);
+    const StateRule* rule = state_rule(place.state);
+    why = rule != nullptr && date >= rule->in_force_from ? std::string(rule->citation)
+                                                         : std::string(kFederalSource);
   }
-  return std::string(rule->citation);
+  if (reading.standard_offset_hours != 0) why += " (read in standard time)";
+  return any ? "any state: " + why : why;
+}
+
+// The readings of `place`: its local one, and one per standard time a governing row names.
+void add_readings(std::vector<Reading>& out, std::size_t index, const RecipientPlace& place,
+                  const tz::TimeZone& zone) {
+  out.push_back({index, Clock{zone, {}}, 0});
+  std::vector<int> offsets;
+  each_rule(place.state, [&](const StateRule& rule) {
+    const int offset = rule.standard_time_offset_hours;
+    if (offset != 0 && std::find(offsets.begin(), offsets.end(), offset) == offsets.end()) {
+      offsets.push_back(offset);
+    }
+    return true;
+  });
+  for (const int offset : offsets) {
+    out.push_back({index, Clock{std::nullopt, std::chrono::hours(offset)}, offset});
+  }
 }
 
 }  // namespace
@@ -196,27 +240,27 @@ std::vector<RecipientPlace> every_us_zone(std::string_view state) {
 QuietHoursDecision check_quiet_hours(const std::vector<RecipientPlace>& places, TimePoint t,
                                      const QuietHoursOptions& options) {
   if (places.empty()) return {false, "no_location", "", std::nullopt};
-  std::vector<tz::TimeZone> zones;
-  for (const auto& place : places) {
-    auto zone = tz::TimeZone::load(place.time_zone);
-    if (!zone) return {false, "unknown_time_zone:" + place.time_zone, "", std::nullopt};
-    zones.push_back(*zone);
+  std::vector<Reading> readings;
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    auto zone = tz::TimeZone::load(places[i].time_zone);
+    if (!zone) return {false, "unknown_time_zone:" + places[i].time_zone, "", std::nullopt};
+    add_readings(readings, i, places[i], *zone);
   }
   QuietHoursDecision decision;
   decision.allowed = true;
-  const auto refuse = [&](std::size_t i, TimePoint at) {
-    decision = {false, place_label(places[i]), closing_rule(places[i], zones[i], at, options),
-                std::nullopt};
+  const auto refuse = [&](const Reading& reading, TimePoint at) {
+    const RecipientPlace& place = places[reading.place];
+    decision = {false, place_label(place), closing_rule(place, reading, at, options), std::nullopt};
   };
-  // Move the candidate forward to the next opening of each place that is closed at it, until
-  // one candidate suits every place (windows are whole minutes, so this ends quickly).
+  // Move the candidate forward to the next opening of each reading that is closed at it, until
+  // one candidate suits every reading (windows are whole minutes, so this ends quickly).
   TimePoint candidate = t;
   for (int round = 0; round < 64; ++round) {
     bool moved = false;
-    for (std::size_t i = 0; i < places.size(); ++i) {
-      const auto open = next_open(zones[i], places[i].state, candidate, options);
+    for (const Reading& reading : readings) {
+      const auto open = next_open(reading, places[reading.place].state, candidate, options);
       if (!open || *open != candidate) {
-        if (decision.allowed) refuse(i, candidate);
+        if (decision.allowed) refuse(reading, candidate);
         if (!open) return decision;
         candidate = *open;
         moved = true;

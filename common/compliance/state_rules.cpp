@@ -112,13 +112,15 @@ constexpr std::array kRhodeIslandDays = {
 };
 constexpr HolidayCalendar kRhodeIsland{"RI", "R.I. Gen. Laws 25-1-1", kRhodeIslandDays, true};
 
-// Utah Code 63G-1-301(1): Easter Sunday from 2025, Good Friday from 2026; Juneteenth is kept on a
-// Monday (the one before when June 19 is Tuesday to Friday, else the one after).
+// Utah Code 63G-1-301(1): Easter Sunday from 2025; Good Friday in the version in force from
+// 2026-05-06, so from 2027; Juneteenth is kept on a Monday (the one before when June 19 is Tuesday
+// to Friday, else the one after). H.B. 104 (2026), Election Day from 2027, is not included: its
+// passage was not confirmed by our review (docs/compliance.md#state-holidays).
 constexpr std::array kUtahDays = {
     fixed("New Year's Day", 1, 1),
     nth("Dr. Martin Luther King, Jr. Day", 1, kMon, 3),
     nth("Presidents' Day", 2, kMon, 3),
-    easter("Good Friday", -2, 2026),
+    easter("Good Friday", -2, 2027),
     easter("Easter Sunday", 0, 2025),
     last("Memorial Day", 5, kMon),
     fixed("Juneteenth National Freedom Day", 6, 19, Move::kWeekMonday, 2022),
@@ -189,7 +191,8 @@ std::span<const StateRule> state_rules() {
                 .names_texts = true},
       StateRule{.state = "MI",
                 .citation = "MCL 750.540e(1)(f)",
-                .week = every_day(k9to21)},
+                .week = every_day(k9to21),
+                .note = "citation from the 2026 audit; our review saw the hours only in summaries"},
       StateRule{.state = "MN",
                 .citation = "Minn. Stat. 325E.30",
                 .week = every_day(k9to21)},
@@ -202,7 +205,8 @@ std::span<const StateRule> state_rules() {
                         "was a PSC rule, repealed after H.B. 1225 (2023)"},
       StateRule{.state = "NM",
                 .citation = "N.M. Stat. 57-12-22",
-                .week = every_day(k9to21)},
+                .week = every_day(k9to21),
+                .note = "statute text not seen by our review"},
       StateRule{.state = "NV",
                 .citation = "NRS 598.0918",
                 .week = every_day(k9to20)},
@@ -216,7 +220,8 @@ std::span<const StateRule> state_rules() {
                 .week = every_day(k8to20),
                 .names_texts = true,
                 .in_force_from = ymd(2026, 1, 1),
-                .note = "also at most 3 solicitations in 24 hours"},
+                .note = "also at most 3 solicitations in 24 hours; the session-law chapter "
+                        "number is not verified"},
       StateRule{.state = "PA",
                 .citation = "73 P.S. 2245(a)(10)",
                 .week = every_day(kFederalWindow),
@@ -231,8 +236,10 @@ std::span<const StateRule> state_rules() {
                          DailyWindow{hours(9), hours(18)}, DailyWindow{hours(10), hours(17)}},
                 .holidays = &kRhodeIsland},
       StateRule{.state = "SD",
-                .citation = "S.D. Codified Laws 37-30A-3(2)",
-                .week = with_sunday(k9to21, kNone)},
+                .citation = "S.D. Codified Laws 37-30-28; 37-30A-3(2)",
+                .week = {kNone, k9to21, k9to21, k9to21, k9to21, k9to21, kNone},
+                .note = "37-30-28 allows solicitations by an automated dialing system on weekdays "
+                        "only; we treat our sends as automated"},
       StateRule{.state = "TX",
                 .citation = "Tex. Bus. & Com. Code 301.051",
                 .week = with_sunday(k9to21, DailyWindow{hours(12), hours(21)})},

@@ -167,11 +167,18 @@ class Run {
       zones.assign(area->time_zones.begin(), area->time_zones.end());
       zone_basis = "area_code";
     }
+    // A stored zone that is not embedded (a Canadian number's America/Toronto) is no location
+    // for an unknown state, which then gets every US zone; for a known state it blocks below
+    // (fail closed: the state's own zones are all embedded).
+    if (!area && !zones.empty() && !common::tz::TimeZone::load(zones.front())) {
+      zone_basis = "every_us_zone(unknown_zone:" + zones.front() + ")";
+      zones.clear();
+    }
     std::vector<common::compliance::RecipientPlace> places;
     if (zones.empty()) {
       places = common::compliance::every_us_zone(state);
       for (const auto& p : places) zones.push_back(p.time_zone);
-      zone_basis = "every_us_zone";
+      if (zone_basis.empty()) zone_basis = "every_us_zone";
     } else {
       for (const auto& zone : zones) places.push_back({state, zone});
     }
@@ -188,8 +195,8 @@ class Run {
     qctx["state"] = state_label;
     // What the message-log item records: "FL@America/New_York", "any_state(...)@every_us_zone".
     std::string quiet_basis = state_label + "@";
-    if (zone_basis == "every_us_zone") {
-      quiet_basis += zone_basis;
+    if (zone_basis.starts_with("every_us_zone")) {
+      quiet_basis += "every_us_zone";
     } else {
       for (std::size_t i = 0; i < zones.size(); ++i) quiet_basis += (i ? "," : "") + zones[i];
     }
@@ -209,8 +216,13 @@ class Run {
     const std::string text_zone = !a.time_zone.empty() ? a.time_zone : zones.front();
     const auto tz = common::tz::TimeZone::load(text_zone);
     if (!tz) return block(a, "unknown_time_zone:" + text_zone, ctx);
-    const std::string when = common::appointments::format_when(std::chrono::local_seconds(
+    std::string when = common::appointments::format_when(std::chrono::local_seconds(
         tz->to_local(a.starts_at).time_since_epoch()));
+    // With no zone known for the recipient the time alone would be read in their own zone: name
+    // the zone it is given in ("Tue, Nov 19 at 2:30 PM EST").
+    if (a.time_zone.empty() && zone_basis.starts_with("every_us_zone")) {
+      when += " " + tz->abbreviation(a.starts_at);
+    }
     std::string body = render_reminder(config_.template_text, config_.program_name, when, a.location);
     auto segments = common::sms::count_segments(body);
     if (segments.parts > 1 && !a.location.empty()) {

@@ -403,6 +403,10 @@ TEST_F(Reminders, UnknownAreaCodeWithoutZoneWaitsForEveryStatesWindowInEveryUsZo
   auto open = run_at("2030-11-19T20:00:00Z");  // 10:00 HST, 15:00 EST
   EXPECT_EQ(open["sent"], 1) << open.dump();
   ASSERT_EQ(outbox_for(phone).size(), 1u);
+  // The recipient's zone is not known: the time names the zone it is given in.
+  EXPECT_EQ(outbox_for(phone)[0]["MessageBody"],
+            "Acme Dental: Reminder: your appointment is Wed, Nov 20 at 2:30 PM EST at 12 Main St. "
+            "Reply C to confirm, R to reschedule, STOP to opt out.");
   auto logged = log_items(phone, "outbound");
   ASSERT_EQ(logged.size(), 1u);
   EXPECT_EQ(get_s(logged[0], "quiet_hours"), "any_state(unknown_area_code)@every_us_zone");
@@ -422,6 +426,19 @@ TEST_F(Reminders, StoredZoneWithoutStateAppliesEveryStatesRule) {
   auto logged = log_items(phone, "outbound");
   ASSERT_EQ(logged.size(), 1u);
   EXPECT_EQ(get_s(logged[0], "quiet_hours"), "any_state(unknown_area_code)@America/Chicago");
+}
+
+// A Canadian number whose stored zone is not embedded (America/Toronto): every US zone, as
+// with no zone at all, not a block.
+TEST_F(Reminders, UnknownStateWithAZoneNotEmbeddedUsesEveryUsZone) {
+  const std::string phone = fresh_number(416);
+  put_contact(phone, {{"time_zone", S::S("America/Toronto")}});
+  put_appointment(phone, "2030-11-22T20:00:00Z", "");  // Friday; due Thursday 20:00Z
+  auto open = run_at("2030-11-21T20:00:00Z");  // Thursday 10:00 HST, 15:00 EST
+  EXPECT_EQ(open["sent"], 1) << open.dump();
+  auto logged = log_items(phone, "outbound");
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(get_s(logged[0], "quiet_hours"), "any_state(unknown_area_code)@every_us_zone");
 }
 
 // Alabama bans solicitations on its legal holidays (Ala. Admin. Code r. 770-X-5-.17(1)(b); Ala.
@@ -444,13 +461,20 @@ TEST_F(Reminders, AlabamaHolidayDefersToTheNextDay) {
 // reminder stays blocked with the rule named, and a bad code is an init error naming it.
 TEST_F(Reminders, LouisianaEmergencyBlocksOnlyWhenConfigured) {
   const std::string phone = fresh_number(504);
+  const std::string other = fresh_number(504);
   put_contact(phone);
+  put_contact(other);
   const auto id = put_appointment(phone, "2030-10-16T17:00:00Z", "");  // Wednesday 12:00 CDT
   auto during = run_at("2030-10-15T17:00:00Z", {"STATE_EMERGENCIES=LA"});
   EXPECT_EQ(during["sent"], 0) << during.dump();
   EXPECT_TRUE(outbox_for(phone).empty());
   EXPECT_EQ(get_s(appointment(id), "last_reminder_reason").value_or(""),
             "quiet_hours:America/Chicago:LA");
+  // Without the setting the same kind of reminder goes out.
+  put_appointment(other, "2030-10-16T17:05:00Z", "");
+  auto after = run_at("2030-10-15T17:05:00Z");
+  EXPECT_EQ(after["sent"], 1) << after.dump();
+  EXPECT_EQ(outbox_for(other).size(), 1u);
   const std::string refused =
       run_command(emulator_command({"2030-10-15T17:00:00Z"}, {"STATE_EMERGENCIES=TX"}, 30, "rem"));
   EXPECT_NE(refused.find("init_error"), std::string::npos) << refused;

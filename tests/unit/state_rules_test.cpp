@@ -83,7 +83,7 @@ TEST(StateRules, OK_OklaStat15_775C4_8to20) { expect_week("OK", "08-20", "08-20"
 TEST(StateRules, OR_HB3865_2025_8to20) { expect_week("OR", "08-20", "08-20", "08-20"); }
 TEST(StateRules, PA_73PS2245_8to21WithHolidays) { expect_week("PA", "08-21", "08-21", "08-21"); }
 TEST(StateRules, RI_RIGenLaws5_61_2_2_9to18Sat10to17NoSunday) { expect_week("RI", "09-18", "10-17", "none"); }
-TEST(StateRules, SD_SDCL37_30A_3_9to21NoSunday) { expect_week("SD", "09-21", "09-21", "none"); }
+TEST(StateRules, SD_SDCL37_30_28_WeekdaysOnly9to21) { expect_week("SD", "09-21", "none", "none"); }
 TEST(StateRules, TX_BusComCode301_051_9to21SundayNoonTo21) { expect_week("TX", "09-21", "09-21", "12-21"); }
 TEST(StateRules, UT_UtahCode13_25a_103_3_8to21NoSunday) { expect_week("UT", "08-21", "08-21", "none"); }
 TEST(StateRules, WA_RCW19_158_040_8to20) { expect_week("WA", "08-20", "08-20", "08-20"); }
@@ -105,62 +105,63 @@ TEST(StateRules, EveryRowHasAWindowTestAndACitation) {
 
 // --- holidays: each ban on its 2026 and 2027 dates ----------------------------------------------
 
-// Every listed date (month-day in `y`) is closed, and the control dates are open.
-void expect_closed(std::string_view state, int y, const char* closed, const char* open) {
-  const auto parse = [&](const char* list) {
-    std::vector<year_month_day> dates;
-    std::istringstream in(list);
-    unsigned m = 0, d = 0;
-    char dash = 0;
-    while (in >> m >> dash >> d) dates.push_back(year{y} / month{m} / day{d});
-    return dates;
-  };
-  for (const auto date : parse(closed)) {
-    EXPECT_EQ(window_text(state, date), "none") << state << " " << text(date);
+// The days of year `y` other than Sundays on which `state` allows no text are exactly the listed
+// month-days (a wrongly banned extra day fails too).
+void expect_closed(std::string_view state, int y, const char* closed) {
+  std::vector<std::string> expected;
+  std::istringstream in(closed);
+  for (std::string md; in >> md;) expected.push_back(std::to_string(y) + "-" + md);
+  std::vector<std::string> actual;
+  for (sys_days d{year{y} / January / 1d}; d <= sys_days{year{y} / December / 31d}; d += days{1}) {
+    if (weekday{d} == Sunday) continue;
+    if (window_text(state, year_month_day{d}) == "none") actual.push_back(text(year_month_day{d}));
   }
-  for (const auto date : parse(open)) {
-    EXPECT_NE(window_text(state, date), "none") << state << " " << text(date);
-  }
+  EXPECT_EQ(actual, expected) << state << " " << y;
 }
 
 TEST(StateHolidays, AL_AlaCode1_3_8_2026And2027) {
   // 07-03: Independence Day on a Saturday; 2027-12-31: New Year's Day 2028 on a Saturday.
   expect_closed("AL", 2026, "01-01 01-19 02-16 02-17 04-27 05-25 06-01 06-19 07-03 07-04 09-07 "
-                            "10-12 11-11 11-26 12-25", "01-02 06-02 07-06 11-27 12-24");
+                            "10-12 11-11 11-26 12-25");
   expect_closed("AL", 2027, "01-01 01-18 02-09 02-15 04-26 05-31 06-07 06-18 06-19 07-05 09-06 "
-                            "10-11 11-11 11-25 12-24 12-25 12-31", "01-08 03-26 11-02 12-30");
+                            "10-11 11-11 11-25 12-24 12-25 12-31");
 }
 TEST(StateHolidays, LA_LaRS1_55_2026And2027) {
   // Good Friday and Mardi Gras from Easter (2026-04-05, 2027-03-28); All Saints' Day on a Sunday
-  // in 2026 also closes Monday 11-02.
+  // in 2026 also closes Monday 11-02 (our weekend move, docs/compliance.md#state-holidays).
   expect_closed("LA", 2026, "01-01 01-08 01-19 02-16 02-17 04-03 05-25 07-03 07-04 08-31 09-07 "
-                            "10-12 11-02 11-11 11-26 12-25", "01-09 04-02 04-06 11-03 11-27");
+                            "10-12 11-02 11-11 11-26 12-25");
   expect_closed("LA", 2027, "01-01 01-08 01-18 02-09 02-15 03-26 05-31 07-05 08-30 09-06 10-11 "
-                            "11-01 11-11 11-25 12-24 12-25", "01-07 02-10 03-29 11-02");
+                            "11-01 11-11 11-25 12-24 12-25 12-31");
 }
-TEST(StateHolidays, RI_RIGenLaws25_1_1AndFederal_2026And2027) {
+TEST(StateHolidays, RI_RIGenLaws25_1_1AndFederal_2026To2028) {
   // State and federal: Juneteenth (federal only), Victory Day and RI Independence Day (state
   // only); a Saturday holiday closes the federal Friday and the state's Monday; Election Day in
-  // even years only.
+  // even years only. Saturdays are otherwise open (10-17).
   expect_closed("RI", 2026, "01-01 01-19 02-16 05-04 05-25 06-19 07-03 07-04 07-06 08-10 09-07 "
-                            "10-12 11-03 11-11 11-26 12-25", "05-05 07-07 08-11 11-04 11-27");
+                            "10-12 11-03 11-11 11-26 12-25");
   expect_closed("RI", 2027, "01-01 01-18 02-15 05-04 05-31 06-18 06-19 07-05 08-09 09-06 10-11 "
-                            "11-11 11-25 12-24 12-27 12-31", "11-02 12-28");
+                            "11-11 11-25 12-24 12-25 12-27 12-31");
+  // New Year's Day 2028 is a Saturday: the federal Friday (2027-12-31) and the state's Monday.
+  EXPECT_EQ(window_text("RI", 2028y / January / 1d), "none");
+  EXPECT_EQ(window_text("RI", 2028y / January / 3d), "none");
+  EXPECT_EQ(window_text("RI", 2028y / January / 4d), "09-18");
 }
 TEST(StateHolidays, UT_UtahCode63G_1_301_2026And2027) {
-  // Juneteenth is kept on a Monday (06-15 in 2026, 06-21 in 2027); Pioneer Day 2027 is a Saturday
-  // (Friday 07-23 closed too); Good Friday from 2026.
-  expect_closed("UT", 2026, "01-01 01-19 02-16 04-03 05-25 06-15 06-19 07-03 07-24 09-07 10-12 "
-                            "11-11 11-26 12-25", "06-16 06-18 07-23 11-03");
-  expect_closed("UT", 2027, "01-01 01-18 02-15 03-26 05-31 06-21 07-05 07-23 09-06 10-11 11-11 "
-                            "11-25 12-24 12-31", "06-18 07-22 11-02");
+  // Juneteenth is kept on a Monday (06-15 in 2026, 06-21 in 2027; the Monday before a Saturday
+  // June 19 stays open); Pioneer Day 2027 is a Saturday (Friday 07-23 closed too); Good Friday
+  // from 2027 (the version in force from 2026-05-06).
+  expect_closed("UT", 2026, "01-01 01-19 02-16 05-25 06-15 06-19 07-03 07-04 07-24 09-07 10-12 "
+                            "11-11 11-26 12-25");
+  expect_closed("UT", 2027, "01-01 01-18 02-15 03-26 05-31 06-19 06-21 07-05 07-23 07-24 09-06 "
+                            "10-11 11-11 11-25 12-24 12-25 12-31");
 }
 TEST(StateHolidays, PA_73PS2245a10_2026And2027) {
   // Flag Day on a Sunday in 2026 also closes Monday 06-15; Election Day every November.
-  expect_closed("PA", 2026, "01-01 01-19 02-16 04-03 05-25 06-15 07-03 09-07 10-12 11-03 11-11 "
-                            "11-26 12-25", "06-16 11-04 11-27");
+  expect_closed("PA", 2026, "01-01 01-19 02-16 04-03 05-25 06-15 07-03 07-04 09-07 10-12 11-03 "
+                            "11-11 11-26 12-25");
   expect_closed("PA", 2027, "01-01 01-18 02-15 03-26 05-31 06-14 07-05 09-06 10-11 11-02 11-11 "
-                            "11-25 12-24", "06-15 11-03");
+                            "11-25 12-24 12-25 12-31");
 }
 // Mississippi's holiday ban was a PSC rule, repealed after H.B. 1225 (2023): Christmas 2026
 // (a Friday) is an ordinary weekday there, and so are holidays in states without a ban.
@@ -260,9 +261,9 @@ TEST(StateRules, StateEmergenciesSettingNamesTheBadCode) {
 // --- the unknown-state path (docs/compliance.md#unknown-state) ---------------------------------
 
 TEST(UnknownState, EveryStatesWindowAtOnce) {
-  // Monday-Friday 10-18 (Kentucky opens at 10, Rhode Island closes at 18), Saturday 10-17 (Rhode
-  // Island), no Sunday (AL, LA, MS, RI, SD, UT), and every state's holidays.
-  expect_week("", "10-18", "10-17", "none");
+  // Monday-Friday 10-18 (Kentucky opens at 10, Rhode Island closes at 18), no Saturday (South
+  // Dakota), no Sunday (AL, LA, MS, RI, SD, UT), and every state's holidays.
+  expect_week("", "10-18", "none", "none");
   EXPECT_EQ(window_text("", 2026y / November / 26d), "none");  // Thanksgiving
   EXPECT_EQ(window_text("", 2026y / August / 10d), "none");    // RI Victory Day
   EXPECT_EQ(window_text("", 2026y / July / 24d), "none");      // UT Pioneer Day
@@ -275,10 +276,36 @@ TEST(UnknownState, StoredZoneKnownStateNot) {
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.reason, "quiet_hours:America/Chicago:any_state");
   EXPECT_EQ(*d.next_allowed, at("2026-11-16T16:00:00Z"));  // 10:00 CST
-  // Saturday 17:30 CST: closed until Monday 10:00 CST.
-  const auto sat = check_quiet_hours(chicago, at("2026-11-21T23:30:00Z"));
-  EXPECT_FALSE(sat.allowed);
-  EXPECT_EQ(*sat.next_allowed, at("2026-11-23T16:00:00Z"));
+  // Friday 18:30 CST: closed until Monday 10:00 CST (South Dakota: no Saturday).
+  const auto fri = check_quiet_hours(chicago, at("2026-11-21T00:30:00Z"));
+  EXPECT_FALSE(fri.allowed);
+  EXPECT_EQ(*fri.next_allowed, at("2026-11-23T16:00:00Z"));
+  EXPECT_EQ(fri.rule, std::string("every state's rule at once: the state is not known "
+                                  "(docs/compliance.md#unknown-state)"));
+}
+
+// Far from Central time (Guam, UTC+10): Mississippi's Central Standard Time is read on the CST
+// calendar, so a window still exists: 10:00-12:00 ChST Tuesday to Friday, which is 18:00-20:00
+// CST Monday to Thursday and inside every state's local 10-18.
+TEST(UnknownState, GuamStillHasAWindow) {
+  const auto d = check_quiet_hours({{"", "Pacific/Guam"}}, at("2026-11-16T22:00:00Z"));  // Tue 08:00 ChST
+  EXPECT_FALSE(d.allowed);
+  ASSERT_TRUE(d.next_allowed) << d.rule;
+  EXPECT_EQ(*d.next_allowed, at("2026-11-17T00:00:00Z"));  // Tue 10:00 ChST = Mon 18:00 CST
+  EXPECT_FALSE(check_quiet_hours({{"", "Pacific/Guam"}}, at("2026-11-17T02:00:00Z")).allowed);
+}
+
+// A closed day names the row that closes it, for an unknown state too; Oregon before its law
+// took effect is closed by the federal window only.
+TEST(UnknownState, TheClosingRuleIsNamed) {
+  const QuietHoursOptions emergency{{"LA"}};
+  const auto d = check_quiet_hours({{"", "America/Chicago"}}, at("2026-11-17T18:00:00Z"), emergency);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.rule, "any state: emergency: La. R.S. 45:844.31");
+  const auto xmas = check_quiet_hours({{"", "America/Chicago"}}, at("2026-12-25T18:00:00Z"));
+  EXPECT_EQ(xmas.rule, "any state: Ala. Code 1-3-8: Christmas Day");
+  const auto oregon = check_quiet_hours({{"OR", "America/Los_Angeles"}}, at("2026-01-01T05:30:00Z"));
+  EXPECT_EQ(oregon.rule, "47 CFR 64.1200(c)(1) (8 a.m. to 9 p.m.)");  // Dec 31 21:30 PST
 }
 
 TEST(UnknownState, NoZoneEitherUsesEveryUsZone) {

@@ -11,7 +11,7 @@
 
 #include "common/appointments/appointments.hpp"
 #include "common/appointments/recipient.hpp"
-#include "common/compliance/area_codes.hpp"
+#include "common/consent/gate.hpp"
 #include "common/compliance/phone.hpp"
 #include "common/compliance/quiet_hours.hpp"
 #include "common/consent/contact.hpp"
@@ -145,72 +145,36 @@ class Run {
     if (a.status == common::appointments::kCancelled) return block(a, "appointment_cancelled", ctx);
     if (now() >= a.starts_at) return miss(a, "appointment_started", ctx);
 
-    // Consent first (fail closed): the contact must be opted in with no opt-out on any channel.
+    // The gate (common/consent/gate): consent first (fail closed: opted in, no opt-out on any
+    // channel), then quiet hours where the recipient may be (docs/compliance.md#quiet-hours,
+    // #recipient-location, #unknown-state): never the federal window alone.
     const auto recipient = common::appointments::read_recipient(consent_, a.phone_number);
-    const auto decision = common::consent::may_receive(recipient.contact);
-    if (!decision.allowed) return block(a, std::string(decision.reason), ctx);
-
-    // Where the recipient is (docs/compliance.md#recipient-location, #unknown-state): the state
-    // from the area code, else every state's rule at once; the zone from the contact, else the
-    // appointment, else the area code, else every US zone. Never the federal window alone.
-    const auto area = common::compliance::phone_number_location(a.phone_number);
-    const std::string state = area ? std::string(area->state) : "";
-    std::vector<std::string> zones;
-    std::string zone_basis;
-    if (!recipient.time_zone.empty()) {
-      zones = {recipient.time_zone};
-      zone_basis = "contact";
-    } else if (!a.time_zone.empty()) {
-      zones = {a.time_zone};
-      zone_basis = "appointment";
-    } else if (area) {
-      zones.assign(area->time_zones.begin(), area->time_zones.end());
-      zone_basis = "area_code";
-    }
-    // A stored zone that is not embedded (a Canadian number's America/Toronto) is no location
-    // for an unknown state, which then gets every US zone; for a known state it blocks below
-    // (fail closed: the state's own zones are all embedded).
-    if (!area && !zones.empty() && !common::tz::TimeZone::load(zones.front())) {
-      zone_basis = "every_us_zone(unknown_zone:" + zones.front() + ")";
-      zones.clear();
-    }
-    std::vector<common::compliance::RecipientPlace> places;
-    if (zones.empty()) {
-      places = common::compliance::every_us_zone(state);
-      for (const auto& p : places) zones.push_back(p.time_zone);
-      if (zone_basis.empty()) zone_basis = "every_us_zone";
-    } else {
-      for (const auto& zone : zones) places.push_back({state, zone});
-    }
-    const auto quiet = common::compliance::check_quiet_hours(places, now(), config_.quiet_hours);
+    const auto where = common::consent::locate_recipient(a.phone_number, recipient.time_zone,
+                                                         a.time_zone, "appointment");
+    const auto gate = common::consent::check_send(recipient.contact,
+                                                  common::consent::Category::kTransactional, where,
+                                                  now(), config_.quiet_hours);
+    using Verdict = common::consent::GateDecision::Verdict;
+    const std::vector<std::string> zones = where.zones();
     json qctx = ctx;
     qctx["zones"] = zones;
-    qctx["zone_basis"] = zone_basis;
-    // Why the state is not known: a +1 number whose area code is not a US one (Canada, the
-    // Caribbean, a code not in the table) or not a +1 number at all.
-    const std::string state_label =
-        area ? state
-             : std::string(common::compliance::kAnyState) +
-                   (a.phone_number.starts_with("+1") ? "(unknown_area_code)" : "(not_nanp)");
-    qctx["state"] = state_label;
-    // What the message-log item records: "FL@America/New_York", "any_state(...)@every_us_zone".
-    std::string quiet_basis = state_label + "@";
-    if (zone_basis.starts_with("every_us_zone")) {
-      quiet_basis += "every_us_zone";
-    } else {
-      for (std::size_t i = 0; i < zones.size(); ++i) quiet_basis += (i ? "," : "") + zones[i];
+    qctx["zone_basis"] = where.zone_basis;
+    qctx["state"] = where.basis.substr(0, where.basis.find('@'));
+    if (gate.verdict == Verdict::kBlock) {
+      if (!gate.rule.empty()) qctx["rule"] = gate.rule;
+      return block(a, gate.reason, qctx);
     }
-    if (!quiet.allowed) {
-      qctx["rule"] = quiet.rule;
-      if (!quiet.next_allowed) return block(a, quiet.reason, qctx);
-      if (*quiet.next_allowed >= a.starts_at) {
-        return miss(a, "window_closes_before_appointment:" + quiet.reason, qctx);
+    if (gate.verdict == Verdict::kDefer) {
+      qctx["rule"] = gate.rule;
+      if (*gate.send_at >= a.starts_at) {
+        return miss(a, "window_closes_before_appointment:" + gate.reason, qctx);
       }
-      qctx["reason"] = quiet.reason;
-      qctx["next_allowed"] = common::format_rfc3339(*quiet.next_allowed);
+      qctx["reason"] = gate.reason;
+      qctx["next_allowed"] = common::format_rfc3339(*gate.send_at);
       s_.logger.info("reminder deferred: outside allowed hours", qctx);
       return Result::kDeferred;
     }
+    const std::string& quiet_basis = where.basis;
 
     // The text, in the appointment's local time.
     const std::string text_zone = !a.time_zone.empty() ? a.time_zone : zones.front();
@@ -220,7 +184,7 @@ class Run {
         tz->to_local(a.starts_at).time_since_epoch()));
     // With no zone known for the recipient the time alone would be read in their own zone: name
     // the zone it is given in ("Tue, Nov 19 at 2:30 PM EST").
-    if (a.time_zone.empty() && zone_basis.starts_with("every_us_zone")) {
+    if (a.time_zone.empty() && where.zone_unknown()) {
       when += " " + tz->abbreviation(a.starts_at);
     }
     std::string body = render_reminder(config_.template_text, config_.program_name, when, a.location);

@@ -16,6 +16,7 @@
 #include "common/compliance/quiet_hours.hpp"
 #include "common/consent/contact.hpp"
 #include "common/consent/store.hpp"
+#include "common/sms/outbound.hpp"
 #include "common/sms/segments.hpp"
 #include "common/tz/time_zone.hpp"
 
@@ -44,24 +45,6 @@ struct Summary {
 std::string reason_family(const std::string& reason) { return reason.substr(0, reason.find(':')); }
 
 // Paces sends to a rate in message parts per second; a throttled send halves the rate.
-class Pacer {
- public:
-  explicit Pacer(double parts_per_second) : rate_(parts_per_second) {}
-  /// When the next send of `parts` may start.
-  std::chrono::steady_clock::time_point next_start() const { return next_; }
-  void sent(int parts) {
-    const auto now = std::chrono::steady_clock::now();
-    next_ = std::max(next_, now) + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                       std::chrono::duration<double>(parts / rate_));
-  }
-  void throttled() { rate_ = std::max(rate_ / 2, 0.1); }
-  double rate() const { return rate_; }
-
- private:
-  double rate_;
-  std::chrono::steady_clock::time_point next_ = std::chrono::steady_clock::now();
-};
-
 class Run {
  public:
   Run(const Config& config, Services& services, const runtime::Invocation& invocation, TimePoint now)
@@ -225,15 +208,21 @@ class Run {
                                                        common::appointments::next_lead(a.starts_at, config_.lead_times, now()));
     }
 
-    common::aws::SendTextMessageRequest send;
-    send.destination_phone_number = a.phone_number;
-    send.origination_identity = config_.origination_identity;
-    send.message_body = body;
-    send.message_type = "TRANSACTIONAL";
-    send.configuration_set_name = config_.configuration_set_name;
-    send.context = {{"kind", "reminder"}, {"appointment_id", a.appointment_id}};
-    auto sent = s_.sms.send_text_message(send);
+    // TimeToLive ends at the appointment: a carrier must not deliver a reminder after it starts.
+    common::sms::OutboundText text{a.phone_number, body, common::consent::Category::kTransactional,
+                                   config_.origination_identity, config_.configuration_set_name,
+                                   a.starts_at,
+                                   {{"kind", "reminder"}, {"appointment_id", a.appointment_id}}};
     const auto next = common::appointments::next_lead(a.starts_at, config_.lead_times, now());
+    const auto request = common::sms::send_request(text, now());
+    if (!request) {  // it starts within seconds (after a pacing wait): too late to text
+      store_.finish(a, claimant_, ReminderOutcome::kMissed, "appointment_started", "", now(), next);
+      json mctx = ctx;
+      mctx["reason"] = "appointment_started";
+      s_.logger.warn("reminder missed", mctx);
+      return Result::kMissed;
+    }
+    auto sent = s_.sms.send_text_message(*request);
     if (!sent) return send_failed(a, sent.error(), body, ctx, next);
     pacer_.sent(segments.parts);
 
@@ -347,7 +336,7 @@ class Run {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   common::appointments::AppointmentStore store_;
   common::consent::ConsentStore consent_;
-  Pacer pacer_;
+  common::sms::Pacer pacer_;
   std::string claimant_;
   Summary summary_;
   bool stopping_ = false;

@@ -11,6 +11,7 @@
 #include "common/compliance/phone.hpp"
 #include "common/consent/honor.hpp"
 #include "common/consent/store.hpp"
+#include "common/sms/outbound.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "common/tz/time_zone.hpp"
@@ -265,13 +266,13 @@ class RecordProcessor {
   // claim (the text may have gone out: never risk a second one).
   Send send(std::string_view kind, const std::string& body, Handler::Outcome& outcome,
             const std::function<void()>& release) {
-    common::aws::SendTextMessageRequest request;
-    request.destination_phone_number = m_.origination_number;
-    request.origination_identity = config_.origination_identity;
-    request.message_body = body;
-    request.message_type = "TRANSACTIONAL";
-    request.configuration_set_name = config_.configuration_set_name;
-    auto result = s_.sms.send_text_message(request);
+    // A reply answers what the person just sent: transactional, no expiry (so send_request
+    // always builds it).
+    const auto request = common::sms::send_request(
+        {m_.origination_number, body, common::consent::Category::kTransactional,
+         config_.origination_identity, config_.configuration_set_name},
+        common::now_ms());
+    auto result = s_.sms.send_text_message(*request);
     last_outcome_unknown_ = false;
     if (result.ok()) {
       last_message_id_ = result.value().message_id;

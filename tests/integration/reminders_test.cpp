@@ -245,6 +245,12 @@ TEST_F(Reminders, DueReminderIsSentOnceAndRecorded) {
             "Acme Dental: Reminder: your appointment is Tue, Jan 15 at 2:00 PM at 12 Main St. Reply C "
             "to confirm, R to reschedule, STOP to opt out.");
   EXPECT_EQ(texts[0]["segments"], 1);
+  // Not deliverable after the appointment starts (TimeToLive, seconds), transactional, and the
+  // appointment named in Context for the delivery events.
+  EXPECT_EQ(texts[0]["MessageType"], "TRANSACTIONAL");
+  EXPECT_LE(texts[0]["TimeToLive"].get<int>(), 23 * 3600 + 55 * 60);
+  EXPECT_GT(texts[0]["TimeToLive"].get<int>(), 23 * 3600 + 54 * 60);
+  EXPECT_EQ(texts[0]["Context"]["appointment_id"], id);
   auto item = appointment(id);
   EXPECT_EQ(get_s(item, "last_reminder_status"), "sent");
   EXPECT_EQ(get_s(item, "last_reminder_message_id"), texts[0]["MessageId"].get<std::string>());

@@ -18,6 +18,7 @@
 #include "common/consent/store.hpp"
 #include "common/sms/outbound.hpp"
 #include "common/sms/segments.hpp"
+#include "common/sms/text_template.hpp"
 #include "common/tz/time_zone.hpp"
 
 namespace reminders {
@@ -368,6 +369,18 @@ Config config_from_environment(const common::aws::Environment& env) {
   Config c;
   scaffold::read_settings(settings, kUses, "reminders", c);
   c.template_text = settings.get_or("REMINDER_TEMPLATE", c.template_text);
+  try {
+    // Checked once here, so no run ever sends a half-filled text.
+    const common::sms::TextTemplate parsed(c.template_text);
+    for (const auto& name : parsed.variables()) {
+      if (name != "program" && name != "when" && name != "location" && name != "at_location") {
+        settings.problem("REMINDER_TEMPLATE: unknown variable {" + name +
+                         "} (known: {program}, {when}, {location}, {at_location})");
+      }
+    }
+  } catch (const std::invalid_argument& e) {
+    settings.problem(std::string("REMINDER_TEMPLATE: ") + e.what());
+  }
   if (auto leads = env.get("REMINDER_LEAD_TIMES")) {
     auto parsed = common::appointments::parse_lead_times(*leads);
     if (!parsed) {
@@ -399,25 +412,11 @@ Config config_from_environment(const common::aws::Environment& env) {
 
 std::string render_reminder(const std::string& template_text, const std::string& program,
                             const std::string& when, const std::string& location) {
-  const std::map<std::string, std::string> values = {
-      {"program", program}, {"when", when}, {"location", location},
-      {"at_location", location.empty() ? std::string() : std::string(" at ") + location}};
-  std::string out;
-  for (std::size_t i = 0; i < template_text.size();) {
-    if (template_text[i] == '{') {
-      const auto close = template_text.find('}', i);
-      if (close != std::string::npos) {
-        auto it = values.find(template_text.substr(i + 1, close - i - 1));
-        if (it != values.end()) {
-          out += it->second;
-          i = close + 1;
-          continue;
-        }
-      }
-    }
-    out += template_text[i++];
-  }
-  return out;
+  return common::sms::TextTemplate(template_text)
+      .render({{"program", program},
+               {"when", when},
+               {"location", location},
+               {"at_location", location.empty() ? std::string() : std::string(" at ") + location}});
 }
 
 std::string Handler::handle(const scaffold::Invocation& invocation) {

@@ -32,7 +32,8 @@ inline constexpr scaffold::Uses kUses = {
 /// The function's configuration, from environment variables (checked at start-up).
 struct Config : scaffold::Settings {
   /// REMINDER_TEMPLATE: {program}, {when} ("Tue, Nov 24 at 2:00 PM", appointment's local time),
-  /// {location}, {at_location} (" at <location>" or nothing).
+  /// {location}, {at_location} (" at <location>" or nothing); {{ and }} for braces. Any other
+  /// variable, or a brace out of place, is an init error (common/sms/text_template).
   std::string template_text =
       "{program}: Reminder: your appointment is {when}{at_location}. Reply C to confirm, "
       "R to reschedule, STOP to opt out.";

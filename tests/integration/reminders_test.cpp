@@ -487,6 +487,19 @@ TEST_F(Reminders, LouisianaEmergencyBlocksOnlyWhenConfigured) {
   EXPECT_NE(refused.find("STATE_EMERGENCIES: \\\"TX\\\" is not"), std::string::npos) << refused;
 }
 
+// A template naming a variable reminders do not have, or with a stray brace, is an init error:
+// no run could send it whole.
+TEST_F(Reminders, TemplateWithUnknownVariableIsAnInitError) {
+  const std::string unknown = run_command(emulator_command(
+      {"2030-10-15T17:00:00Z"}, {"REMINDER_TEMPLATE={program}: see you {when}, {name}"}, 30, "rem"));
+  EXPECT_NE(unknown.find("init_error"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("REMINDER_TEMPLATE: unknown variable {name}"), std::string::npos) << unknown;
+  const std::string brace = run_command(
+      emulator_command({"2030-10-15T17:00:00Z"}, {"REMINDER_TEMPLATE={program: {when}"}, 30, "rem"));
+  EXPECT_NE(brace.find("REMINDER_TEMPLATE: template: variable names are letters"), std::string::npos)
+      << brace;
+}
+
 // A reminder whose next allowed moment is after the appointment is marked missed, with the reason.
 TEST_F(Reminders, ReminderThatCannotBeSentBeforeTheAppointmentIsMissed) {
   const std::string phone = fresh_number(213);

@@ -12,6 +12,7 @@
 #include "common/consent/honor.hpp"
 #include "common/consent/store.hpp"
 #include "common/error.hpp"
+#include "common/sms/segments.hpp"
 #include "common/time.hpp"
 #include "common/tz/time_zone.hpp"
 
@@ -263,8 +264,10 @@ class RecordProcessor {
   // Sends a claimed text. A refusal by the service is final and logged as blocked; a throttle or
   // 5xx releases the claim and fails the record so the retry can send; a lost response keeps the
   // claim (the text may have gone out: never risk a second one).
-  Send send(std::string_view kind, const std::string& body, Handler::Outcome& outcome,
+  Send send(std::string_view kind, const std::string& text, Handler::Outcome& outcome,
             const std::function<void()>& release) {
+    // Smart-encoded (common/sms/segments.hpp): what is sent is what the log records.
+    const std::string body = common::sms::smart_encode(text).text;
     common::aws::SendTextMessageRequest request;
     request.destination_phone_number = m_.origination_number;
     request.origination_identity = config_.origination_identity;
@@ -310,7 +313,7 @@ class RecordProcessor {
     common::consent::OutboundRecord r;
     r.phone_number = m_.origination_number;
     r.kind = std::string(kind);
-    r.body = body;
+    r.body = common::sms::smart_encode(body).text;  // as send() sent it (idempotent)
     r.message_id = message_id;
     r.in_reply_to = m_.message_id();
     r.origination_identity = config_.origination_identity;

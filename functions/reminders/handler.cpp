@@ -171,12 +171,16 @@ class Run {
     if (a.time_zone.empty() && where.zone_unknown()) {
       when += " " + tz->abbreviation(a.starts_at);
     }
-    std::string body = render_reminder(config_.template_text, config_.program_name, when, a.location);
+    // Smart-encoded before counting (common/sms/segments.hpp): a typographic quote in the
+    // template or the location never makes the text UCS-2.
+    std::string body = common::sms::smart_encode(render_reminder(
+        config_.template_text, config_.program_name, when, a.location)).text;
     auto segments = common::sms::count_segments(body);
     if (segments.parts > 1 && !a.location.empty()) {
       // One part when the data allows it (healthcare reminders: 160 characters or fewer): the
       // location is what may be long, so it goes first.
-      std::string shorter = render_reminder(config_.template_text, config_.program_name, when, "");
+      std::string shorter = common::sms::smart_encode(
+          render_reminder(config_.template_text, config_.program_name, when, "")).text;
       const auto short_segments = common::sms::count_segments(shorter);
       if (short_segments.parts < segments.parts) {
         body = std::move(shorter);

@@ -13,6 +13,7 @@
 #include "common/consent/store.hpp"
 #include "common/sms/outbound.hpp"
 #include "common/error.hpp"
+#include "common/sms/segments.hpp"
 #include "common/time.hpp"
 #include "common/tz/time_zone.hpp"
 
@@ -264,10 +265,12 @@ class RecordProcessor {
   // Sends a claimed text. A refusal by the service is final and logged as blocked; a throttle or
   // 5xx releases the claim and fails the record so the retry can send; a lost response keeps the
   // claim (the text may have gone out: never risk a second one).
-  Send send(std::string_view kind, const std::string& body, Handler::Outcome& outcome,
+  Send send(std::string_view kind, const std::string& text, Handler::Outcome& outcome,
             const std::function<void()>& release) {
-    // A reply answers what the person just sent: transactional, no expiry (so send_request
-    // always builds it).
+    // Smart-encoded (common/sms/segments.hpp): what is sent is what the log records. A reply
+    // answers what the person just sent: transactional, no expiry (so send_request always
+    // builds it).
+    const std::string body = common::sms::smart_encode(text).text;
     const auto request = common::sms::send_request(
         {m_.origination_number, body, common::consent::Category::kTransactional,
          config_.origination_identity, config_.configuration_set_name},
@@ -311,7 +314,7 @@ class RecordProcessor {
     common::consent::OutboundRecord r;
     r.phone_number = m_.origination_number;
     r.kind = std::string(kind);
-    r.body = body;
+    r.body = common::sms::smart_encode(body).text;  // as send() sent it (idempotent)
     r.message_id = message_id;
     r.in_reply_to = m_.message_id();
     r.origination_identity = config_.origination_identity;

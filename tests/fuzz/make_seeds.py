@@ -139,6 +139,20 @@ def segments_bodies():
     yield b"\xff\xfe abc"
 
 
+def smart_encoding_bodies():
+    yield from cpp_literals("tests/unit/smart_encoding_test.cpp")
+    yield from cpp_literals("tests/unit/segments_test.cpp")
+    body = "Acme Dental: you\u2019re booked for Tue, Nov 24 at 2:00 PM. Reply C to confirm, STOP to opt out."
+    yield body
+    yield body * 2
+    yield "\u2026" * 70
+    yield "\u2026" * 72
+    yield "\u02c6" * 81
+    yield "\u201c" + "\u20ac" * 75 + "\u201d"
+    yield "Cafe\u0301 a\u0301 \U0001F600"
+    yield b"Don\xe2\x80\x99t \xff"
+
+
 def keyword_bodies():
     yield from cpp_literals("tests/unit/keywords_test.cpp")
     for e in events("functions/sms-inbound/events/*.json"):
@@ -153,6 +167,7 @@ TARGETS = {
     "phone": lambda: cpp_literals("tests/unit/phone_test.cpp"),
     "keywords": keyword_bodies,
     "segments": segments_bodies,
+    "smart_encoding": smart_encoding_bodies,
     "sigv4": sigv4_requests,
     "sns_event": sns_event_bodies,
 }

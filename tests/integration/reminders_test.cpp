@@ -265,6 +265,27 @@ TEST_F(Reminders, DueReminderIsSentOnceAndRecorded) {
   EXPECT_EQ(outbox_for(phone).size(), 1u);
 }
 
+// Smart encoding (issue 13): a curly apostrophe in the location would make the reminder UCS-2,
+// 3 parts (which would also drop the location to get back to 1); smart-encoded it is sent as
+// one GSM-7 part with the location, and the message log records the text that was sent.
+TEST_F(Reminders, CurlyApostropheInLocationIsSentAsOneGsm7Part) {
+  const std::string phone = fresh_number(212);
+  put_contact(phone);
+  put_appointment(phone, "2031-03-12T19:00:00Z", "America/New_York",  // Wed 3:00 PM EDT
+                  {{"location", S::S("O\u2019Hare Plaza, Suite 4")}});
+  run_at("2031-03-11T19:05:00Z");
+  auto texts = outbox_for(phone);
+  ASSERT_EQ(texts.size(), 1u);
+  const std::string expected =
+      "Acme Dental: Reminder: your appointment is Wed, Mar 12 at 3:00 PM at O'Hare Plaza, Suite 4. "
+      "Reply C to confirm, R to reschedule, STOP to opt out.";
+  EXPECT_EQ(texts[0]["MessageBody"], expected);
+  EXPECT_EQ(texts[0]["segments"], 1);  // counted by the stand-in, not by us
+  auto logged = log_items(phone, "outbound");
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(get_s(logged[0], "message_body"), expected);
+}
+
 // Two runs started at the same moment never text anyone twice (conditional claims).
 TEST_F(Reminders, TwoSimultaneousRunsSendEachReminderOnce) {
   std::vector<std::string> phones;

@@ -300,6 +300,24 @@ TEST_F(SmsInbound, HelpFromUnknownNumberGetsHelpText) {
   EXPECT_FALSE(c->count("consent_status")) << "HELP is no consent";
 }
 
+// Smart encoding (issue 13): replies are sent with GSM-7 look-alikes for typography (here a
+// curly apostrophe in the configured program name), and logged as sent.
+TEST_F(SmsInbound, HelpTextIsSmartEncoded) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "HELP", fresh_id("in"), fresh_id("sns"), now_text())}),
+            {"PROGRAM_NAME=Acme\u2019s Dental \u2013 Downtown"});
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 1u);
+  const std::string expected =
+      "Acme's Dental - Downtown: Help at help@acme.example. Msg&data rates may apply. Reply STOP "
+      "to cancel.";
+  EXPECT_EQ(sent[0]["MessageBody"], expected);
+  EXPECT_EQ(sent[0]["segments"], 1);
+  auto logged = log_items(phone, "outbound");
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(get_s(logged[0], "message_body"), expected);
+}
+
 // A number that texted before (so its contact item exists, written by the conversation
 // counters) can still opt out and back in: found by review, the store's version check failed
 // on items without a version attribute.

@@ -60,6 +60,22 @@ TEST(Segments, EmojiIsTwoUnits) {
   EXPECT_EQ(count_segments(split).parts, 2);
 }
 
+// Each byte of an ill-formed UTF-8 sequence (RFC 3629 section 4) is one UCS-2 unit: an overlong
+// "A" is not GSM-7, nor is a surrogate or a code point above U+10FFFF.
+TEST(Segments, IllFormedUtf8CountsOneUcs2UnitPerByte) {
+  for (const std::string& body :
+       {std::string("\xc1\x81"), std::string("\xe0\x81\x81"), std::string("\xed\xa0\x80"),
+        std::string("\xf4\x90\x80\x80"), std::string("\xff"), std::string("\xe2\x82")}) {
+    auto s = count_segments(body);
+    EXPECT_EQ(s.encoding, Encoding::kUcs2);
+    EXPECT_EQ(s.units, static_cast<int>(body.size()));
+  }
+  auto s = count_segments("ok \xe2\x82 ok");  // truncated euro sign: two units, then GSM-7 text
+  EXPECT_EQ(s.encoding, Encoding::kUcs2);
+  EXPECT_EQ(s.units, 8);
+  EXPECT_EQ(count_segments("\xf4\x8f\xbf\xbf").units, 2);  // U+10FFFF: a surrogate pair
+}
+
 TEST(Segments, TypicalReminderIsOnePart) {
   auto s = count_segments(
       "Acme Dental: Reminder: your appointment is Tue, Nov 24 at 2:00 PM at 12 Main St. Reply C "

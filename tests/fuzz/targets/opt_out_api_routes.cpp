@@ -86,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     event);
   }
 
-  const std::string logged = log.str() + emf.str();
+  const std::string logged = log.str() + smsc_fuzz::without_emf_timestamps(emf.str());
   for (const std::string& digits : smsc_fuzz::numbers_of(request)) {
     SMSC_FUZZ_CHECK(logged.find(digits) == std::string::npos,
                     "number logged whole: " + digits + "\n" + logged);

@@ -28,8 +28,8 @@ inline constexpr std::string_view kContextMessageRef = "message_ref";
 
 /// One SMS event, as the store records it. `event_type` is eventType (TEXT_DELIVERED, ...).
 struct DeliveryEvent {
-  std::string message_id;  ///< messageId: the SendTextMessage MessageId
-  std::string event_type;  ///< eventType
+  std::string message_id;                  ///< messageId: the SendTextMessage MessageId
+  std::string event_type;                  ///< eventType
   std::string message_status;              ///< messageStatus (DELIVERED, SPAM, ...), may be empty
   std::string message_status_description;  ///< messageStatusDescription, may be empty
   bool is_final = false;                   ///< isFinal
@@ -53,8 +53,9 @@ struct DeliveryState {
   std::string event_type;
   bool is_final = false;
   std::int64_t event_timestamp_ms = 0;
-  std::vector<std::string> keys;  ///< `delivery_event_keys`: every event recorded (DeliveryEvent::key)
-  std::int64_t count = 0;         ///< `delivery_event_count`: events recorded so far
+  std::vector<std::string>
+      keys;                ///< `delivery_event_keys`: every event recorded (DeliveryEvent::key)
+  std::int64_t count = 0;  ///< `delivery_event_count`: events recorded so far
   bool has_count = false;
   std::vector<common::aws::AttributeValue> history;  ///< `delivery_events`, oldest first
 

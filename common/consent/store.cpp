@@ -855,12 +855,15 @@ std::string supersedes_condition(common::aws::ExpressionBuilder& x, const Delive
 
 std::optional<DeliveryOutcome> ConsentStore::record_delivery_at(const std::string& phone,
                                                                 const std::string& sk,
-                                                                const DeliveryEvent& e) {
+                                                                const DeliveryEvent& e,
+                                                                bool& became_final) {
   const std::string key = e.key();
+  became_final = false;
   const std::string now = common::format_rfc3339(common::now_ms());
   const auto send = [&](ContactUpdate& u, const std::string& condition) {
     auto request = u.build(tables_.message_log, phone, condition);
     request.key["sk"] = S(sk);
+    request.return_values = common::aws::ReturnValues::kUpdatedOld;  // was the status final?
     // DynamoDB answers a failed condition with the item: the slow path decides on it without a
     // read (dynalite answers without it, so a read it is there).
     request.return_values_on_condition_check_failure = common::aws::ReturnValues::kAllOld;
@@ -882,7 +885,12 @@ std::optional<DeliveryOutcome> ConsentStore::record_delivery_at(const std::strin
                            x.value(N(static_cast<std::int64_t>(kDeliveryHistory))) + ")";
   auto result =
       send(fast, is_message_condition(x, e) + " AND " + room + " AND " + supersedes_condition(x, e));
-  if (!result.condition_failed) return DeliveryOutcome::kApplied;
+  if (!result.condition_failed) {
+    const auto was_final = result.attributes.find("delivery_final");
+    became_final = e.is_final && (was_final == result.attributes.end() ||
+                                  !was_final->second.as_bool().value_or(false));
+    return DeliveryOutcome::kApplied;
+  }
 
   // Read-decide-write on the item as it stands, with `delivery_event_count` as its version.
   for (int attempt = 0; attempt < kMaxVersionConflicts; ++attempt) {
@@ -916,6 +924,7 @@ std::optional<DeliveryOutcome> ConsentStore::record_delivery_at(const std::strin
                                     : "attribute_not_exists(" + y.name("delivery_event_count") + ")";
     result = send(u, is_message_condition(y, e) + " AND " + version);
     if (!result.condition_failed) {
+      became_final = supersedes && e.is_final && !(state.has_status && state.is_final);
       return supersedes ? DeliveryOutcome::kApplied : DeliveryOutcome::kHistoryOnly;
     }
   }
@@ -930,13 +939,13 @@ DeliveryRecorded ConsentStore::record_delivery_event(const DeliveryEvent& e) {
   // By the key the sender put in Context: one call; a key that is not this message's falls back
   // to the index.
   if (!e.message_ref.empty() && !e.destination_phone_number.empty()) {
-    outcome = record_delivery_at(e.destination_phone_number, e.message_ref, e);
+    outcome = record_delivery_at(e.destination_phone_number, e.message_ref, e, out.became_final);
     if (outcome) out.phone_number = e.destination_phone_number;
   }
   if (!outcome) {
     const auto key = find_message_key(e.message_id);
     if (!key) return out;
-    outcome = record_delivery_at(key->first, key->second, e);
+    outcome = record_delivery_at(key->first, key->second, e, out.became_final);
     if (!outcome) return out;
     out.phone_number = key->first;
   }

@@ -262,6 +262,9 @@ enum class DeliveryOutcome {
 struct DeliveryRecorded {
   DeliveryOutcome outcome = DeliveryOutcome::kUnknownMessage;
   std::string phone_number;  ///< the message's number (empty when unknown)
+  /// kApplied only: this event made the message's status final for the first time (what stood
+  /// before was not final), so counting these counts every message once.
+  bool became_final = false;
   /// A carrier block or spam flag (is_carrier_block) was written on the contact by this call;
   /// false when it was recorded before.
   bool contact_flagged = false;
@@ -391,7 +394,7 @@ class ConsentStore {
   /// record_delivery_event on the item at (`phone`, `sk`): nullopt when no outbound item with the
   /// event's MessageId is there.
   std::optional<DeliveryOutcome> record_delivery_at(const std::string& phone, const std::string& sk,
-                                                    const DeliveryEvent& event);
+                                                    const DeliveryEvent& event, bool& became_final);
 
   /// Read-decide-write with optimistic concurrency on `version`: `decide` fills the update from
   /// the current state, or returns false for "nothing to do". Retried when another writer got

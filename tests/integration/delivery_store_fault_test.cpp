@@ -66,7 +66,10 @@ std::vector<std::string> targets(const FaultServer& server) {
 }
 
 json index_answer() {
-  return {{"Items", {{{"phone_number", {{"S", kPhone}}}, {"sk", {{"S", kSk}}}, {"message_id", {{"S", "msg-1"}}}}}},
+  return {{"Items",
+           {{{"phone_number", {{"S", kPhone}}},
+             {"sk", {{"S", kSk}}},
+             {"message_id", {{"S", "msg-1"}}}}}},
           {"Count", 1}};
 }
 
@@ -80,7 +83,8 @@ TEST(DeliveryStoreFault, ARedeliveryWithTheItemReturnedIsTwoCalls) {
   EXPECT_EQ(store.record_delivery_event(event("TEXT_DELIVERED", true, 1200)).outcome,
             DeliveryOutcome::kDuplicate);
   EXPECT_EQ(targets(server), (std::vector<std::string>{"Query", "UpdateItem"}));
-  EXPECT_EQ(json::parse(server.requests()[1].body)["ReturnValuesOnConditionCheckFailure"], "ALL_OLD");
+  EXPECT_EQ(json::parse(server.requests()[1].body)["ReturnValuesOnConditionCheckFailure"],
+            "ALL_OLD");
 }
 
 TEST(DeliveryStoreFault, ALateNonFinalEventIsWrittenOnTheReturnedVersion) {

@@ -41,7 +41,8 @@ class DeliveryStore : public ::testing::Test {
     db_ = std::make_unique<common::aws::DynamoDbClient>(
         common::aws::client_config_from_environment(common::aws::kDynamoDb, env));
     store_ = std::make_unique<ConsentStore>(
-        *db_, common::consent::Tables{stack_.env("CONTACTS_TABLE"), stack_.env("MESSAGE_LOG_TABLE")});
+        *db_,
+        common::consent::Tables{stack_.env("CONTACTS_TABLE"), stack_.env("MESSAGE_LOG_TABLE")});
   }
 
   // An outbound text to a fresh number, logged as the functions log it; returns its sort key.
@@ -61,12 +62,12 @@ class DeliveryStore : public ::testing::Test {
   }
 
   AttributeMap item(const std::string& phone, const std::string& sk) {
-    auto found = stack_.db()
-                     .get_item({stack_.env("MESSAGE_LOG_TABLE"),
-                                {{"phone_number", AttributeValue::S(phone)},
-                                 {"sk", AttributeValue::S(sk)}},
-                                true})
-                     .value();
+    auto found =
+        stack_.db()
+            .get_item({stack_.env("MESSAGE_LOG_TABLE"),
+                       {{"phone_number", AttributeValue::S(phone)}, {"sk", AttributeValue::S(sk)}},
+                       true})
+            .value();
     return found.value_or(AttributeMap{});
   }
 
@@ -122,8 +123,10 @@ TEST_F(DeliveryStore, SuccessfulThenDeliveredEndsDeliveredInOneWriteEach) {
   EXPECT_EQ(first.outcome, DeliveryOutcome::kApplied);
   EXPECT_EQ(first.phone_number, phone);
   EXPECT_EQ(calls_, (Calls{"Query", "UpdateItem"}));
+  EXPECT_FALSE(first.became_final);
   auto second = record(event(id, phone, "TEXT_DELIVERED", true, kT0 + 1200));
   EXPECT_EQ(second.outcome, DeliveryOutcome::kApplied);
+  EXPECT_TRUE(second.became_final);
   EXPECT_EQ(calls_, (Calls{"Query", "UpdateItem"}));
   EXPECT_FALSE(second.contact_flagged);
 
@@ -150,7 +153,9 @@ TEST_F(DeliveryStore, DuplicateChangesNothing) {
   record(successful);
   record(delivered);
   const auto before = item(phone, sk);
-  EXPECT_EQ(record(delivered).outcome, DeliveryOutcome::kDuplicate) << "the standing event again";
+  const auto again = record(delivered);
+  EXPECT_EQ(again.outcome, DeliveryOutcome::kDuplicate) << "the standing event again";
+  EXPECT_FALSE(again.became_final);
   // dynalite answers a failed condition without the item, so the store reads it; DynamoDB
   // returns it (ReturnValuesOnConditionCheckFailure) and the GetItem is not made.
   EXPECT_EQ(calls_, (Calls{"Query", "UpdateItem", "GetItem"}));
@@ -161,8 +166,9 @@ TEST_F(DeliveryStore, DuplicateChangesNothing) {
 TEST_F(DeliveryStore, FinalThenNonFinalKeepsTheFinalStatus) {
   const std::string phone = fresh_number(), id = fresh_id("msg");
   const std::string sk = sent_text(phone, id);
-  EXPECT_EQ(record(event(id, phone, "TEXT_DELIVERED", true, kT0 + 1200)).outcome,
-            DeliveryOutcome::kApplied);
+  const auto final_first = record(event(id, phone, "TEXT_DELIVERED", true, kT0 + 1200));
+  EXPECT_EQ(final_first.outcome, DeliveryOutcome::kApplied);
+  EXPECT_TRUE(final_first.became_final);
   EXPECT_EQ(record(event(id, phone, "TEXT_SUCCESSFUL", false, kT0 + 300)).outcome,
             DeliveryOutcome::kHistoryOnly);
   EXPECT_EQ(calls_, (Calls{"Query", "UpdateItem", "GetItem", "UpdateItem"}));
@@ -199,7 +205,9 @@ TEST_F(DeliveryStore, BothArrivalOrdersOfTwoFinalEventsAgree) {
     std::vector<DeliveryEvent> events = {event(id, phone, "TEXT_SUCCESSFUL", true, kT0 + 300),
                                          event(id, phone, "TEXT_DELIVERED", true, kT0 + 1200)};
     if (reversed) std::swap(events[0], events[1]);
-    for (const auto& e : events) record(e);
+    int became_final = 0;
+    for (const auto& e : events) became_final += record(e).became_final ? 1 : 0;
+    EXPECT_EQ(became_final, 1) << "the message counted once, " << reversed;
     EXPECT_EQ(get_s(item(phone, sk), "delivery_status"), "TEXT_DELIVERED") << reversed;
   }
 }
@@ -277,15 +285,19 @@ TEST_F(DeliveryStore, HistoryKeepsTheLastTenAndEveryKey) {
               DeliveryOutcome::kApplied)
         << i;
   }
+  // Past the fast path's room: the read-decide-write makes the status final, once.
+  EXPECT_TRUE(record(event(id, phone, "TEXT_DELIVERED", true, kT0 + 20)).became_final);
+  EXPECT_FALSE(record(event(id, phone, "TEXT_DELIVERED", true, kT0 + 21)).became_final);
+  EXPECT_EQ(get_s(item(phone, sk), "delivery_status"), "TEXT_DELIVERED");
   auto stored = item(phone, sk);
   EXPECT_EQ(history_types(stored).size(), common::consent::kDeliveryHistory);
   const auto& last = *stored.at("delivery_events").as_list()->back().as_map();
-  EXPECT_EQ(get_int(last, "event_at"), kT0 + 11);
+  EXPECT_EQ(get_int(last, "event_at"), kT0 + 21);
   const auto& oldest = *stored.at("delivery_events").as_list()->front().as_map();
-  EXPECT_EQ(get_int(oldest, "event_at"), kT0 + 2);
-  EXPECT_EQ(get_int(stored, "delivery_event_count"), 12);
-  EXPECT_EQ(stored.at("delivery_event_keys").as_set()->size(), 12u);
-  EXPECT_EQ(get_int(stored, "delivery_event_at"), kT0 + 11);
+  EXPECT_EQ(get_int(oldest, "event_at"), kT0 + 4);
+  EXPECT_EQ(get_int(stored, "delivery_event_count"), 14);
+  EXPECT_EQ(stored.at("delivery_event_keys").as_set()->size(), 14u);
+  EXPECT_EQ(get_int(stored, "delivery_event_at"), kT0 + 21);
   // An event dropped from the history is still known as recorded.
   EXPECT_EQ(record(event(id, phone, "TEXT_PENDING", false, kT0)).outcome,
             DeliveryOutcome::kDuplicate);
@@ -308,7 +320,8 @@ TEST_F(DeliveryStore, KeyInContextSavesTheQuery) {
   EXPECT_EQ(record(wrong).outcome, DeliveryOutcome::kApplied);
   EXPECT_EQ(calls_, (Calls{"UpdateItem", "GetItem", "Query", "UpdateItem"}));
   EXPECT_EQ(get_s(item(phone, other_sk), "delivery_status"), "TEXT_DELIVERED");
-  EXPECT_EQ(get_int(item(phone, sk), "delivery_event_at"), kT0 + 1200) << "the other item untouched";
+  EXPECT_EQ(get_int(item(phone, sk), "delivery_event_at"), kT0 + 1200)
+      << "the other item untouched";
   wrong.message_ref = "2026-01-01T00:00:00.000Z#out#nothing-here";
   wrong.event_timestamp_ms += 1;
   EXPECT_EQ(record(wrong).outcome, DeliveryOutcome::kApplied);

@@ -85,11 +85,10 @@ TEST(DeliveryEvents, ARedeliveryNeverReplacesItself) {
 
 TEST(DeliveryEvents, EveryArrivalOrderEndsInTheSameStatus) {
   // Includes a tie: two different events at the same millisecond.
-  std::vector<DeliveryEvent> events = {event("TEXT_QUEUED", false, 5),
-                                       event("TEXT_SUCCESSFUL", false, 10),
-                                       event("TEXT_PENDING", false, 10),
-                                       event("TEXT_DELIVERED", true, 20),
-                                       event("TEXT_SUCCESSFUL", true, 15)};
+  std::vector<DeliveryEvent> events = {
+      event("TEXT_QUEUED", false, 5), event("TEXT_SUCCESSFUL", false, 10),
+      event("TEXT_PENDING", false, 10), event("TEXT_DELIVERED", true, 20),
+      event("TEXT_SUCCESSFUL", true, 15)};
   std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) {
     return a.event_type + std::to_string(a.event_timestamp_ms) <
            b.event_type + std::to_string(b.event_timestamp_ms);
@@ -141,8 +140,9 @@ TEST(DeliveryEvents, CarrierBlocksAndSpamFlagTheContact) {
        {"TEXT_BLOCKED", "TEXT_CARRIER_BLOCKED", "TEXT_SPAM", "TEXT_PROTECT_BLOCKED"}) {
     EXPECT_TRUE(common::consent::is_carrier_block(type)) << type;
   }
-  for (const char* type : {"TEXT_DELIVERED", "TEXT_SUCCESSFUL", "TEXT_CARRIER_UNREACHABLE",
-                           "TEXT_UNREACHABLE", "TEXT_INVALID", "TEXT_UNKNOWN", "TEXT_TTL_EXPIRED"}) {
+  for (const char* type :
+       {"TEXT_DELIVERED", "TEXT_SUCCESSFUL", "TEXT_CARRIER_UNREACHABLE", "TEXT_UNREACHABLE",
+        "TEXT_INVALID", "TEXT_UNKNOWN", "TEXT_TTL_EXPIRED"}) {
     EXPECT_FALSE(common::consent::is_carrier_block(type)) << type;
   }
   EXPECT_TRUE(common::consent::is_delivered("TEXT_DELIVERED"));

@@ -26,7 +26,7 @@ locals {
     APPOINTMENTS_TABLE       = aws_dynamodb_table.appointments.name
     ORIGINATION_IDENTITY     = local.origination_identity_arn
     OPT_OUT_LIST_NAME        = aws_pinpointsmsvoicev2_opt_out_list.this.name
-    CONFIGURATION_SET_NAME   = aws_pinpointsmsvoicev2_configuration_set.this.name
+    CONFIGURATION_SET_NAME   = local.configuration_set_name
     PROGRAM_NAME             = var.program_name
     HELP_CONTACT             = var.help_contact
     METRICS_NAMESPACE        = var.metrics_namespace
@@ -51,6 +51,7 @@ locals {
     "opt-out-api"      = data.aws_iam_policy_document.opt_out_api.json
     "deadline-monitor" = data.aws_iam_policy_document.deadline_monitor.json
     "reminders"        = data.aws_iam_policy_document.reminders.json
+    "delivery-events"  = data.aws_iam_policy_document.delivery_events.json
   }
 }
 

@@ -85,7 +85,7 @@ data "aws_iam_policy_document" "sms_inbound" {
   statement {
     sid       = "Send"
     actions   = ["sms-voice:SendTextMessage"]
-    resources = [local.origination_identity_arn, aws_pinpointsmsvoicev2_configuration_set.this.arn]
+    resources = [local.origination_identity_arn, local.configuration_set_arn]
   }
   statement {
     sid       = "OptOutList"
@@ -163,7 +163,29 @@ data "aws_iam_policy_document" "reminders" {
   statement {
     sid       = "Send"
     actions   = ["sms-voice:SendTextMessage"]
-    resources = [local.origination_identity_arn, aws_pinpointsmsvoicev2_configuration_set.this.arn]
+    resources = [local.origination_identity_arn, local.configuration_set_arn]
+  }
+}
+
+# Delivery events (ConsentStore::record_delivery_event): the message by MessageId through the
+# sparse index, its item read (after a failed condition) and updated, carrier blocks on the contact.
+data "aws_iam_policy_document" "delivery_events" {
+  source_policy_documents = [data.aws_iam_policy_document.fn_base["delivery-events"].json]
+
+  statement {
+    sid       = "MessagesByMessageId"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.message_log.arn}/index/by-message-id"]
+  }
+  statement {
+    sid       = "MessageLog"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.message_log.arn]
+  }
+  statement {
+    sid       = "Contacts"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.contacts.arn]
   }
 }
 

@@ -18,6 +18,16 @@ output "inbound_topic_arn" {
   value       = aws_sns_topic.inbound.arn
 }
 
+output "delivery_events_topic_arn" {
+  description = "SNS topic the configuration set's event destination publishes every SMS event to (delivery-events is subscribed)."
+  value       = aws_sns_topic.delivery_events.arn
+}
+
+output "configuration_set_name" {
+  description = "End User Messaging configuration set the functions send with (owned by a CloudFormation stack, for its event destination)."
+  value       = local.configuration_set_name
+}
+
 output "phone_number" {
   description = "The origination phone number (E.164), or the existing identity's ARN."
   value       = var.existing_origination_identity != "" ? var.existing_origination_identity : aws_pinpointsmsvoicev2_phone_number.this[0].phone_number

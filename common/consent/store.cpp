@@ -13,6 +13,10 @@ class ContactUpdate {
   void set_if_absent(std::string_view name, common::aws::AttributeValue value);
   void remove(std::string_view name);
   void add(std::string_view name, std::int64_t delta);
+  /// ADD `member` to the string set `name` (created when absent).
+  void add_to_set(std::string_view name, std::string member);
+  /// SET name = list_append(if_not_exists(name, []), [entry]).
+  void append_to_list(std::string_view name, common::aws::AttributeValue entry);
   bool empty() const { return sets_.empty() && removes_.empty() && adds_.empty(); }
 
   /// The UpdateItem request for `phone` in `table`, with `condition` (placeholders from
@@ -108,6 +112,18 @@ void ContactUpdate::remove(std::string_view name) {
 
 void ContactUpdate::add(std::string_view name, std::int64_t delta) {
   adds_.push_back(expression_.name(name) + " " + expression_.value(N(delta)));
+}
+
+void ContactUpdate::add_to_set(std::string_view name, std::string member) {
+  adds_.push_back(expression_.name(name) + " " +
+                  expression_.value(AttributeValue::SS({std::move(member)})));
+}
+
+void ContactUpdate::append_to_list(std::string_view name, AttributeValue entry) {
+  const std::string n = expression_.name(name);
+  sets_.push_back(n + " = list_append(if_not_exists(" + n + ", " +
+                  expression_.value(AttributeValue::L({})) + "), " +
+                  expression_.value(AttributeValue::L({std::move(entry)})) + ")");
 }
 
 common::aws::UpdateItemRequest ContactUpdate::build(const std::string& table,
@@ -753,7 +769,8 @@ void ConsentStore::write_log(const LogWrites& w) {
   }
 }
 
-std::optional<AttributeMap> ConsentStore::find_message(const std::string& message_id) {
+std::optional<std::pair<std::string, std::string>> ConsentStore::find_message_key(
+    const std::string& message_id) {
   common::aws::QueryRequest q;
   q.table_name = tables_.message_log;
   q.index_name = std::string(kMessageIdIndex);
@@ -762,10 +779,196 @@ std::optional<AttributeMap> ConsentStore::find_message(const std::string& messag
   q.limit = 1;
   auto result = db_.query(q).value();
   if (result.items.empty()) return std::nullopt;
-  const auto phone = common::aws::get_s(result.items.front(), "phone_number");
-  const auto sk = common::aws::get_s(result.items.front(), "sk");
+  auto phone = common::aws::get_s(result.items.front(), "phone_number");
+  auto sk = common::aws::get_s(result.items.front(), "sk");
   if (!phone || !sk) return std::nullopt;
-  return db_.get_item({tables_.message_log, log_key(*phone, *sk), true}).value();
+  return std::make_pair(std::move(*phone), std::move(*sk));
+}
+
+std::optional<AttributeMap> ConsentStore::find_message(const std::string& message_id) {
+  const auto key = find_message_key(message_id);
+  if (!key) return std::nullopt;
+  return db_.get_item({tables_.message_log, log_key(key->first, key->second), true}).value();
+}
+
+namespace {
+
+constexpr std::string_view kOutbound = "outbound";
+
+// One entry of a message's delivery history (`delivery_events`).
+AttributeValue delivery_history_entry(const DeliveryEvent& e) {
+  AttributeMap entry = {{"event_type", S(e.event_type)},
+                        {"event_at", N(e.event_timestamp_ms)},
+                        {"final", AttributeValue::Bool(e.is_final)}};
+  if (!e.message_status.empty()) entry["message_status"] = S(e.message_status);
+  return AttributeValue::M(std::move(entry));
+}
+
+// The standing status (`delivery_*`) from `e`; what the event does not carry is removed, so the
+// fields always describe one event.
+void set_delivery_status(const DeliveryEvent& e, ContactUpdate& u) {
+  const auto text = [&u](std::string_view name, const std::string& value) {
+    if (!value.empty())
+      u.set(name, S(value));
+    else
+      u.remove(name);
+  };
+  const auto number = [&u](std::string_view name, const std::string& decimal) {
+    if (!decimal.empty())
+      u.set(name, AttributeValue::N(decimal));
+    else
+      u.remove(name);
+  };
+  u.set("delivery_status", S(e.event_type));
+  text("delivery_message_status", e.message_status);
+  text("delivery_status_description", e.message_status_description);
+  u.set("delivery_final", AttributeValue::Bool(e.is_final));
+  u.set("delivery_event_at", N(e.event_timestamp_ms));
+  number("delivery_parts",
+         e.total_message_parts ? std::to_string(*e.total_message_parts) : std::string());
+  number("delivery_price", e.total_message_price);
+  number("delivery_carrier_fee", e.total_carrier_fee);
+}
+
+// The item is the outbound text this event is about (and exists at all).
+std::string is_message_condition(common::aws::ExpressionBuilder& x, const DeliveryEvent& e) {
+  return x.name("message_id") + " = " + x.value(S(e.message_id)) + " AND " + x.name("direction") +
+         " = " + x.value(S(kOutbound));
+}
+
+// delivery_supersedes(stored, e) as a condition on the stored attributes.
+std::string supersedes_condition(common::aws::ExpressionBuilder& x, const DeliveryEvent& e) {
+  const std::string status = x.name("delivery_status");
+  const std::string final = x.name("delivery_final");
+  const std::string at = x.name("delivery_event_at");
+  const std::string ts = x.value(N(e.event_timestamp_ms));
+  const std::string later = "(" + at + " < " + ts + " OR (" + at + " = " + ts + " AND " + status +
+                            " < " + x.value(S(e.event_type)) + "))";
+  const std::string not_final = final + " = " + x.value(AttributeValue::Bool(false));
+  if (e.is_final) {
+    return "(attribute_not_exists(" + status + ") OR " + not_final + " OR " + later + ")";
+  }
+  return "(attribute_not_exists(" + status + ") OR (" + not_final + " AND " + later + "))";
+}
+
+}  // namespace
+
+std::optional<DeliveryOutcome> ConsentStore::record_delivery_at(const std::string& phone,
+                                                                const std::string& sk,
+                                                                const DeliveryEvent& e,
+                                                                bool& became_final) {
+  const std::string key = e.key();
+  became_final = false;
+  const std::string now = common::format_rfc3339(common::now_ms());
+  const auto send = [&](ContactUpdate& u, const std::string& condition) {
+    auto request = u.build(tables_.message_log, phone, condition);
+    request.key["sk"] = S(sk);
+    request.return_values = common::aws::ReturnValues::kUpdatedOld;  // was the status final?
+    // DynamoDB answers a failed condition with the item: the slow path decides on it without a
+    // read (dynalite answers without it, so a read it is there).
+    request.return_values_on_condition_check_failure = common::aws::ReturnValues::kAllOld;
+    return db_.update_item(request).value();
+  };
+
+  // The common case, an event that supersedes (or starts) the status with room in the history, is
+  // one UpdateItem with no read: it fails when the event was recorded before, does not supersede,
+  // the history is full, or the item is not this message.
+  ContactUpdate fast;
+  set_delivery_status(e, fast);
+  fast.append_to_list("delivery_events", delivery_history_entry(e));
+  fast.add_to_set("delivery_event_keys", key);
+  fast.add("delivery_event_count", 1);
+  fast.set("delivery_updated_at", S(now));
+  auto& x = fast.expression();
+  const std::string count = x.name("delivery_event_count");
+  const std::string room = "(attribute_not_exists(" + count + ") OR " + count + " < " +
+                           x.value(N(static_cast<std::int64_t>(kDeliveryHistory))) + ")";
+  auto result =
+      send(fast, is_message_condition(x, e) + " AND " + room + " AND " + supersedes_condition(x, e));
+  if (!result.condition_failed) {
+    const auto was_final = result.attributes.find("delivery_final");
+    became_final = e.is_final && (was_final == result.attributes.end() ||
+                                  !was_final->second.as_bool().value_or(false));
+    return DeliveryOutcome::kApplied;
+  }
+
+  // Read-decide-write on the item as it stands, with `delivery_event_count` as its version.
+  for (int attempt = 0; attempt < kMaxVersionConflicts; ++attempt) {
+    std::optional<AttributeMap> item;
+    if (!result.condition_failed_item.empty()) {
+      item = std::move(result.condition_failed_item);
+    } else {
+      item = db_.get_item({tables_.message_log, log_key(phone, sk), true}).value();
+    }
+    if (!item || common::aws::get_s(*item, "message_id") != e.message_id ||
+        common::aws::get_s(*item, "direction") != kOutbound) {
+      return std::nullopt;
+    }
+    const DeliveryState state = DeliveryState::from_item(*item);
+    if (state.seen(key)) return DeliveryOutcome::kDuplicate;
+    const bool supersedes = delivery_supersedes(state, e);
+    ContactUpdate u;
+    if (supersedes) set_delivery_status(e, u);
+    std::vector<AttributeValue> history = state.history;
+    if (history.size() >= kDeliveryHistory) {
+      history.erase(history.begin(), history.end() - static_cast<std::ptrdiff_t>(kDeliveryHistory - 1));
+    }
+    history.push_back(delivery_history_entry(e));
+    u.set("delivery_events", AttributeValue::L(std::move(history)));
+    u.add_to_set("delivery_event_keys", key);
+    u.add("delivery_event_count", 1);
+    u.set("delivery_updated_at", S(now));
+    auto& y = u.expression();
+    const std::string version = state.has_count
+                                    ? y.name("delivery_event_count") + " = " + y.value(N(state.count))
+                                    : "attribute_not_exists(" + y.name("delivery_event_count") + ")";
+    result = send(u, is_message_condition(y, e) + " AND " + version);
+    if (!result.condition_failed) {
+      became_final = supersedes && e.is_final && !(state.has_status && state.is_final);
+      return supersedes ? DeliveryOutcome::kApplied : DeliveryOutcome::kHistoryOnly;
+    }
+  }
+  throw common::Error::transient("consent", "DeliveryContention",
+                                 "the message's delivery state kept changing (" +
+                                     std::to_string(kMaxVersionConflicts) + " attempts)");
+}
+
+DeliveryRecorded ConsentStore::record_delivery_event(const DeliveryEvent& e) {
+  DeliveryRecorded out;
+  std::optional<DeliveryOutcome> outcome;
+  // By the key the sender put in Context: one call; a key that is not this message's falls back
+  // to the index.
+  if (!e.message_ref.empty() && !e.destination_phone_number.empty()) {
+    outcome = record_delivery_at(e.destination_phone_number, e.message_ref, e, out.became_final);
+    if (outcome) out.phone_number = e.destination_phone_number;
+  }
+  if (!outcome) {
+    const auto key = find_message_key(e.message_id);
+    if (!key) return out;
+    outcome = record_delivery_at(key->first, key->second, e, out.became_final);
+    if (!outcome) return out;
+    out.phone_number = key->first;
+  }
+  out.outcome = *outcome;
+  if (!is_carrier_block(e.event_type)) return out;
+
+  // The flag on the contact, once per message (its MessageId in a set); written on a redelivery
+  // too, so a crash after the message's write is finished by the retry.
+  ContactUpdate u;
+  u.set("delivery_block_last_type", S(e.event_type));
+  u.set("delivery_block_last_at",
+        S(common::format_rfc3339(common::TimePoint(std::chrono::milliseconds(e.event_timestamp_ms)))));
+  u.set("delivery_block_last_message_id", S(e.message_id));
+  u.add("delivery_block_count", 1);
+  u.add_to_set("delivery_block_message_ids", e.message_id);
+  bump_version(u);
+  auto& x = u.expression();
+  const std::string ids = x.name("delivery_block_message_ids");
+  const std::string condition = "attribute_not_exists(" + ids + ") OR NOT contains(" + ids + ", " +
+                                x.value(S(e.message_id)) + ")";
+  out.contact_flagged =
+      !db_.update_item(u.build(tables_.contacts, out.phone_number, condition)).value().condition_failed;
+  return out;
 }
 
 PendingPage ConsentStore::pending_opt_outs(int limit, const AttributeMap& start) {

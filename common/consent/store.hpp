@@ -8,10 +8,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/aws/dynamodb.hpp"
 #include "common/consent/contact.hpp"
+#include "common/consent/delivery.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 
@@ -248,6 +250,26 @@ struct PendingPage {
   common::aws::AttributeMap next;  ///< empty on the last page
 };
 
+/// What record_delivery_event did with one event.
+enum class DeliveryOutcome {
+  kApplied,      ///< recorded, and its status now stands on the message (delivery_supersedes)
+  kHistoryOnly,  ///< recorded in the history; the status that stands is final or later
+  kDuplicate,    ///< recorded before (an SNS redelivery): nothing changed
+  kUnknownMessage,  ///< no outbound item has this MessageId (or the index has not caught up)
+};
+
+/// The result of record_delivery_event.
+struct DeliveryRecorded {
+  DeliveryOutcome outcome = DeliveryOutcome::kUnknownMessage;
+  std::string phone_number;  ///< the message's number (empty when unknown)
+  /// kApplied only: this event made the message's status final for the first time (what stood
+  /// before was not final), so counting these counts every message once.
+  bool became_final = false;
+  /// A carrier block or spam flag (is_carrier_block) was written on the contact by this call;
+  /// false when it was recorded before.
+  bool contact_flagged = false;
+};
+
 /// The sparse message-log index by End User Messaging MessageId (partition key `message_id`):
 /// every inbound and outbound item that has one.
 inline constexpr std::string_view kMessageIdIndex = "by-message-id";
@@ -339,6 +361,22 @@ class ConsentStore {
   /// item has that id (or the index has not caught up yet: it is eventually consistent).
   std::optional<common::aws::AttributeMap> find_message(const std::string& message_id);
 
+  /// Records one delivery event on its outbound message-log item (README "Data": the standing
+  /// status `delivery_status`, `delivery_message_status`, `delivery_status_description`,
+  /// `delivery_final`, `delivery_event_at`, `delivery_parts`, `delivery_price`,
+  /// `delivery_carrier_fee`; the history `delivery_events`, the last kDeliveryHistory by arrival;
+  /// `delivery_event_keys` and `delivery_event_count`). Safe under SNS's at-least-once, unordered
+  /// delivery: a redelivered event changes nothing (kDuplicate, keyed by DeliveryEvent::key), a
+  /// status stands only while no greater event arrives (delivery_supersedes: a non-final event
+  /// never overwrites a final one), every write is conditional. A carrier block or spam flag
+  /// (is_carrier_block) is also recorded on the contact (`delivery_block_*`, idempotent by
+  /// MessageId), on a redelivery too, so a crash between the two writes is finished by the retry.
+  /// The item is found by `message_ref` (its key) when the event carries one, else by MessageId
+  /// (one Query on kMessageIdIndex). Calls: docs/round-trips.md#delivery-events. An unknown
+  /// MessageId is a value (kUnknownMessage), not an error; DynamoDB failures throw AwsException,
+  /// an item that keeps changing under the read-decide-write common::Error "DeliveryContention".
+  DeliveryRecorded record_delivery_event(const DeliveryEvent& event);
+
   /// One page (at most `limit` items) of contacts whose opt-out is not honoured, by deadline
   /// ascending, from the sparse index kPendingIndex (eventually consistent: re-check on write).
   PendingPage pending_opt_outs(int limit, const common::aws::AttributeMap& start);
@@ -348,6 +386,15 @@ class ConsentStore {
  private:
   /// The contact's item (strongly consistent), nullopt when unknown.
   std::optional<common::aws::AttributeMap> read_item(const std::string& phone);
+
+  /// The key (phone_number, sk) of the message-log item with End User Messaging MessageId
+  /// `message_id`: one Query on kMessageIdIndex; nullopt when none.
+  std::optional<std::pair<std::string, std::string>> find_message_key(const std::string& message_id);
+
+  /// record_delivery_event on the item at (`phone`, `sk`): nullopt when no outbound item with the
+  /// event's MessageId is there.
+  std::optional<DeliveryOutcome> record_delivery_at(const std::string& phone, const std::string& sk,
+                                                    const DeliveryEvent& event, bool& became_final);
 
   /// Read-decide-write with optimistic concurrency on `version`: `decide` fills the update from
   /// the current state, or returns false for "nothing to do". Retried when another writer got

@@ -1,8 +1,9 @@
 // After a local invocation: prints the texts the function sent (from the
-// stand-in's outbox) and the stored contact record of every number in the
-// events. Used by scripts/invoke; reads the local stack's env file.
+// stand-in's outbox), the stored contact record of every number in the
+// events and, for delivery events, the delivery state of each message they
+// name. Used by scripts/invoke; reads the local stack's env file.
 //
-//   node invoke-report.mjs --env-file <state>/env --outbox-offset <bytes> <event.json>...
+//   node invoke-report.mjs --env-file <state>/env --outbox-offset <bytes> <event.json|events.jsonl>...
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { callDynamo } from './create-tables.mjs';
@@ -69,6 +70,28 @@ function numbersIn(file) {
   return [...numbers];
 }
 
+/** The JSON documents of a file: one JSON value, or JSON Lines (unreadable lines skipped). */
+function documentsIn(file) {
+  let text;
+  try { text = readFileSync(file, 'utf8'); } catch { return []; }
+  try { return [JSON.parse(text)]; } catch { /* JSON Lines */ }
+  return text.split('\n').filter((l) => l.trim()).flatMap((l) => { try { return [JSON.parse(l)]; } catch { return []; } });
+}
+
+/** The MessageIds that delivery events (SNS records whose Message has eventType and messageId) name. */
+function deliveryMessageIds(file) {
+  const ids = new Set();
+  for (const event of documentsIn(file)) {
+    for (const record of event?.Records ?? []) {
+      try {
+        const sms = JSON.parse(record?.Sns?.Message ?? '');
+        if (typeof sms.eventType === 'string' && typeof sms.messageId === 'string') ids.add(sms.messageId);
+      } catch { /* a malformed record: nothing to show */ }
+    }
+  }
+  return [...ids];
+}
+
 const { values, positionals } = parseArgs({
   options: { 'env-file': { type: 'string' }, 'outbox-offset': { type: 'string', default: '0' } },
   allowPositionals: true,
@@ -97,4 +120,23 @@ for (const number of new Set(positionals.flatMap(numbersIn))) {
   if (status !== 200) console.log(`    GetItem failed: HTTP ${status} ${JSON.stringify(body)}`);
   else if (!body.Item) console.log('    (no record)');
   else console.log(JSON.stringify(plain({ M: body.Item }), null, 2));
+}
+
+const messageIds = [...new Set(positionals.flatMap(deliveryMessageIds))];
+for (const id of messageIds) {
+  const q = await callDynamo(env.AWS_ENDPOINT_URL_DYNAMODB, 'Query', {
+    TableName: env.MESSAGE_LOG_TABLE, IndexName: 'by-message-id',
+    KeyConditionExpression: 'message_id = :id', ExpressionAttributeValues: { ':id': { S: id } }, Limit: 1,
+  }, env.AWS_REGION);
+  const key = q.body?.Items?.[0];
+  console.log(`\n--- message ${id} (${env.MESSAGE_LOG_TABLE})`);
+  if (q.status !== 200) { console.log(`    Query failed: HTTP ${q.status} ${JSON.stringify(q.body)}`); continue; }
+  if (!key) { console.log('    (no message with this id: not sent from this stack)'); continue; }
+  const { body } = await callDynamo(env.AWS_ENDPOINT_URL_DYNAMODB, 'GetItem', {
+    TableName: env.MESSAGE_LOG_TABLE, Key: { phone_number: key.phone_number, sk: key.sk }, ConsistentRead: true,
+  }, env.AWS_REGION);
+  const item = body?.Item ? plain({ M: body.Item }) : {};
+  const shown = Object.fromEntries(Object.entries(item).filter(([k]) =>
+    ['phone_number', 'sk', 'kind', 'status', 'sent_at'].includes(k) || (k.startsWith('delivery_') && k !== 'delivery_event_keys')));
+  console.log(JSON.stringify(shown, null, 2));
 }

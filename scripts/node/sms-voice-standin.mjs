@@ -1,14 +1,17 @@
 // A local stand-in for AWS End User Messaging SMS (API PinpointSMSVoiceV2,
 // signing name sms-voice), speaking its AWS JSON 1.0 protocol. Integration
 // tests point AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2 here and read what was
-// "sent" from <state>/outbox.jsonl and the opt-out lists from
-// <state>/opt-out-lists.json. Member constraints and error shapes follow the
-// service model (botocore pinpoint-sms-voice-v2 2022-03-31). See README.md.
+// "sent" from <state>/outbox.jsonl, the opt-out lists from
+// <state>/opt-out-lists.json, and the delivery events a configuration set's
+// SNS event destination would publish from <state>/events.jsonl. Member
+// constraints and error shapes follow the service model (botocore
+// pinpoint-sms-voice-v2 2022-03-31). See README.md.
 //
 //   node sms-voice-standin.mjs [--port 8001] [--host 127.0.0.1] [--state-dir DIR]
 //        [--opt-out-lists sms-opt-outs[,more]] [--region us-east-1]
 //        [--account-id 000000000000] [--port-file F] [--pid-file F]
 //        [--verify-signature] [--secret-access-key local] [--quiet]
+//        [--outcomes +1NXXNXXXXXX=TEXT_SPAM[,...]] [--events-topic sms-delivery-events]
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -251,8 +254,8 @@ export function maskPhone(number) {
 
 const e164 = (n) => (n.startsWith('+') ? n : `+${n}`);
 
-/** SMS segments for a body: GSM-7 (160, or 153 per part) else UCS-2 (70, or 67 per part). */
-export function smsSegments(body) {
+/** GSM-7 septets of a body (the extension table counts two), or null when it needs UCS-2. */
+function gsmSeptets(body) {
   const basic = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡' +
     'ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
   const extended = '\f^{}\\[~]|€';
@@ -260,10 +263,17 @@ export function smsSegments(body) {
   for (const ch of body) {
     if (basic.includes(ch)) septets += 1;
     else if (extended.includes(ch)) septets += 2;
-    else {
-      const units = body.length; // UTF-16 code units, what UCS-2 counts
-      return units <= 70 ? 1 : Math.ceil(units / 67);
-    }
+    else return null;
+  }
+  return septets;
+}
+
+/** SMS segments for a body: GSM-7 (160, or 153 per part) else UCS-2 (70, or 67 per part). */
+export function smsSegments(body) {
+  const septets = gsmSeptets(body);
+  if (septets === null) {
+    const units = body.length; // UTF-16 code units, what UCS-2 counts
+    return units <= 70 ? 1 : Math.ceil(units / 67);
   }
   return septets <= 160 ? 1 : Math.ceil(septets / 153);
 }
@@ -280,13 +290,18 @@ class Store {
     this.listsFile = join(cfg.stateDir, 'opt-out-lists.json');
     this.deletionsFile = join(cfg.stateDir, 'opt-out-deletions.json');
     this.outboxFile = join(cfg.stateDir, 'outbox.jsonl');
+    this.eventsFile = join(cfg.stateDir, 'events.jsonl');
     this.faults = new Map();
+    // Destination number -> the failure event type its sends end in (POST /_standin/outcomes);
+    // the start-up set (simulator numbers, --outcomes) comes back on reset.
+    this.outcomes = new Map(cfg.outcomes);
     this.clockOffsetMs = 0;
     this.lists = this.load(this.listsFile);
     this.deletions = this.load(this.deletionsFile);
     for (const name of cfg.listNames) this.lists[name] ??= {};
     this.save();
     if (!existsSync(this.outboxFile)) writeFileSync(this.outboxFile, '');
+    if (!existsSync(this.eventsFile)) writeFileSync(this.eventsFile, '');
   }
 
   load(file) {
@@ -327,14 +342,19 @@ class Store {
     return new Date(Date.now() + this.clockOffsetMs);
   }
 
-  /** Back to the state at start-up: configured lists empty, outbox empty, no faults. */
+  /**
+   * Back to the state at start-up: configured lists empty, outbox and events empty, no faults,
+   * the start-up outcomes only.
+   */
   reset() {
     this.lists = Object.fromEntries(this.cfg.listNames.map((n) => [n, {}]));
     this.deletions = {};
     this.faults.clear();
+    this.outcomes = new Map(this.cfg.outcomes);
     this.clockOffsetMs = 0;
     this.flush();
     writeFileSync(this.outboxFile, '');
+    writeFileSync(this.eventsFile, '');
   }
 
   arn(name) {
@@ -351,6 +371,128 @@ class Store {
   appendOutbox(record) {
     appendFileSync(this.outboxFile, `${JSON.stringify(record)}\n`);
   }
+
+  /** Appends one Lambda SNS event per SMS event (see snsEvent), in the order given. */
+  appendEvents(events) {
+    appendFileSync(this.eventsFile, events.map((e) => `${JSON.stringify(snsEvent(e, this.cfg))}\n`).join(''));
+  }
+}
+
+// ---- delivery events (a configuration set's SNS event destination) ---------------
+
+/**
+ * What each SMS event type says (AWS End User Messaging SMS User Guide, "Event types for SMS,
+ * MMS, and voice"): messageStatus is the type without TEXT_, the description is ours. The
+ * stand-in emits TEXT_SUCCESSFUL (not final) then TEXT_DELIVERED (final) for a normal send, or
+ * one final failure event for a number in the outcome set.
+ */
+export const kEventTypes = {
+  TEXT_SUCCESSFUL: 'Message has been accepted by phone carrier',
+  TEXT_DELIVERED: 'Message has been delivered to the recipient',
+  TEXT_QUEUED: 'Message is queued for delivery',
+  TEXT_PENDING: 'Message is being delivered',
+  TEXT_BLOCKED: "The recipient's device or carrier is blocking messages to this number",
+  TEXT_TTL_EXPIRED: 'Message was not delivered within its TimeToLive',
+  TEXT_CARRIER_UNREACHABLE: "A transient error on the recipient's carrier network",
+  TEXT_INVALID: 'The destination phone number is not valid',
+  TEXT_INVALID_MESSAGE: 'The message body is not valid',
+  TEXT_CARRIER_BLOCKED: "The recipient's carrier blocked the message",
+  TEXT_UNREACHABLE: "The recipient's device is not reachable",
+  TEXT_SPAM: "The recipient's carrier identified the message as spam",
+  TEXT_UNKNOWN: 'The message could not be delivered for an unknown reason',
+  TEXT_PROTECT_BLOCKED: 'The message was blocked by a protect configuration',
+};
+const kFailureTypes = Object.keys(kEventTypes).filter((t) => !['TEXT_SUCCESSFUL', 'TEXT_DELIVERED', 'TEXT_QUEUED', 'TEXT_PENDING'].includes(t));
+
+/**
+ * The US destination simulator numbers (AWS End User Messaging SMS User Guide, "Simulator phone
+ * numbers"): one ends in success, the other in failure. AWS does not document which failure
+ * event the failure number gives; the stand-in uses TEXT_CARRIER_UNREACHABLE.
+ */
+export const kSimulatorOutcomes = { '+14254147755': null, '+14254147167': 'TEXT_CARRIER_UNREACHABLE' };
+
+// Illustrative figures (USD per part), not AWS's price list: a price on every part sent, a carrier
+// fee on parts delivered.
+const kPricePerPart = 0.00581;
+const kCarrierFeePerPart = 0.00302;
+const money = (x) => Math.round(x * 100000) / 100000;
+
+/** Parses "+1...=TEXT_SPAM,+1...=TEXT_BLOCKED" into [number, eventType] pairs; throws on a bad entry. */
+export function parseOutcomes(text) {
+  const out = [];
+  for (const entry of String(text ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [number, type] = entry.split('=').map((x) => x?.trim());
+    if (!number || !PhoneNumber.pattern.test(number) || !kFailureTypes.includes(type)) {
+      throw new Error(`bad outcome '${entry}': expected <E.164 number>=<failure event type> (${kFailureTypes.join(', ')})`);
+    }
+    out.push([e164(number), type]);
+  }
+  return out;
+}
+
+/**
+ * The SMS events of one accepted send (the JSON an event destination publishes; AWS End User
+ * Messaging SMS User Guide, "Example event data"): TEXT_SUCCESSFUL then TEXT_DELIVERED, or the
+ * number's failure event alone. Times are epoch milliseconds after the request.
+ */
+function smsEvents({ messageId, input, failure, requestedAt }) {
+  const body = input.MessageBody ?? '';
+  const parts = smsSegments(body);
+  const dest = e164(input.DestinationPhoneNumber);
+  const base = {
+    eventVersion: '1.0',
+    originationPhoneNumber: input.OriginationIdentity ?? '',
+    destinationPhoneNumber: dest,
+    ...(dest.startsWith('+1') && { isoCountryCode: 'US' }),
+    isInternationalSend: false,
+    messageId,
+    messageRequestTimestamp: requestedAt,
+    messageEncoding: gsmSeptets(body) === null ? 'UCS2' : 'GSM',
+    messageType: input.MessageType ?? 'TRANSACTIONAL',
+    context: input.Context ?? {},
+    totalMessageParts: parts,
+    totalMessagePrice: money(parts * kPricePerPart),
+  };
+  const event = (type, offsetMs, isFinal, carrierFee) => ({
+    eventType: type,
+    eventTimestamp: requestedAt + offsetMs,
+    isFinal,
+    ...base,
+    messageStatus: type.slice('TEXT_'.length),
+    messageStatusDescription: kEventTypes[type],
+    totalCarrierFee: money(carrierFee),
+  });
+  if (failure) return [event(failure, 400, true, 0)];
+  return [event('TEXT_SUCCESSFUL', 300, false, 0), event('TEXT_DELIVERED', 1200, true, parts * kCarrierFeePerPart)];
+}
+
+/**
+ * One SMS event as SNS delivers it to a Lambda function subscribed to the event destination's
+ * topic: a whole Lambda SNS event with one record (Lambda invokes once per SNS message), the SMS
+ * event as JSON text in Sns.Message. Signature fields are placeholders.
+ */
+function snsEvent(smsEvent, cfg) {
+  const topicArn = `arn:aws:sns:${cfg.region}:${cfg.accountId}:${cfg.eventsTopic}`;
+  return {
+    Records: [{
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
+      Sns: {
+        Type: 'Notification',
+        MessageId: randomUUID(),
+        TopicArn: topicArn,
+        Subject: null,
+        Message: JSON.stringify(smsEvent),
+        Timestamp: new Date(smsEvent.eventTimestamp).toISOString(),
+        SignatureVersion: '1',
+        Signature: 'EXAMPLE',
+        SigningCertUrl: 'https://sns.example.invalid/cert.pem',
+        UnsubscribeUrl: 'https://sns.example.invalid/unsubscribe',
+        MessageAttributes: {},
+      },
+    }],
+  };
 }
 
 // ---- operations ---------------------------------------------------------------
@@ -380,8 +522,9 @@ const kOperations = {
       log(`dry run: not sent to ${maskPhone(dest)} (${smsSegments(body)} segment(s))`);
       return { MessageId: messageId };
     }
+    const now = store.now();
     store.appendOutbox({
-      timestamp: store.now().toISOString(),
+      timestamp: now.toISOString(),
       MessageId: messageId,
       DestinationPhoneNumber: input.DestinationPhoneNumber,
       OriginationIdentity: input.OriginationIdentity ?? null,
@@ -394,7 +537,9 @@ const kOperations = {
       MaxPrice: input.MaxPrice ?? null,
       segments: smsSegments(body),
     });
-    log(`sent to ${maskPhone(dest)} id=${messageId} (${smsSegments(body)} segment(s))`);
+    const failure = store.outcomes.get(dest) ?? null;
+    store.appendEvents(smsEvents({ messageId, input, failure, requestedAt: now.getTime() }));
+    log(`sent to ${maskPhone(dest)} id=${messageId} (${smsSegments(body)} segment(s))${failure ? `, ends in ${failure}` : ''}`);
     return { MessageId: messageId };
   },
 
@@ -487,13 +632,14 @@ function sendError(res, err) {
     { 'X-Amzn-ErrorType': err.code });
 }
 
-/** Control endpoints for tests (not part of AWS): faults, reset, flush, clock, health. */
+/** Control endpoints for tests (not part of AWS): faults, outcomes, reset, flush, clock, health. */
 function control(req, res, path, body, store, log) {
   const parse = () => {
     try { return body ? JSON.parse(body) : {}; } catch { throw serialization('control body must be JSON'); }
   };
   if (req.method === 'GET' && path === '/_standin/health') return send(res, 200, { ok: true, lists: Object.keys(store.lists) });
   if (req.method === 'GET' && path === '/_standin/faults') return send(res, 200, Object.fromEntries(store.faults));
+  if (req.method === 'GET' && path === '/_standin/outcomes') return send(res, 200, Object.fromEntries(store.outcomes));
   if (req.method !== 'POST') throw new AwsError(404, 'UnknownOperationException', `no control endpoint ${req.method} ${path}`);
   if (path === '/_standin/flush') {
     store.flush();
@@ -533,6 +679,23 @@ function control(req, res, path, body, store, log) {
     }
     store.faults.set(op, [...(store.faults.get(op) ?? []), fault]);
     log(`fault armed: ${op} -> ${fault.status} ${fault.code} x${fault.count}${fault.delayMs ? ` after ${fault.delayMs} ms` : ''}`);
+    return send(res, 200, { ok: true });
+  }
+  if (path === '/_standin/outcomes') {
+    // {"numbers": [...], "eventType": "TEXT_SPAM"}: sends to these numbers end in that failure
+    // event; {"numbers": [...], "clear": true}: they end in TEXT_DELIVERED again.
+    const f = parse();
+    if (!Array.isArray(f.numbers) || f.numbers.some((n) => typeof n !== 'string' || !PhoneNumber.pattern.test(n))) {
+      throw serialization('numbers must be a list of phone numbers');
+    }
+    if (f.clear !== true && !kFailureTypes.includes(f.eventType)) {
+      throw serialization(`eventType must be one of ${kFailureTypes.join(', ')}`);
+    }
+    for (const n of f.numbers) {
+      if (f.clear === true) store.outcomes.delete(e164(n));
+      else store.outcomes.set(e164(n), f.eventType);
+    }
+    log(`${f.clear === true ? 'cleared' : `set ${f.eventType}`} outcome for ${f.numbers.length} number(s)`);
     return send(res, 200, { ok: true });
   }
   if (path === '/_standin/clock') {
@@ -631,8 +794,14 @@ export function startStandin(options = {}) {
     verifySignature: false,
     secretAccessKey: 'local',
     quiet: false,
+    eventsTopic: 'sms-delivery-events',
     ...options,
   };
+  // The simulator's failure number, then what the caller adds (a number given twice: the last wins).
+  cfg.outcomes = new Map([
+    ...Object.entries(kSimulatorOutcomes).filter(([, type]) => type),
+    ...(options.outcomes ?? []),
+  ]);
   mkdirSync(cfg.stateDir, { recursive: true });
   const store = new Store(cfg);
   const server = createServer((req, res) => {
@@ -659,6 +828,8 @@ async function main() {
       'pid-file': { type: 'string' },
       'verify-signature': { type: 'boolean', default: process.env.SMS_STANDIN_VERIFY_SIGNATURE === '1' },
       'secret-access-key': { type: 'string', default: process.env.AWS_SECRET_ACCESS_KEY || 'local' },
+      outcomes: { type: 'string', default: process.env.SMS_STANDIN_OUTCOMES || '' },
+      'events-topic': { type: 'string', default: process.env.SMS_STANDIN_EVENTS_TOPIC || 'sms-delivery-events' },
       quiet: { type: 'boolean', default: false },
     },
   });
@@ -667,11 +838,13 @@ async function main() {
     host: opt.host, port: Number(opt.port), stateDir: resolve(opt['state-dir']), listNames,
     region: opt.region, accountId: opt['account-id'], verifySignature: opt['verify-signature'],
     secretAccessKey: opt['secret-access-key'], quiet: opt.quiet,
+    outcomes: parseOutcomes(opt.outcomes), eventsTopic: opt['events-topic'],
   });
   if (opt['pid-file']) writeAtomic(opt['pid-file'], `${process.pid}\n`);
   if (opt['port-file']) writeAtomic(opt['port-file'], `${port}\n`);
   console.log(`sms-voice stand-in listening on http://${opt.host}:${port}; state in ${resolve(opt['state-dir'])}; ` +
-    `opt-out lists ${listNames.join(', ')}${opt['verify-signature'] ? '; verifying signatures' : ''}`);
+    `opt-out lists ${listNames.join(', ')}; delivery events in events.jsonl` +
+    `${opt['verify-signature'] ? '; verifying signatures' : ''}`);
   for (const sig of ['SIGTERM', 'SIGINT']) {
     process.on(sig, () => {
       store.flush();

@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signJsonRequest } from './sigv4.mjs';
-import { maskPhone, smsSegments, startStandin } from './sms-voice-standin.mjs';
+import { kSimulatorOutcomes, maskPhone, parseOutcomes, smsSegments, startStandin } from './sms-voice-standin.mjs';
 
 const kList = 'selftest-opt-outs';
 const kCreds = { region: 'us-east-1', accessKeyId: 'local', secretAccessKey: 'local' };
@@ -42,6 +42,24 @@ function expectError(res, status, code) {
   assert.equal(res.headers['x-amzn-errortype'], code);
   assert.equal(res.body.__type, code);
   assert.ok(res.headers['x-amzn-requestid'], 'x-amzn-RequestId header');
+}
+
+/** The SMS events in <state>/events.jsonl, each unwrapped from its Lambda SNS event. */
+function smsEventsIn(stateDir) {
+  const text = readFileSync(join(stateDir, 'events.jsonl'), 'utf8');
+  return text.split('\n').filter(Boolean).map((line) => {
+    const event = JSON.parse(line);
+    assert.equal(event.Records.length, 1, 'one record per Lambda SNS event');
+    const [record] = event.Records;
+    assert.equal(record.EventSource, 'aws:sns');
+    assert.equal(record.Sns.Type, 'Notification');
+    assert.match(record.Sns.MessageId, /^[0-9a-f-]{36}$/);
+    assert.match(record.Sns.TopicArn, /^arn:aws:sns:us-east-1:\d{12}:sms-delivery-events$/);
+    assert.equal(typeof record.Sns.Message, 'string', 'the SMS event is JSON text in Sns.Message');
+    const sms = JSON.parse(record.Sns.Message);
+    assert.equal(record.Sns.Timestamp, new Date(sms.eventTimestamp).toISOString());
+    return sms;
+  });
 }
 
 const checks = [];
@@ -86,6 +104,57 @@ test('send appends one outbox line; DryRun does not', async ({ port, stateDir })
   assert.equal(lines[0].DestinationPhoneNumber, '+14255550101');
   assert.deepEqual(lines[0].Context, { kind: 'reminder' });
   assert.equal(lines[0].segments, 1);
+});
+
+test('an accepted send publishes TEXT_SUCCESSFUL then TEXT_DELIVERED; DryRun publishes nothing', async ({ port, stateDir }) => {
+  const events = smsEventsIn(stateDir);
+  const [sent] = readFileSync(join(stateDir, 'outbox.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(events.length, 2, 'two events for the one send of the check above, none for its DryRun');
+  const [successful, delivered] = events;
+  assert.deepEqual(events.map((e) => [e.eventType, e.messageStatus, e.isFinal]),
+    [['TEXT_SUCCESSFUL', 'SUCCESSFUL', false], ['TEXT_DELIVERED', 'DELIVERED', true]]);
+  for (const e of events) {
+    assert.equal(e.eventVersion, '1.0');
+    assert.equal(e.messageId, sent.MessageId);
+    assert.equal(e.destinationPhoneNumber, '+14255550101');
+    assert.equal(e.originationPhoneNumber, '+12065550100');
+    assert.equal(e.isoCountryCode, 'US');
+    assert.equal(e.messageEncoding, 'GSM');
+    assert.equal(e.messageType, 'TRANSACTIONAL');
+    assert.deepEqual(e.context, { kind: 'reminder' }, 'Context is echoed');
+    assert.equal(e.totalMessageParts, 1);
+    assert.equal(typeof e.totalMessagePrice, 'number');
+    assert.ok(e.messageStatusDescription.length > 0);
+    assert.equal(e.messageRequestTimestamp, Date.parse(sent.timestamp));
+  }
+  assert.ok(successful.eventTimestamp > successful.messageRequestTimestamp);
+  assert.ok(delivered.eventTimestamp > successful.eventTimestamp, 'delivered after successful');
+  assert.equal(successful.totalCarrierFee, 0);
+  assert.ok(delivered.totalCarrierFee > 0, 'the carrier fee comes with delivery');
+
+  const ucs2 = await call(port, 'SendTextMessage', { DestinationPhoneNumber: '+14255550105', MessageBody: `\u201cHi\u201d ${'x'.repeat(80)}` });
+  assert.equal(ucs2.status, 200);
+  const last = smsEventsIn(stateDir).at(-1);
+  assert.equal(last.messageId, ucs2.body.MessageId);
+  assert.equal(last.messageEncoding, 'UCS2');
+  assert.equal(last.totalMessageParts, 2);
+  assert.equal(last.totalMessagePrice, 2 * smsEventsIn(stateDir)[0].totalMessagePrice, 'price per part');
+  assert.equal(last.messageType, 'TRANSACTIONAL', 'the default message type');
+  assert.deepEqual(last.context, {});
+});
+
+test('the simulator numbers: success delivers, failure ends in one final failure event', async ({ port, stateDir }) => {
+  const before = smsEventsIn(stateDir).length;
+  const [success, failure] = Object.keys(kSimulatorOutcomes);
+  const ok = await call(port, 'SendTextMessage', { DestinationPhoneNumber: success, MessageBody: 'hi' });
+  const failed = await call(port, 'SendTextMessage', { DestinationPhoneNumber: failure, MessageBody: 'hi' });
+  assert.equal(failed.status, 200, 'the failure comes as an event, not as an error of the send');
+  const events = smsEventsIn(stateDir).slice(before);
+  assert.deepEqual(events.map((e) => [e.messageId, e.eventType, e.isFinal]), [
+    [ok.body.MessageId, 'TEXT_SUCCESSFUL', false], [ok.body.MessageId, 'TEXT_DELIVERED', true],
+    [failed.body.MessageId, 'TEXT_CARRIER_UNREACHABLE', true]]);
+  assert.equal(events[2].messageStatus, 'CARRIER_UNREACHABLE');
+  assert.equal(events[2].totalCarrierFee, 0);
 });
 
 test('opted-out number: send fails with DESTINATION_PHONE_NUMBER_OPTED_OUT', async ({ port, stateDir }) => {
@@ -176,6 +245,7 @@ test('fault injection and reset', async ({ port, stateDir }) => {
   assert.equal((await call(port, 'SendTextMessage', input)).status, 200);
   await http(port, { path: '/_standin/reset' });
   assert.equal(readFileSync(join(stateDir, 'outbox.jsonl'), 'utf8'), '');
+  assert.equal(readFileSync(join(stateDir, 'events.jsonl'), 'utf8'), '');
   assert.deepEqual(JSON.parse(readFileSync(join(stateDir, 'opt-out-lists.json'), 'utf8')), { [kList]: {} });
 });
 
@@ -210,9 +280,43 @@ test('a burst of opt-outs is on file after a flush', async ({ port, stateDir }) 
   for (const n of numbers) assert.ok(file[kList][n], `${n} on file`);
 });
 
+// Last: its reset restarts the stand-in's write coalescing (Store.save), which checks that read
+// the opt-out file without a flush must not meet.
+test('outcomes: a configured number ends in its failure event until cleared; reset restores the start-up set', async ({ port, stateDir }) => {
+  const control = (body) => http(port, { path: '/_standin/outcomes', body: JSON.stringify(body) });
+  const spam = '+14255550131';
+  assert.equal((await control({ numbers: [spam, '14255550132'], eventType: 'TEXT_SPAM' })).status, 200);
+  assert.equal((await control({ numbers: [spam], eventType: 'TEXT_DELIVERED' })).status, 400, 'only failure types');
+  assert.equal((await control({ numbers: 'x', eventType: 'TEXT_SPAM' })).status, 400);
+  const listed = await http(port, { method: 'GET', path: '/_standin/outcomes' });
+  assert.equal(listed.body[spam], 'TEXT_SPAM');
+  assert.equal(listed.body['+14255550132'], 'TEXT_SPAM', 'numbers are stored in E.164');
+  assert.equal(listed.body['+14255550199'], 'TEXT_BLOCKED', 'the start-up set (--outcomes)');
+  const before = smsEventsIn(stateDir).length;
+  const first = await call(port, 'SendTextMessage', { DestinationPhoneNumber: spam, MessageBody: 'offer' });
+  await control({ numbers: [spam], clear: true });
+  const second = await call(port, 'SendTextMessage', { DestinationPhoneNumber: spam, MessageBody: 'offer' });
+  const blocked = await call(port, 'SendTextMessage', { DestinationPhoneNumber: '+14255550199', MessageBody: 'x' });
+  assert.deepEqual(smsEventsIn(stateDir).slice(before).map((e) => [e.messageId, e.eventType, e.isFinal]), [
+    [first.body.MessageId, 'TEXT_SPAM', true],
+    [second.body.MessageId, 'TEXT_SUCCESSFUL', false], [second.body.MessageId, 'TEXT_DELIVERED', true],
+    [blocked.body.MessageId, 'TEXT_BLOCKED', true]]);
+  await control({ numbers: ['+14255550132'], eventType: 'TEXT_SPAM' });
+  await http(port, { path: '/_standin/reset' });
+  assert.equal(readFileSync(join(stateDir, 'events.jsonl'), 'utf8'), '', 'reset empties the events');
+  const after = await http(port, { method: 'GET', path: '/_standin/outcomes' });
+  assert.deepEqual(after.body, { '+14254147167': 'TEXT_CARRIER_UNREACHABLE', '+14255550199': 'TEXT_BLOCKED' });
+  assert.throws(() => parseOutcomes('+14255550100=TEXT_DELIVERED'), /bad outcome/);
+  assert.throws(() => parseOutcomes('14255550100'), /bad outcome/);
+  assert.deepEqual(parseOutcomes(' 14255550100=TEXT_SPAM ,'), [['+14255550100', 'TEXT_SPAM']]);
+});
+
 async function main() {
   const stateDir = mkdtempSync(join(tmpdir(), 'standin-selftest-'));
-  const { server, port } = await startStandin({ port: 0, stateDir, listNames: [kList], verifySignature: true, quiet: true });
+  const { server, port } = await startStandin({
+    port: 0, stateDir, listNames: [kList], verifySignature: true, quiet: true,
+    outcomes: parseOutcomes('+14255550199=TEXT_BLOCKED'),
+  });
   let failed = 0;
   try {
     for (const { name, fn } of checks) {

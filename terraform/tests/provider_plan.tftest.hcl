@@ -49,4 +49,8 @@ run "real_provider_plans_the_default_stack" {
     condition     = aws_pinpointsmsvoicev2_phone_number.this[0].deletion_protection_enabled == false && aws_pinpointsmsvoicev2_phone_number.this[0].number_capabilities == toset(["SMS"])
     error_message = "an SMS-only number"
   }
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack.configuration_set.template_body).Resources.ConfigurationSet.Properties.EventDestinations[0].MatchingEventTypes == ["TEXT_ALL"]
+    error_message = "the provider plans the configuration set's stack with its event destination (every SMS event)"
+  }
 }

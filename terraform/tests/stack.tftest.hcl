@@ -38,6 +38,15 @@ override_resource {
   }
 }
 
+# The same for the delivery-events topic (the configuration set's event destination).
+override_resource {
+  target          = aws_sns_topic.delivery_events
+  override_during = plan
+  values = {
+    arn = "arn:aws:sns:us-east-1:123456789012:sms-compliance-delivery-events"
+  }
+}
+
 variables {
   program_name = "Acme Dental"
   help_contact = "help@acme.example"
@@ -86,8 +95,34 @@ run "simulator_x86_64_defaults" {
     error_message = "the number is TRANSACTIONAL by default"
   }
   assert {
-    condition     = aws_pinpointsmsvoicev2_configuration_set.this.default_message_type == null
-    error_message = "the configuration set must not rely on default_message_type (the provider sets it only on update; the functions name the type on every message)"
+    condition     = !can(jsondecode(aws_cloudformation_stack.configuration_set.template_body).Resources.ConfigurationSet.Properties.DefaultMessageType)
+    error_message = "the configuration set must not rely on a default message type (the functions name the type on every message)"
+  }
+  assert {
+    condition = (
+      jsondecode(aws_cloudformation_stack.configuration_set.template_body).Resources.ConfigurationSet.Type == "AWS::SMSVOICE::ConfigurationSet" &&
+      jsondecode(aws_cloudformation_stack.configuration_set.template_body).Resources.ConfigurationSet.Properties.EventDestinations[0].Enabled &&
+      jsondecode(aws_cloudformation_stack.configuration_set.template_body).Resources.ConfigurationSet.Properties.EventDestinations[0].MatchingEventTypes == ["TEXT_ALL"] &&
+      jsondecode(aws_cloudformation_stack.configuration_set.template_body).Resources.ConfigurationSet.Properties.EventDestinations[0].SnsDestination.TopicArn.Ref == "EventsTopicArn" &&
+      aws_cloudformation_stack.configuration_set.parameters["EventsTopicArn"] == "arn:aws:sns:us-east-1:123456789012:sms-compliance-delivery-events"
+    )
+    error_message = "the configuration set's event destination must send every SMS event (TEXT_ALL) to the delivery-events topic"
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.delivery_events.topic_arn == aws_cloudformation_stack.configuration_set.parameters["EventsTopicArn"] && aws_sns_topic_subscription.delivery_events.protocol == "lambda" && aws_lambda_permission.delivery_events_sns.principal == "sns.amazonaws.com"
+    error_message = "delivery-events must be subscribed to (and invocable by) the topic the event destination publishes to"
+  }
+  assert {
+    condition     = alltrue([for name in ["sms-inbound", "reminders"] : aws_lambda_function.fn[name].environment[0].variables["CONFIGURATION_SET_NAME"] == "sms-compliance-sms"])
+    error_message = "the functions that send name the stack's configuration set"
+  }
+  assert {
+    condition     = local.configuration_set_arn == "arn:${data.aws_partition.current.partition}:sms-voice:us-east-1:123456789012:configuration-set/sms-compliance-sms"
+    error_message = "the configuration set's ARN (IAM, the topic policy's aws:SourceArn) names the set the stack creates"
+  }
+  assert {
+    condition     = contains(keys(aws_sqs_queue.dlq), "delivery-events") && aws_lambda_function_event_invoke_config.fn["delivery-events"].maximum_retry_attempts == 2
+    error_message = "delivery-events is asynchronous: Lambda retries, then its dead-letter queue"
   }
   assert {
     condition     = aws_sns_topic_subscription.inbound.topic_arn == aws_pinpointsmsvoicev2_phone_number.this[0].two_way_channel_arn && aws_sns_topic_subscription.inbound.protocol == "lambda"

@@ -313,7 +313,31 @@ def opt_out_api_inputs():
         SEPARATOR + b"@DeleteOptedOutNumber 400 ResourceNotFoundException\n{}"
 
 
+# The delivery events of a configuration set's event destination: the samples, the unit tests'
+# JSON literals, each sample's inner SMS event alone, and envelopes around odd members.
+def delivery_events_bodies():
+    samples = events("functions/delivery-events/events/*.json")
+    yield from samples
+    yield from json_literals("tests/unit/delivery_events/sns_event_test.cpp")
+    inner = []
+    for e in samples:
+        for r in json.loads(e)["Records"]:
+            inner.append(r["Sns"]["Message"])
+            yield r["Sns"]["Message"].encode()
+    base = json.loads(inner[0])
+    odd = []
+    for key, value in [("totalMessagePrice", 1e-10), ("totalMessagePrice", 1e9 + 1), ("totalCarrierFee", -0.0),
+                       ("eventTimestamp", 2 ** 63), ("totalMessageParts", -1), ("isFinal", 1),
+                       ("context", {"message_ref": "2026-01-01T10:00:00.000Z#out#x"}), ("eventType", "MEDIA_DELIVERED")]:
+        m = dict(base)
+        m[key] = value
+        odd.append(m)
+    yield sns_envelope(odd + ["{not json", "[]"])
+    yield b'{"Records":[{"Sns":{"MessageId":"m","Message":null}}]}'
+
+
 TARGETS.update({
+    "delivery_event": delivery_events_bodies,
     "time": time_texts,
     "runtime_wire": wire_texts,
     "http_event": http_events,

@@ -49,8 +49,8 @@ const cases = [
   },
   {
     name: "an unused data source",
-    file: "versions.tf", from: "data \"aws_caller_identity\" \"current\" {}\n", to: "data \"aws_caller_identity\" \"current\" {}\n\ndata \"aws_partition\" \"current\" {}\n",
-    check: "unused", expect: /data\.aws_partition\.current is declared but never used/,
+    file: "versions.tf", from: "data \"aws_caller_identity\" \"current\" {}\n", to: "data \"aws_caller_identity\" \"current\" {}\n\ndata \"aws_region\" \"current\" {}\n",
+    check: "unused", expect: /data\.aws_region\.current is declared but never used/,
   },
   {
     name: "an IAM action the code needs, removed",
@@ -116,9 +116,34 @@ const cases = [
     check: "facts", expect: /self_managed_opt_outs_enabled must be true/,
   },
   {
-    name: "a default message type on the configuration set (applied only on a second apply)",
-    file: "messaging.tf", from: "  name = \"${var.name_prefix}-sms\"\n", to: "  name                 = \"${var.name_prefix}-sms\"\n  default_message_type = var.message_type\n",
-    check: "facts", expect: /configuration set: no default_message_type/,
+    name: "a default message type on the configuration set (the functions name the type on every message)",
+    file: "messaging.tf", from: "          ConfigurationSetName = { Ref = \"ConfigurationSetName\" }\n", to: "          ConfigurationSetName = { Ref = \"ConfigurationSetName\" }\n          DefaultMessageType   = \"TRANSACTIONAL\"\n",
+    check: "facts", expect: /configuration set: no default message type/,
+  },
+  {
+    name: "an event destination that sends only some events",
+    file: "messaging.tf", from: "MatchingEventTypes   = [\"TEXT_ALL\"]", to: "MatchingEventTypes   = [\"TEXT_SPAM\"]",
+    check: "facts", expect: /event destination must be enabled and match TEXT_ALL/,
+  },
+  {
+    name: "an event destination to another topic",
+    file: "messaging.tf", from: "EventsTopicArn       = aws_sns_topic.delivery_events.arn", to: "EventsTopicArn       = aws_sns_topic.inbound.arn",
+    check: "facts", expect: /SNS event destination must be the delivery-events topic/,
+  },
+  {
+    name: "the delivery-events topic closed to End User Messaging",
+    file: "messaging.tf", from: "sid       = \"EndUserMessagingPublishesDeliveryEvents\"\n    actions   = [\"sns:Publish\"]", to: "sid       = \"EndUserMessagingPublishesDeliveryEvents\"\n    actions   = [\"sns:Subscribe\"]",
+    check: "facts", expect: /delivery-events topic policy must let sms-voice\.amazonaws\.com publish/,
+  },
+  {
+    name: "delivery-events not subscribed to its topic",
+    file: "messaging.tf", from: "endpoint  = aws_lambda_function.fn[\"delivery-events\"].arn", to: "endpoint  = aws_lambda_function.fn[\"sms-inbound\"].arn",
+    check: "facts", expect: /delivery-events must be subscribed to the delivery-events topic/,
+  },
+  {
+    name: "delivery-events's role without the Query of the index by MessageId",
+    file: "iam.tf", from: "sid       = \"MessagesByMessageId\"\n    actions   = [\"dynamodb:Query\"]", to: "sid       = \"MessagesByMessageId\"\n    actions   = [\"dynamodb:Scan\"]",
+    check: "iam", expect: /delivery-events: .* calls Query on MESSAGE_LOG_TABLE but its role does not allow dynamodb:Query/,
   },
   {
     name: "the number's country fixed to the US",

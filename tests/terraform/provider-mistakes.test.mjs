@@ -77,8 +77,8 @@ const groups = [
     args: validate,
     mistakes: [
       {
-        name: "an invalid default_message_type on the configuration set (the provider's enum)",
-        edit: { file: "messaging.tf", from: "  name = \"${var.name_prefix}-sms\"\n", to: "  name                 = \"${var.name_prefix}-sms\"\n  default_message_type = \"TRANSACTIONAL_ONLY\"\n" },
+        name: "an invalid message_type on the phone number (the provider's enum)",
+        edit: { file: "messaging.tf", from: "message_type                  = var.message_type", to: "message_type                  = \"TRANSACTIONAL_ONLY\"" },
         expect: /Given Value: TRANSACTIONAL_ONLY\s+Valid Values: \[TRANSACTIONAL PROMOTIONAL/,
       },
       {

@@ -153,9 +153,25 @@ export function checkDeploymentFacts(model) {
   need(/aws_sns_topic\.inbound\.arn/.test(phone?.two_way_channel_arn ?? ""), "phone number: two_way_channel_arn must be the inbound topic");
   need(phone?.number_type === "${var.number_type}", "phone number: number_type must come from var.number_type");
   need(phone?.iso_country_code === "${var.iso_country_code}", "phone number: iso_country_code must come from var.iso_country_code (LONG_CODE is for countries other than the US)");
-  const configSet = find(model, "resource", "aws_pinpointsmsvoicev2_configuration_set", "this")?.body;
-  need(configSet && !("default_message_type" in configSet),
-    "configuration set: no default_message_type (hashicorp/aws applies it only on update, so a first apply leaves it unset; the functions name the type on every message)");
+  // The configuration set is a CloudFormation stack's (hashicorp/aws 5.x has no event destination
+  // resource): its SNS event destination sends every SMS event to the delivery-events topic.
+  const configSet = find(model, "resource", "aws_cloudformation_stack", "configuration_set")?.body;
+  const template = configSet?.template_body ?? "";
+  need(/Type\s*=\s*"AWS::SMSVOICE::ConfigurationSet"/.test(template), "configuration set: aws_cloudformation_stack.configuration_set must hold an AWS::SMSVOICE::ConfigurationSet");
+  need(/MatchingEventTypes\s*=\s*\[\s*"TEXT_ALL"\s*\]/.test(template) && /Enabled\s*=\s*true/.test(template),
+    "configuration set: its event destination must be enabled and match TEXT_ALL (every SMS event reaches delivery-events)");
+  need(/SnsDestination\s*=\s*\{\s*TopicArn\s*=\s*\{\s*Ref\s*=\s*"EventsTopicArn"\s*\}\s*\}/.test(template) &&
+    configSet?.parameters?.EventsTopicArn === "${aws_sns_topic.delivery_events.arn}",
+    "configuration set: its SNS event destination must be the delivery-events topic");
+  need(!/DefaultMessageType/.test(template), "configuration set: no default message type (the functions name the type on every message)");
+  const events = statements(model, "delivery_events_topic").find((s) => s.actions.includes("sns:Publish"));
+  need(events?.principals.some((p) => p.type === "Service" && p.identifiers.includes("sms-voice.amazonaws.com")) &&
+    events?.conditions.some((c) => c.variable === "aws:SourceAccount"),
+    "delivery-events topic policy must let sms-voice.amazonaws.com publish, scoped by aws:SourceAccount");
+  const eventsSubscription = find(model, "resource", "aws_sns_topic_subscription", "delivery_events")?.body;
+  need(eventsSubscription?.topic_arn === "${aws_sns_topic.delivery_events.arn}" && eventsSubscription?.protocol === "lambda" &&
+    eventsSubscription?.endpoint === '${aws_lambda_function.fn["delivery-events"].arn}',
+    "delivery-events must be subscribed to the delivery-events topic");
   const fn = find(model, "resource", "aws_lambda_function", "fn")?.body;
   need(fn?.handler === "bootstrap", "aws_lambda_function.fn: handler must be \"bootstrap\"");
   need(fn?.runtime === "${var.runtime}", "aws_lambda_function.fn: runtime must be var.runtime");
@@ -334,6 +350,7 @@ function canonical(r) {
     if ((m = /^aws_dynamodb_table\.(\w+)\.arn$/.exec(e))) return `table:${m[1]}`;
     if (e === "local.origination_identity_arn") return "sms:origination-identity";
     if (/^aws_pinpointsmsvoicev2_configuration_set\.\w+\.arn$/.test(e)) return "sms:configuration-set";
+    if (e === "local.configuration_set_arn") return "sms:configuration-set";
     if (/^aws_pinpointsmsvoicev2_opt_out_list\.\w+\.arn$/.test(e)) return "sms:opt-out-list";
   }
   const m = /^\$\{aws_dynamodb_table\.(\w+)\.arn\}\/index\/([\w.*-]+)$/.exec(r);

@@ -9,6 +9,7 @@
 #include "common/appointments/appointments.hpp"
 #include "common/compliance/business_days.hpp"
 #include "common/compliance/phone.hpp"
+#include "common/consent/delivery.hpp"
 #include "common/consent/honor.hpp"
 #include "common/consent/store.hpp"
 #include "common/sms/outbound.hpp"
@@ -271,9 +272,14 @@ class RecordProcessor {
     // answers what the person just sent: transactional, no expiry (so send_request always
     // builds it).
     const std::string body = common::sms::smart_encode(text).text;
+    // Context names the reply's message-log item (its key is known before the send), so its
+    // delivery events update it in one call, without waiting for the message-id index.
     const auto request = common::sms::send_request(
         {m_.origination_number, body, common::consent::Category::kTransactional,
-         config_.origination_identity, config_.configuration_set_name},
+         config_.origination_identity, config_.configuration_set_name, std::nullopt,
+         {{"kind", std::string(kind)},
+          {std::string(common::consent::kContextMessageRef),
+           outbound(kind, body, "", false).message_ref()}}},
         common::now_ms());
     auto result = s_.sms.send_text_message(*request);
     last_outcome_unknown_ = false;

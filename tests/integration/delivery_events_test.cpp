@@ -152,6 +152,11 @@ TEST_F(DeliveryEvents, HelpReplyThroughTheStandInEndsDelivered) {
   EXPECT_EQ(*item.at("delivery_carrier_fee").scalar(), "0.00302");
   EXPECT_EQ(get_int(item, "delivery_event_count"), 2);
   EXPECT_EQ(get_s(item, "kind"), "help");
+  // sms-inbound put the reply's item key in Context, so each event found the item directly
+  // (no index Query, no index lag).
+  const json sms = json::parse(events[0]["Records"][0]["Sns"]["Message"].get<std::string>());
+  EXPECT_EQ(sms["context"]["message_ref"], get_s(item, "sk")) << sms.dump();
+  EXPECT_EQ(sms["context"]["kind"], "help") << sms.dump();
 
   EXPECT_EQ(metric(run.log, "DeliveryEvents"), 2);
   EXPECT_EQ(metric(run.log, "MessagesFinal"), 1);

@@ -13,7 +13,7 @@
 #include "common/observe/logger.hpp"
 #include "common/observe/metrics.hpp"
 #include "common/time.hpp"
-#include "functions/opt-out-api/http_event.hpp"
+#include "common/http/http_event.hpp"
 #include "scaffold/invocation.hpp"
 #include "scaffold/services.hpp"
 #include "scaffold/settings.hpp"
@@ -33,6 +33,16 @@ Config config_from_environment(const common::aws::Environment& env);
 
 /// The clients and sinks the handler works with, built once per process by the scaffold.
 using Services = scaffold::Services;
+
+// The payload 2.0 request and response types (common/http), by their short names here.
+using common::http::check_json;
+using common::http::error_response;
+using common::http::HttpRequest;
+using common::http::HttpResponse;
+using common::http::JsonProblem;
+using common::http::kMaxJsonDepth;
+using common::http::parse_http_event;
+using common::http::percent_decode;
 
 /// Request bodies above this size are refused with 413 (after base64 decoding).
 inline constexpr std::size_t kMaxBodyBytes = 16 * 1024;

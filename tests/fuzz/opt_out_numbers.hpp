@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/compliance/phone.hpp"
-#include "functions/opt-out-api/http_event.hpp"
+#include "common/http/http_event.hpp"
 #include "tests/fuzz/handler_input.hpp"
 
 namespace smsc_fuzz {

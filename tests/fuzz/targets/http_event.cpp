@@ -1,11 +1,11 @@
-// The HTTP API / Function URL event (functions/opt-out-api/http_event.hpp: parse_http_event),
+// The HTTP API / Function URL event (common/http/http_event.hpp: parse_http_event),
 // path segments (percent_decode) and the JSON pre-check of events and bodies (check_json), as any
 // caller on the internet can shape them.
 // Properties: only std::invalid_argument (not a payload 2.0 event) escapes; the method is upper
 // case, the path never empty, header names lower case; a body is never over the limit (and empty
 // when flagged); an unusable part is named with its reason; an error response for the request
 // serialises.
-#include "functions/opt-out-api/http_event.hpp"
+#include "common/http/http_event.hpp"
 
 #include <cctype>
 #include <cstdint>

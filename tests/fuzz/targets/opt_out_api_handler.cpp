@@ -16,7 +16,7 @@
 #include "common/observe/logger.hpp"
 #include "common/observe/metrics.hpp"
 #include "functions/opt-out-api/handler.hpp"
-#include "functions/opt-out-api/http_event.hpp"
+#include "common/http/http_event.hpp"
 #include "runtime/runtime.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 #include "tests/fuzz/handler_input.hpp"

@@ -18,7 +18,7 @@
 #include "common/observe/metrics.hpp"
 #include "common/time.hpp"
 #include "functions/opt-out-api/handler.hpp"
-#include "functions/opt-out-api/http_event.hpp"
+#include "common/http/http_event.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 #include "tests/fuzz/handler_input.hpp"
 #include "tests/fuzz/loopback.hpp"

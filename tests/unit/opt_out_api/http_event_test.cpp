@@ -1,7 +1,7 @@
 // opt-out-api's outside input: the payload 2.0 event and the request body, checked before any
 // AWS call (no I/O: every request here is answered before the stores would be touched).
 // Regression inputs from the fuzzing of issue 10 are named by their finding.
-#include "functions/opt-out-api/http_event.hpp"
+#include "common/http/http_event.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "functions/opt-out-api/http_event.hpp"
+#include "common/http/http_event.hpp"
 
 #include <openssl/evp.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace opt_out_api {
+namespace common::http {
 namespace {
 
 using json = nlohmann::json;
@@ -261,4 +261,4 @@ HttpResponse error_response(int status, std::string_view code, std::string_view 
   return r;
 }
 
-}  // namespace opt_out_api
+}  // namespace common::http

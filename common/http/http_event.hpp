@@ -1,5 +1,6 @@
 // HTTP events as Lambda receives them from an API Gateway HTTP API (payload format 2.0) or a
 // Lambda Function URL (same shape, routeKey "$default"), and the response shape both expect.
+// Shared by every HTTP-triggered function (opt-out-api, notify).
 #pragma once
 
 #include <cstddef>
@@ -9,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace opt_out_api {
+namespace common::http {
 
 /// Deepest JSON nesting accepted in an event or a request body. Gateway events nest a few levels
 /// and our bodies two; deeper input is answered 400 before any recursive nlohmann operation
@@ -79,4 +80,4 @@ HttpResponse error_response(int status, std::string_view code, std::string_view 
 /// Returns false for a malformed escape.
 bool percent_decode(std::string_view in, std::string& out);
 
-}  // namespace opt_out_api
+}  // namespace common::http

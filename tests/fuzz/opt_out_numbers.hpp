@@ -15,9 +15,9 @@ namespace smsc_fuzz {
 /// Digits (no '+') of: every '+' number in the body or the decoded path, the body's phone_number
 /// and the /contacts/{phone_number} segment when they parse (E.164 form: "(206) 555-0123" ->
 /// "12065550123").
-inline std::vector<std::string> numbers_of(const opt_out_api::HttpRequest& request) {
+inline std::vector<std::string> numbers_of(const common::http::HttpRequest& request) {
   std::string path;
-  if (!opt_out_api::percent_decode(request.path, path)) path = request.path;
+  if (!common::http::percent_decode(request.path, path)) path = request.path;
   std::vector<std::string> out = e164_digits(request.body + " " + path);
   const auto add = [&](const std::string& raw) {
     const auto parsed = common::compliance::parse_phone_number(raw);

@@ -57,6 +57,14 @@ resource "aws_dynamodb_table" "message_log" {
     name = "message_id"
     type = "S"
   }
+  attribute {
+    name = "notify_due_shard"
+    type = "N"
+  }
+  attribute {
+    name = "notify_due_at"
+    type = "S"
+  }
 
   # Any inbound or outbound text by End User Messaging's MessageId (sparse: items without one,
   # like consent events and blocked sends, are not in it). Keys only: a lookup is a Query here
@@ -65,6 +73,16 @@ resource "aws_dynamodb_table" "message_log" {
     name            = "by-message-id"
     hash_key        = "message_id"
     projection_type = "KEYS_ONLY"
+  }
+
+  # notify's deferred texts by the time they may go out (sparse: only a deferred item has the
+  # keys), spread over 8 shards; the release run every 15 minutes Queries each shard for
+  # notify_due_at <= now. ALL: the run needs the whole request, with no GetItem per text.
+  global_secondary_index {
+    name            = "notify-due"
+    hash_key        = "notify_due_shard"
+    range_key       = "notify_due_at"
+    projection_type = "ALL"
   }
 
   # Items carry a ttl 4 years ahead (28 U.S.C. 1658); DynamoDB deletes after it.

@@ -469,6 +469,23 @@ void ConsentStore::put_consent_event(const ConsentEvent& ev) {
   (void)db_.put_item(put).value();  // a failed condition means it was already written
 }
 
+OptOutChange ConsentStore::record_carrier_opt_out(const std::string& phone, common::TimePoint now,
+                                                  const std::string& ref_name,
+                                                  const std::string& ref_id) {
+  OptOutRequest request;
+  request.phone_number = phone;
+  request.requested_at = now;
+  request.channel = "sms";
+  request.method = "carrier";
+  request.rule = "DESTINATION_PHONE_NUMBER_OPTED_OUT";
+  request.source = Evidence{{"source", "carrier"}, {ref_name, ref_id}};
+  const auto recorded = record_opt_out(request);
+  if (recorded.change == OptOutChange::kNew || recorded.change == OptOutChange::kEarlier) {
+    put_consent_event({phone, "opt_out", now, "carrier-" + ref_id, "sms", "carrier", {}});
+  }
+  return recorded.change;
+}
+
 void ConsentStore::record_outbound(const OutboundRecord& r) {
   LogWrites writes;
   writes.outbound.push_back(r);

@@ -311,6 +311,14 @@ class ConsentStore {
   /// event twice leaves one item.
   void put_consent_event(const ConsentEvent& event);
 
+  /// Records what End User Messaging answered a send with (ConflictException, Reason
+  /// DESTINATION_PHONE_NUMBER_OPTED_OUT: the number is on the account's opt-out list, e.g. after
+  /// a carrier-level STOP) as a universal opt-out (channel sms, method "carrier", evidence
+  /// {"source": "carrier", <ref_name>: <ref_id>}), with its consent event when it is new or
+  /// earlier, so nothing else texts the number either. Returns what it changed.
+  OptOutChange record_carrier_opt_out(const std::string& phone, common::TimePoint now,
+                                      const std::string& ref_name, const std::string& ref_id);
+
   /// Logs a text that went out and counts it on the contact (message_count_out, last_outbound_at):
   /// two requests; a unit of work with more to write uses write_log and finish_contact instead.
   void record_outbound(const OutboundRecord& record);

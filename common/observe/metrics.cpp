@@ -47,4 +47,23 @@ void Metrics::flush() {
   properties_ = nlohmann::json::object();
 }
 
+void write_dimensioned_metric(std::ostream& out, std::string_view metric_namespace,
+                              std::string_view function_name, std::string_view dimension,
+                              std::string_view dimension_value, std::string_view metric,
+                              double value, std::int64_t timestamp_ms, std::string_view level) {
+  nlohmann::json line = {
+      {"_aws",
+       {{"Timestamp", timestamp_ms},
+        {"CloudWatchMetrics",
+         nlohmann::json::array(
+             {{{"Namespace", metric_namespace},
+               {"Dimensions", nlohmann::json::array({nlohmann::json::array({"FunctionName", dimension})})},
+               {"Metrics", nlohmann::json::array({{{"Name", metric}, {"Unit", "Count"}}})}}})}}},
+      {"FunctionName", function_name},
+      {std::string(dimension), dimension_value},
+      {std::string(metric), value}};
+  if (!level.empty()) line["level"] = level;
+  out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
 }  // namespace common::observe

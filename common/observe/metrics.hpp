@@ -1,6 +1,7 @@
 // CloudWatch metrics in Embedded Metric Format (EMF), flushed once per invocation.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -43,5 +44,14 @@ class Metrics {
   nlohmann::json properties_ = nlohmann::json::object();
   std::string line_level_;
 };
+
+/// Writes one EMF line now: metric `metric` = `value` (unit Count) with the dimensions
+/// [FunctionName, `dimension`] (`dimension` = `dimension_value`), at `timestamp_ms` (epoch ms).
+/// For a breakdown the shared Metrics (FunctionName only) cannot carry: notify's sends by
+/// Category, blocks by Reason. `level` as Metrics::set_line_level ("" for none).
+void write_dimensioned_metric(std::ostream& out, std::string_view metric_namespace,
+                              std::string_view function_name, std::string_view dimension,
+                              std::string_view dimension_value, std::string_view metric,
+                              double value, std::int64_t timestamp_ms, std::string_view level = "");
 
 }  // namespace common::observe

@@ -64,6 +64,30 @@ struct Counts {
   std::map<std::string, int> blocked_by_reason;
 };
 
+// NOTIFY_ACCEPT_EVENT_TIME (tests and replays): the clock from the event itself: the schedule
+// event's "now", the HTTP event's requestContext.timeEpoch, the first SQS record's SentTimestamp.
+TimePoint event_time(const std::string& payload, TimePoint fallback) {
+  const json event = json::parse(payload, nullptr, false);
+  if (!event.is_object()) throw runtime::FunctionError("InvalidEvent", "the event is not JSON");
+  if (event.contains("now") && event["now"].is_string()) {
+    auto t = common::parse_rfc3339(event["now"].get<std::string>());
+    if (!t) throw runtime::FunctionError("InvalidEvent", "'now' is not an RFC 3339 time");
+    return *t;
+  }
+  const auto ms = [](std::int64_t v) { return TimePoint(std::chrono::milliseconds(v)); };
+  const auto& context = event.value("/requestContext/timeEpoch"_json_pointer, json());
+  if (context.is_number_integer()) return ms(context.get<std::int64_t>());
+  const auto& sent = event.value("/Records/0/attributes/SentTimestamp"_json_pointer, json());
+  if (sent.is_string()) {
+    try {
+      return ms(std::stoll(sent.get<std::string>()));
+    } catch (const std::exception&) {
+      throw runtime::FunctionError("InvalidEvent", "SentTimestamp is not a number");
+    }
+  }
+  return fallback;
+}
+
 }  // namespace
 
 struct Handler::State {
@@ -748,18 +772,7 @@ std::string Handler::handle(const scaffold::Invocation& invocation) {
   std::string answer;
   const bool http = payload.find("\"requestContext\"") != std::string::npos &&
                     payload.find("\"2.0\"") != std::string::npos;
-  if (!http && !common::events::is_sqs_event(payload) && st.config.accept_event_time) {
-    try {
-      auto event = json::parse(payload);
-      if (event.is_object() && event.contains("now") && event["now"].is_string()) {
-        auto t = common::parse_rfc3339(event["now"].get<std::string>());
-        if (!t) throw runtime::FunctionError("InvalidEvent", "'now' is not an RFC 3339 time");
-        now = *t;
-      }
-    } catch (const json::exception&) {
-      throw runtime::FunctionError("InvalidEvent", "the event is not JSON");
-    }
-  }
+  if (st.config.accept_event_time) now = event_time(payload, now);
   st.begin(invocation, now);
   try {
     if (common::events::is_sqs_event(payload)) {

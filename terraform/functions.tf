@@ -32,11 +32,13 @@ locals {
     METRICS_NAMESPACE        = var.metrics_namespace
     REMINDER_LEAD_TIMES      = var.reminder_lead_times
     SMS_MAX_PARTS_PER_SECOND = tostring(var.sms_max_parts_per_second)
+    NOTIFY_TEMPLATES         = jsonencode(var.notify_templates)
   }
   # Variables set only when they have a value (the code treats unset as "off").
   optional_environment_values = {
-    BACKEND_URL       = var.backend_url
-    STATE_EMERGENCIES = join(",", var.state_emergencies)
+    BACKEND_URL           = var.backend_url
+    STATE_EMERGENCIES     = join(",", var.state_emergencies)
+    NOTIFY_ALLOW_RAW_BODY = var.notify_allow_raw_body ? "1" : ""
   }
   function_environment = {
     for name, f in local.functions : name => merge(
@@ -52,6 +54,7 @@ locals {
     "deadline-monitor" = data.aws_iam_policy_document.deadline_monitor.json
     "reminders"        = data.aws_iam_policy_document.reminders.json
     "delivery-events"  = data.aws_iam_policy_document.delivery_events.json
+    "notify"           = data.aws_iam_policy_document.notify.json
   }
 }
 

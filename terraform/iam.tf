@@ -189,7 +189,39 @@ data "aws_iam_policy_document" "delivery_events" {
   }
 }
 
-# EventBridge Scheduler assumes this role to invoke the two scheduled functions
+data "aws_iam_policy_document" "notify" {
+  source_policy_documents = [data.aws_iam_policy_document.fn_base["notify"].json]
+
+  statement {
+    sid       = "Contacts"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.contacts.arn]
+  }
+  # Notification items (claim, decision, release) and the consent event of a carrier opt-out.
+  statement {
+    sid       = "MessageLog"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.message_log.arn]
+  }
+  statement {
+    sid       = "DeferredMessages"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.message_log.arn}/index/notify-due"]
+  }
+  statement {
+    sid       = "Send"
+    actions   = ["sms-voice:SendTextMessage"]
+    resources = [local.origination_identity_arn, local.configuration_set_arn]
+  }
+  # The event source mapping polls with the function's role.
+  statement {
+    sid       = "Requests"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+    resources = [aws_sqs_queue.notify.arn]
+  }
+}
+
+# EventBridge Scheduler assumes this role to invoke the scheduled functions
 # and to park undeliverable events in its dead-letter queue.
 data "aws_iam_policy_document" "scheduler_trust" {
   statement {
@@ -210,7 +242,7 @@ data "aws_iam_policy_document" "scheduler_trust" {
 
 resource "aws_iam_role" "scheduler" {
   name               = "${var.name_prefix}-scheduler"
-  description        = "EventBridge Scheduler: invokes reminders and deadline-monitor."
+  description        = "EventBridge Scheduler: invokes reminders, notify and deadline-monitor."
   assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
 }
 

@@ -61,3 +61,31 @@ output "function_names" {
   description = "Deployed Lambda function names."
   value       = { for name, f in aws_lambda_function.fn : name => f.function_name }
 }
+
+output "notify_queue_url" {
+  description = "The SQS queue business systems send notify requests to (JSON bodies, README \"notify\")."
+  value       = aws_sqs_queue.notify.url
+}
+
+output "notify_messages_url" {
+  description = "POST /messages: the same request over HTTPS, signed with SigV4 (execute-api)."
+  value       = "${aws_apigatewayv2_api.opt_out.api_endpoint}/messages"
+}
+
+output "notify_sender_policy" {
+  description = "IAM policy JSON a business system needs to send through notify: enqueue requests, or call POST /messages."
+  value       = data.aws_iam_policy_document.notify_sender.json
+}
+
+data "aws_iam_policy_document" "notify_sender" {
+  statement {
+    sid       = "EnqueueNotifyRequests"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.notify.arn]
+  }
+  statement {
+    sid       = "PostMessages"
+    actions   = ["execute-api:Invoke"]
+    resources = ["${aws_apigatewayv2_api.opt_out.execution_arn}/*/POST/messages"]
+  }
+}

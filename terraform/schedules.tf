@@ -1,10 +1,12 @@
-# EventBridge Scheduler: reminders every 15 minutes, deadline-monitor daily.
+# EventBridge Scheduler: reminders and notify's release of deferred texts every 15 minutes,
+# deadline-monitor daily.
 # Failed deliveries are retried, then land in the scheduler's dead-letter queue.
 
 locals {
   schedules = {
     "reminders"        = var.reminders_schedule
     "deadline-monitor" = var.deadline_monitor_schedule
+    "notify"           = var.notify_release_schedule
   }
 }
 

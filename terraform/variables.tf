@@ -286,6 +286,12 @@ variable "reminders_schedule" {
   default     = "rate(15 minutes)"
 }
 
+variable "notify_release_schedule" {
+  description = "EventBridge Scheduler expression for notify's release of deferred texts (a deferred text goes out within one period of its first lawful minute)."
+  type        = string
+  default     = "rate(15 minutes)"
+}
+
 variable "deadline_monitor_schedule" {
   description = "EventBridge Scheduler expression for deadline-monitor (daily by default, early morning US Eastern)."
   type        = string
@@ -307,4 +313,69 @@ variable "alert_email" {
     condition     = var.alert_email == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alert_email))
     error_message = "alert_email must be empty or an e-mail address."
   }
+}
+
+variable "notify_templates" {
+  description = "notify's texts: name -> {text, category}. {program} is PROGRAM_NAME; every other {name} comes from the request's variables (a missing one is a 400, never a half-filled text). category (transactional or marketing) restricts what the template may be sent as; a marketing template must tell how to opt out (STOP). Checked at start-up (an init error names the template)."
+  type = map(object({
+    text     = string
+    category = optional(string)
+  }))
+  default = {
+    appointment_update = {
+      text     = "{program}: Hi {name}, your appointment has changed: {details}. Reply STOP to opt out."
+      category = "transactional"
+    }
+    order_shipped = {
+      text     = "{program}: Hi {name}, your order {order} has shipped. Reply STOP to opt out."
+      category = "transactional"
+    }
+  }
+
+  validation {
+    condition     = length(var.notify_templates) > 0 || var.notify_allow_raw_body
+    error_message = "notify_templates must define at least one template (unless notify_allow_raw_body is true)."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.notify_templates) : t.category == null || contains(["transactional", "marketing"], coalesce(t.category, "transactional"))])
+    error_message = "A notify template's category is transactional or marketing."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.notify_templates) : coalesce(t.category, "transactional") != "marketing" || strcontains(t.text, "STOP")])
+    error_message = "A marketing template must tell how to opt out (STOP)."
+  }
+}
+
+variable "notify_allow_raw_body" {
+  description = "Let notify requests carry their own `body` instead of a configured template. Off: every text is one a person reviewed once."
+  type        = bool
+  default     = false
+}
+
+variable "notify_batch_size" {
+  description = "SQS messages per notify invocation."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.notify_batch_size >= 1 && var.notify_batch_size <= 100
+    error_message = "notify_batch_size must be 1 to 100."
+  }
+}
+
+variable "notify_max_receive_count" {
+  description = "Deliveries of one notify request before it goes to the dead-letter queue."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.notify_max_receive_count >= 1 && var.notify_max_receive_count <= 1000
+    error_message = "notify_max_receive_count must be 1 to 1000."
+  }
+}
+
+variable "notify_queue_age_alarm_seconds" {
+  description = "Alarm when the oldest notify request has waited longer than this (seconds)."
+  type        = number
+  default     = 900
 }

@@ -53,6 +53,12 @@ const cases = [
     check: "unused", expect: /data\.aws_region\.current is declared but never used/,
   },
   {
+    name: "the SQS poller's permission missing from the function an event source mapping feeds",
+    file: "iam.tf", from: "actions   = [\"sqs:ReceiveMessage\", \"sqs:DeleteMessage\", \"sqs:GetQueueAttributes\"]",
+    to: "actions   = [\"sqs:DeleteMessage\", \"sqs:GetQueueAttributes\"]",
+    check: "iam", expect: /notify: an event source mapping polls \$\{aws_sqs_queue\.notify\.arn\} but its role does not allow sqs:ReceiveMessage/,
+  },
+  {
     name: "an IAM action the code needs, removed",
     file: "iam.tf", from: "actions   = [\"sms-voice:PutOptedOutNumber\", \"sms-voice:DeleteOptedOutNumber\"]\n    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]\n  }\n}\n\ndata \"aws_iam_policy_document\" \"opt_out_api\"",
     to: "actions   = [\"sms-voice:PutOptedOutNumber\"]\n    resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]\n  }\n}\n\ndata \"aws_iam_policy_document\" \"opt_out_api\"",

@@ -278,7 +278,9 @@ export function checkEnvironment(model, scans, catalogue) {
 /**
  * IAM: each function's policy allows exactly the DynamoDB and SMS operations
  * its code calls, on the resources it uses them on; besides those only its own
- * log group, its own dead-letter queue and (when tracing is on) X-Ray.
+ * log group, its own dead-letter queue, (when tracing is on) X-Ray, and the
+ * three SQS actions Lambda's poller needs on a queue an event source mapping
+ * feeds the function from (and those it must have).
  */
 export function checkIam(model, scans, catalogue) {
   const problems = [];
@@ -311,6 +313,19 @@ export function checkIam(model, scans, catalogue) {
       hit.forEach((g) => used.add(g));
       return hit.length > 0;
     };
+    // An aws_lambda_event_source_mapping polls its queue with the function's role.
+    const pollerActions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
+    const polled = model.blocks
+      .filter((b) => b.kind === "resource" && b.type === "aws_lambda_event_source_mapping")
+      .filter((b) => new RegExp(`aws_lambda_function\\.fn\\[\\\\?"${scan.name}\\\\?"\\]`).test(JSON.stringify(b.body.function_name ?? "")))
+      .map((b) => String(b.body.event_source_arn ?? ""));
+    for (const queue of polled) {
+      for (const action of pollerActions) {
+        const hit = granted.filter((g) => g.action === action && g.raw === queue);
+        if (!hit.length) problems.push(`${scan.name}: an event source mapping polls ${queue} but its role does not allow ${action} on it`);
+        hit.forEach((g) => used.add(g));
+      }
+    }
     if (scan.built) {
       const readsConfigSet = scan.env.has("CONFIGURATION_SET_NAME");
       for (const c of scan.calls) {

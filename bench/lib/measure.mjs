@@ -208,10 +208,20 @@ const nodeLoop = fs.existsSync(path.join(root, 'bench/node/node_modules/aws-lamb
 const nodeLoopName = nodeLoop === 'ric' ? 'aws-lambda-ric' : 'minimal loop';
 // A/B: the two revisions' contestants alternate, so drift in the machine's load hits both.
 const abNames = (args['ab-names'] ?? 'A,B').split(',');
+// A pair whose function one revision lacks (older than the function) is left out, and said so.
+const leftOut = new Set();
+const bothBuilt = ([a, b]) => {
+  const ok = fs.existsSync(a.exec) && fs.existsSync(b.exec);
+  if (!ok && !leftOut.has(a.fn)) progress(`A/B: ${a.fn} is not in both revisions: its rows are left out`);
+  if (!ok) leftOut.add(a.fn);
+  return ok;
+};
 const contestants = args.ab
   ? ourContestants(args.ab[0], ` [A: ${abNames[0]}]`)
-    .flatMap((a, i) => [a, ourContestants(args.ab[1], ` [B: ${abNames[1]}]`)[i]])
-    .filter((c) => !args.only || args.only.split(',').includes(c.fn))
+    .map((a, i) => [a, ourContestants(args.ab[1], ` [B: ${abNames[1]}]`)[i]])
+    .filter(([a]) => !args.only || args.only.split(',').includes(a.fn))
+    .filter(bothBuilt)
+    .flat()
   : [
     ...ourContestants(release),
     { id: 'node-stop', label: `Node.js 20 + SDK v3 STOP (${nodeLoopName})`,

@@ -1,6 +1,6 @@
 // Micro-benchmarks of the per-message CPU work in the functions, outside any AWS
-// call: reading the SNS event of an inbound SMS, classifying its text for consent,
-// and writing the invocation's EMF metric line. No I/O.
+// call: reading the SNS event of an inbound SMS or of a delivery event, classifying its text for
+// consent, and writing the invocation's EMF metric line. No I/O.
 #include <benchmark/benchmark.h>
 
 #include <sstream>
@@ -10,6 +10,7 @@
 
 #include "common/compliance/keywords.hpp"
 #include "common/observe/metrics.hpp"
+#include "functions/delivery-events/sns_event.hpp"
 #include "functions/sms-inbound/sns_event.hpp"
 
 namespace {
@@ -53,6 +54,51 @@ void BM_ParseSnsEvent(benchmark::State& state) {
 }
 // SNS hands sms-inbound one record per invocation; 10 shows the per-record cost.
 BENCHMARK(BM_ParseSnsEvent)->Arg(1)->Arg(10);
+
+// One TEXT_DELIVERED record as a configuration set's event destination publishes it (the shape of
+// functions/delivery-events/events/delivered.json), its Context carrying the message-log key.
+std::string delivery_record(int i) {
+  const std::string n = std::to_string(1000 + i);
+  return R"({"EventSource":"aws:sns","EventVersion":"1.0",)"
+         R"("EventSubscriptionArn":"arn:aws:sns:us-east-1:123456789012:sms-delivery-events:0b6941c3-f04d-4d3e-a82d-000000000000",)"
+         R"("Sns":{"Type":"Notification","MessageId":"95df01b4-ee98-5cb9-9903-4c221d41)" +
+         n +
+         R"(","TopicArn":"arn:aws:sns:us-east-1:123456789012:sms-delivery-events","Subject":null,)"
+         R"("Message":"{\"eventType\":\"TEXT_DELIVERED\",\"eventVersion\":\"1.0\",)"
+         R"(\"eventTimestamp\":1767261601200,\"isFinal\":true,)"
+         R"(\"originationPhoneNumber\":\"+12065550100\",\"destinationPhoneNumber\":\"+1425555)" +
+         n +
+         R"(\",\"isoCountryCode\":\"US\",\"isInternationalSend\":false,)"
+         R"(\"messageId\":\"5d7e2f8a-1b3c-4d5e-9f60-7a8b9c0d)" +
+         n +
+         R"(\",\"messageRequestTimestamp\":1767261600000,\"messageEncoding\":\"GSM\",)"
+         R"(\"messageType\":\"TRANSACTIONAL\",\"messageStatus\":\"DELIVERED\",)"
+         R"(\"messageStatusDescription\":\"Message has been delivered to the recipient\",)"
+         R"(\"context\":{\"message_ref\":\"2026-01-01T10:00:00.000Z#out#in-)" +
+         n +
+         R"(#reply\"},\"totalMessageParts\":1,\"totalMessagePrice\":0.00581,\"totalCarrierFee\":0.00302}",)"
+         R"("Timestamp":"2026-01-01T10:00:01.500Z","SignatureVersion":"1","Signature":"EXAMPLE",)"
+         R"("SigningCertUrl":"https://sns.us-east-1.amazonaws.com/x.pem",)"
+         R"("UnsubscribeUrl":"https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe","MessageAttributes":{}}})";
+}
+
+void BM_ParseDeliveryEvent(benchmark::State& state) {
+  std::string event = R"({"Records":[)";
+  for (int i = 0; i < state.range(0); ++i) {
+    if (i > 0) event += ",";
+    event += delivery_record(i);
+  }
+  event += "]}";
+  for (auto _ : state) {
+    auto records = delivery_events::parse_sns_event(event);
+    if (records.empty() || !records.front().event) state.SkipWithError("the event did not parse");
+    benchmark::DoNotOptimize(records);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * event.size()));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
+}
+// SNS hands delivery-events one record per invocation too; 10 shows the per-record cost.
+BENCHMARK(BM_ParseDeliveryEvent)->Arg(1)->Arg(10);
 
 // One text per rule the classifier walks before deciding (keywords.hpp precedence).
 const std::vector<std::string> kBodies = {

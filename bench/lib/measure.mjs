@@ -68,6 +68,37 @@ function optOutEvent() {
   return JSON.stringify(event);
 }
 const fixedEvent = (rel) => () => JSON.stringify(JSON.parse(template(rel)));
+// An SQS event of one message per body (a queue-triggered function's batch; `items` of the
+// contestant = bodies.length, so its AWS calls and CPU are also given per message).
+function sqsEvent(bodies) {
+  const queue = 'arn:aws:sqs:us-east-1:123456789012:bench';
+  return JSON.stringify({ Records: bodies.map((body) => {
+    const id = `bench-${serial++}-${Math.random().toString(36).slice(2, 10)}`;
+    return { messageId: id, receiptHandle: `rh-${id}`, body: typeof body === 'string' ? body : JSON.stringify(body),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'AIDABENCH',
+        ApproximateFirstReceiveTimestamp: String(Date.now()) },
+      messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: queue, awsRegion: 'us-east-1' };
+  }) });
+}
+
+// A TEXT_DELIVERED event (the usual second and final event of a text, after TEXT_SUCCESSFUL) for
+// the message-log item `m` seeded by bench/node/seed-messages.mjs; with `withRef`, its Context
+// carries the item's key (message_ref, as sms-inbound's replies set it), else only a kind (as a
+// reminder's, whose item is found by MessageId through the by-message-id index).
+const deliveredEvent = (withRef) => (i, m) => {
+  const event = JSON.parse(template('functions/delivery-events/events/delivered.json'));
+  const sns = event.Records[0].Sns;
+  const message = JSON.parse(sns.Message);
+  message.messageId = m.message_id;
+  message.destinationPhoneNumber = m.phone;
+  message.messageRequestTimestamp = m.sent_at_ms;
+  message.eventTimestamp = m.sent_at_ms + 1200;  // the time seed-messages.mjs gives a recorded one
+  message.context = withRef ? { message_ref: m.sk } : { kind: 'reminder' };
+  sns.Message = JSON.stringify(message);
+  sns.MessageId = `sns-${m.message_id}-delivered`;
+  sns.Timestamp = new Date(m.sent_at_ms + 1500).toISOString();
+  return JSON.stringify(event);
+};
 
 // ---- seeding the small sets reminders and deadline-monitor work on ----
 
@@ -89,12 +120,41 @@ function seedPendingOptOuts(count) {
   run('node', [path.join(root, 'bench/node/seed-pending.mjs'), '--env-file', stackEnv, '--count', String(count),
     '--prefix', String(serial++ % 90 + 10)]);
 }
+// The message-log items delivery-events updates, one per event (bench/node/seed-messages.mjs:
+// `key` reply|message-id, `recorded` successful|delivered); returns them, event i uses item i.
+function seedMessages(count, key, recorded) {
+  const first = serial;
+  serial += count;
+  return seedLines(runOut('node', [path.join(root, 'bench/node/seed-messages.mjs'), '--env-file', stackEnv,
+    '--count', String(count), '--prefix', `bench${first}`, '--first', String(first), '--key', key,
+    '--recorded', recorded]), count);
+}
+// Opted-in contacts with written marketing consent, one per event (bench/node/seed-contacts.mjs),
+// for a sender through the send gate; returns them ({phone}), event i uses contact i.
+function seedContacts(count, extra = []) {
+  const first = serial;
+  serial += count;
+  return seedLines(runOut('node', [path.join(root, 'bench/node/seed-contacts.mjs'), '--env-file', stackEnv,
+    '--count', String(count), '--first', String(first), ...extra]), count);
+}
+function seedLines(stdout, count) {
+  const lines = stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  if (lines.length !== count) throw new Error(`seeded ${lines.length} items, not ${count}`);
+  return lines;
+}
 function resetStack() {
   run(path.join(root, 'scripts/local-stack'), ['reset'], { LOCAL_STACK_DIR: stackDir });
 }
 function run(cmd, argv, env = {}) {
   const r = spawnSync(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
+}
+// run(), returning what the command printed.
+function runOut(cmd, argv, env = {}) {
+  const r = spawnSync(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
 }
 
 // ---- contestants ----
@@ -104,7 +164,18 @@ const fnEnv = (fn) => [stackEnv, path.join(root, `functions/${fn}/local.env`)];
 const reminderEnv = { SMS_MAX_PARTS_PER_SECOND: '1000', REMINDERS_ACCEPT_EVENT_TIME: '1' };
 const bootstrapOf = (dir, fn) => path.join(dir, `functions/${fn}/bootstrap`);
 
+// A contestant: `id` (for --only), `label` (the table's), `fn` (the function's name, for the
+// emulator and for --ab --only), `exec`, `envFiles` (none: it talks to no AWS), `env`;
+// `seed(n)` before every run of n events (after the stack's reset, except between cold starts):
+// what it returns, an array of n, goes item by item to `event(i, seeded[i])`, which builds event i
+// of the run; `check(answer)` must hold for every answer, or the bench stops; `items`: the items
+// (messages, records) each event carries, default 1 (calls and CPU are also given per item);
+// `pair`/`baseline`: for the comparisons and the ordering.
 function ourContestants(dir, tag = '') {
+  const delivery = (id, label, key, recorded, check) => ({
+    id: `${id}${tag}`, label: `${label}${tag}`, fn: 'delivery-events', exec: bootstrapOf(dir, 'delivery-events'),
+    envFiles: fnEnv('delivery-events'), seed: (n) => seedMessages(n, key, recorded),
+    event: deliveredEvent(key === 'reply'), check });
   return [
     { id: `sms-inbound-stop${tag}`, label: `sms-inbound STOP${tag}`, fn: 'sms-inbound',
       exec: bootstrapOf(dir, 'sms-inbound'), envFiles: fnEnv('sms-inbound'), event: stopEvent, pair: 'node-stop' },
@@ -122,6 +193,13 @@ function ourContestants(dir, tag = '') {
     { id: `deadline-monitor${tag}`, label: `deadline-monitor (3 pending)${tag}`, fn: 'deadline-monitor',
       exec: bootstrapOf(dir, 'deadline-monitor'), envFiles: fnEnv('deadline-monitor'),
       event: fixedEvent('functions/deadline-monitor/events/scheduled.json'), seed: () => seedPendingOptOuts(3) },
+    // One SNS record per invocation: SNS invokes Lambda with one message per event.
+    delivery('delivery-events-ref', 'delivery-events, key in Context', 'reply', 'successful',
+      (r) => r.records === 1 && r.recorded === 1),
+    delivery('delivery-events', 'delivery-events, by MessageId (index)', 'message-id', 'successful',
+      (r) => r.records === 1 && r.recorded === 1),
+    delivery('delivery-events-duplicate', 'delivery-events, duplicate (by MessageId)', 'message-id', 'delivered',
+      (r) => r.records === 1 && r.duplicates === 1),
   ];
 }
 
@@ -130,10 +208,20 @@ const nodeLoop = fs.existsSync(path.join(root, 'bench/node/node_modules/aws-lamb
 const nodeLoopName = nodeLoop === 'ric' ? 'aws-lambda-ric' : 'minimal loop';
 // A/B: the two revisions' contestants alternate, so drift in the machine's load hits both.
 const abNames = (args['ab-names'] ?? 'A,B').split(',');
+// A pair whose function one revision lacks (older than the function) is left out, and said so.
+const leftOut = new Set();
+const bothBuilt = ([a, b]) => {
+  const ok = fs.existsSync(a.exec) && fs.existsSync(b.exec);
+  if (!ok && !leftOut.has(a.fn)) progress(`A/B: ${a.fn} is not in both revisions: its rows are left out`);
+  if (!ok) leftOut.add(a.fn);
+  return ok;
+};
 const contestants = args.ab
   ? ourContestants(args.ab[0], ` [A: ${abNames[0]}]`)
-    .flatMap((a, i) => [a, ourContestants(args.ab[1], ` [B: ${abNames[1]}]`)[i]])
-    .filter((c) => !args.only || args.only.split(',').includes(c.fn))
+    .map((a, i) => [a, ourContestants(args.ab[1], ` [B: ${abNames[1]}]`)[i]])
+    .filter(([a]) => !args.only || args.only.split(',').includes(a.fn))
+    .filter(bothBuilt)
+    .flat()
   : [
     ...ourContestants(release),
     { id: 'node-stop', label: `Node.js 20 + SDK v3 STOP (${nodeLoopName})`,
@@ -228,8 +316,9 @@ function procStatus(pid) {
   }
 }
 
-// Event i of a run (the reminders contestants give each its own clock).
-const makeEvents = (c, n) => Array.from({ length: n }, (_, i) => c.event(i));
+// Event i of a run (the reminders contestants give each its own clock; a seeding contestant its
+// own seeded item).
+const makeEvents = (c, n, seeded) => Array.from({ length: n }, (_, i) => c.event(i, seeded?.[i]));
 
 // ---- statistics ----
 
@@ -252,8 +341,8 @@ async function measureCold() {
   for (let round = 0; round < coldRuns; round++) {
     progress(`cold starts: round ${round + 1}/${coldRuns} (${contestants.length} contestants, interleaved)`);
     for (const c of contestants) {
-      c.seed?.(1);
-      const { results } = await emulate(c, makeEvents(c, 1));
+      const seeded = c.seed?.(1);
+      const { results } = await emulate(c, makeEvents(c, 1, seeded));
       cold[c.id].init.push(results[0].init_duration_ms);
       cold[c.id].invocation.push(results[0].init_duration_ms + results[0].duration_ms);
     }
@@ -268,45 +357,48 @@ async function measureWarmRuns() {
   for (const n of [early, warmEvents]) {
     for (const c of contestants) {
       resetStack();
-      c.seed?.(n + 1);
+      const seeded = c.seed?.(n + 1);
       progress(`warm: ${c.label}: 1 cold + ${n} warm invocations`);
-      runs[c.id][n] = await emulate(c, makeEvents(c, n + 1), { rusage: true });
+      runs[c.id][n] = await emulate(c, makeEvents(c, n + 1, seeded), { rusage: true });
     }
   }
   return runs;
 }
 
 // AWS calls per invocation, counted at the wire: each contestant that talks to AWS runs one
-// event (after a reset and its seed) with its endpoints pointed at scripts/node/count-proxy.mjs.
+// event (after a reset and its seed) with every endpoint of the local stack (each
+// AWS_ENDPOINT_URL_* of its env file: DynamoDB and the SMS stand-in, and any service the stack
+// adds) pointed at scripts/node/count-proxy.mjs.
 async function measureCalls() {
   const stack = Object.fromEntries(fs.readFileSync(stackEnv, 'utf8').split('\n')
     .filter((l) => /^[A-Z0-9_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const endpoints = Object.keys(stack).filter((k) => k.startsWith('AWS_ENDPOINT_URL_'));
+  const service = (k) => k.slice('AWS_ENDPOINT_URL_'.length).toLowerCase();
   const log = path.join(work, 'calls.log');
   const portFile = path.join(work, 'count-proxy-ports.json');
   const proxy = spawn('node', [path.join(root, 'scripts/node/count-proxy.mjs'), '--log', log, '--port-file', portFile,
-    '--upstream', `dynamodb=${stack.AWS_ENDPOINT_URL_DYNAMODB}`,
-    '--upstream', `sms=${stack.AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    ...endpoints.flatMap((k) => ['--upstream', `${service(k)}=${stack[k]}`])], { stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     for (let i = 0; i < 100 && !fs.existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 50));
     if (!fs.existsSync(portFile)) throw new Error('scripts/node/count-proxy.mjs did not start (its errors are above)');
     const ports = readJson(portFile);
-    const viaProxy = {
-      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
-      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: `http://127.0.0.1:${ports.sms}`,
-    };
+    const viaProxy = Object.fromEntries(endpoints.map((k) => [k, `http://127.0.0.1:${ports[service(k)]}`]));
     const calls = {};
     for (const c of contestants.filter((x) => x.envFiles.length > 0)) {
       resetStack();
-      c.seed?.(1);
+      const seeded = c.seed?.(1);
       fs.writeFileSync(log, '');
-      await emulate({ ...c, env: { ...c.env, ...viaProxy } }, makeEvents(c, 1));
+      await emulate({ ...c, env: { ...c.env, ...viaProxy } }, makeEvents(c, 1, seeded));
       const byOperation = {};
       for (const line of fs.readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
-        const op = line.split(' ')[1].replace(/^(DynamoDB_20120810|PinpointSMSVoiceV2)\./, '');
+        // "<service> <X-Amz-Target>" (the JSON protocols: "DynamoDB_20120810.Query" -> Query), or
+        // "<service> <method> <path>" for a REST one.
+        const op = line.slice(line.indexOf(' ') + 1).replace(/^[A-Za-z0-9_]+\.(?=[A-Za-z]+$)/, '');
         byOperation[op] = (byOperation[op] ?? 0) + 1;
       }
-      calls[c.id] = { total: Object.values(byOperation).reduce((a, b) => a + b, 0), by_operation: byOperation };
-      progress(`calls: ${c.label}: ${calls[c.id].total}`);
+      const total = Object.values(byOperation).reduce((a, b) => a + b, 0);
+      calls[c.id] = { total, items: c.items ?? 1, per_item: total / (c.items ?? 1), by_operation: byOperation };
+      progress(`calls: ${c.label}: ${total}`);
     }
     return calls;
   } finally {
@@ -372,12 +464,14 @@ function table(result) {
       `inv. ${early + 1}->${warmEvents} KB |`,
     '|---|---|---|---|---|---|---|',
   ];
+  // An event of several items (an SQS batch) also gets its figure per item.
+  const perItem = (items, v, digits) => (items > 1 ? ` (${fmt(v / items, digits)} per item)` : '');
   for (const c of contestants) {
     const r = result.contestants[c.id];
     rows.push(`| ${c.label} | ${fmt(r.init_ms.min)} / **${fmt(r.init_ms.median)}** / ${fmt(r.init_ms.max)} | ` +
       `${fmt(r.cold_invocation_ms.min)} / **${fmt(r.cold_invocation_ms.median)}** / ${fmt(r.cold_invocation_ms.max)} | ` +
-      `**${fmt(r.warm.latency_ms.median, 2)}** / ${fmt(r.warm.latency_ms.p99, 2)} | ${fmt(r.warm.cpu_us_per_warm, 0)} | ` +
-      `${fmt(r.warm.peak_rss_kb / 1024, 1)} | ${r.warm.rss_growth_kb} |`);
+      `**${fmt(r.warm.latency_ms.median, 2)}** / ${fmt(r.warm.latency_ms.p99, 2)} | ${fmt(r.warm.cpu_us_per_warm, 0)}` +
+      `${perItem(r.items, r.warm.cpu_us_per_warm, 0)} | ${fmt(r.warm.peak_rss_kb / 1024, 1)} | ${r.warm.rss_growth_kb} |`);
   }
   const lines = [rows.join('\n')];
   if (result.ratios.length) {
@@ -392,7 +486,7 @@ function table(result) {
       const k = result.calls[c.id];
       if (!k) continue;
       const ops = Object.entries(k.by_operation).sort(([a], [b]) => a.localeCompare(b)).map(([op, n]) => `${op} ${n}`);
-      lines.push(`| ${c.label} | ${k.total} | ${ops.join(', ')} |`);
+      lines.push(`| ${c.label} | ${k.total}${perItem(k.items, k.total, 1)} | ${ops.join(', ')} |`);
     }
   }
   if (Object.keys(result.zip_bytes).length) {
@@ -451,7 +545,7 @@ async function main() {
   for (const c of contestants) {
     const warm = warmFigures(warmRuns[c.id]);
     result.contestants[c.id] = {
-      label: c.label, exec: path.relative(root, c.exec),
+      label: c.label, exec: path.relative(root, c.exec), items: c.items ?? 1,
       init_ms: summary(cold[c.id].init), cold_invocation_ms: summary(cold[c.id].invocation), warm,
     };
   }

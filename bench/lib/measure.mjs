@@ -157,11 +157,30 @@ function runOut(cmd, argv, env = {}) {
   return r.stdout;
 }
 
+// notify requests (functions/notify/local.env's order_shipped template), at notifyClock: Tuesday
+// 2026-12-01 11:00 PST, inside Washington's hours, so the seeded 425 numbers are sent to.
+const notifyClock = Date.parse('2026-12-01T19:00:00Z');
+const notifyRequest = (contact) => ({ idempotency_key: `bench-${serial++}-${Math.random().toString(36).slice(2, 10)}`,
+  phone_number: contact.phone, category: 'transactional', template: 'order_shipped',
+  variables: { name: 'Ana', order: '1042' } });
+function notifyHttpEvent(contact) {
+  const event = JSON.parse(template('functions/notify/events/http.json'));
+  event.body = JSON.stringify(notifyRequest(contact));
+  event.requestContext.timeEpoch = notifyClock;
+  return JSON.stringify(event);
+}
+function notifySqsEvent(contacts) {
+  const event = JSON.parse(sqsEvent(contacts.map(notifyRequest)));
+  for (const r of event.Records) r.attributes.SentTimestamp = String(notifyClock);
+  return JSON.stringify(event);
+}
+
 // ---- contestants ----
 
 const fnEnv = (fn) => [stackEnv, path.join(root, `functions/${fn}/local.env`)];
 // Pacing (3 parts/s in production) would measure sleep, not work.
 const reminderEnv = { SMS_MAX_PARTS_PER_SECOND: '1000', REMINDERS_ACCEPT_EVENT_TIME: '1' };
+const notifyEnv = { SMS_MAX_PARTS_PER_SECOND: '1000', NOTIFY_ACCEPT_EVENT_TIME: '1' };
 const bootstrapOf = (dir, fn) => path.join(dir, `functions/${fn}/bootstrap`);
 
 // A contestant: `id` (for --only), `label` (the table's), `fn` (the function's name, for the
@@ -193,6 +212,18 @@ function ourContestants(dir, tag = '') {
     { id: `deadline-monitor${tag}`, label: `deadline-monitor (3 pending)${tag}`, fn: 'deadline-monitor',
       exec: bootstrapOf(dir, 'deadline-monitor'), envFiles: fnEnv('deadline-monitor'),
       event: fixedEvent('functions/deadline-monitor/events/scheduled.json'), seed: () => seedPendingOptOuts(3) },
+    // notify at a fixed daytime instant for the seeded Washington numbers (NOTIFY_ACCEPT_EVENT_TIME:
+    // the event's own time), so every message is sent, none deferred: the full path (contact read,
+    // claim, SendTextMessage, record, contact counters).
+    { id: `notify-http${tag}`, label: `notify, POST /messages (sent)${tag}`, fn: 'notify',
+      exec: bootstrapOf(dir, 'notify'), envFiles: fnEnv('notify'), env: notifyEnv,
+      seed: (n) => seedContacts(n), event: (i, contact) => notifyHttpEvent(contact),
+      check: (r) => r.statusCode === 202 && JSON.parse(r.body).status === 'sent' },
+    { id: `notify-sqs10${tag}`, label: `notify, SQS batch of 10 (sent)${tag}`, fn: 'notify',
+      exec: bootstrapOf(dir, 'notify'), envFiles: fnEnv('notify'), env: notifyEnv, items: 10,
+      seed: (n) => { const c = seedContacts(10 * n); return Array.from({ length: n }, (_, i) => c.slice(10 * i, 10 * i + 10)); },
+      event: (i, contacts) => notifySqsEvent(contacts),
+      check: (r) => Array.isArray(r.batchItemFailures) && r.batchItemFailures.length === 0 },
     // One SNS record per invocation: SNS invokes Lambda with one message per event.
     delivery('delivery-events-ref', 'delivery-events, key in Context', 'reply', 'successful',
       (r) => r.records === 1 && r.recorded === 1),

@@ -212,16 +212,20 @@ struct Handler::State {
     n.status = NotifyStatus::kSent;
   }
 
-  // Waits for the pacer. False when the wait would run into the end of the invocation.
-  bool pace() {
+  // What pace() did.
+  enum class Paced { kAtOnce, kWaited, kOutOfTime };
+
+  // Waits for the pacer; kOutOfTime (no wait) when the wait would run into the end of the
+  // invocation.
+  Paced pace() {
     const auto wait = pacer.next_start() - std::chrono::steady_clock::now();
-    if (wait <= std::chrono::steady_clock::duration::zero()) return true;
+    if (wait <= std::chrono::steady_clock::duration::zero()) return Paced::kAtOnce;
     if (invocation->remaining_time() - std::chrono::duration_cast<std::chrono::milliseconds>(wait) <
         config.stop_before_deadline) {
-      return false;
+      return Paced::kOutOfTime;
     }
     sleep(std::chrono::duration_cast<std::chrono::microseconds>(wait));
-    return true;
+    return Paced::kWaited;
   }
 
   // Sends a claimed notification whose decision is kSent and records the result. Returns the
@@ -332,12 +336,13 @@ struct Handler::State {
       auto contact = consent.read(n.phone_number);
       decide(n, contact);
       if (n.status == NotifyStatus::kSent) {
-        if (!pace()) {
+        const Paced paced = pace();
+        if (paced == Paced::kOutOfTime) {
           a.kind = Answer::Kind::kTransient;
           a.detail = "invocation time is short";
           return a;
         }
-        if (now() - n.accepted_at > std::chrono::milliseconds(50)) {
+        if (paced == Paced::kWaited) {
           decide(n, consent.read(n.phone_number));  // after a wait: consent again (fail closed)
         }
       }
@@ -678,10 +683,14 @@ struct Handler::State {
       }
       decide(n, consent.read(n.phone_number));
       if (n.status == NotifyStatus::kSent) {
-        if (!pace()) {
+        const Paced paced = pace();
+        if (paced == Paced::kOutOfTime) {
           notifications.release(n, owner, true);
           return;
         }
+        if (paced == Paced::kWaited) decide(n, consent.read(n.phone_number));
+      }
+      if (n.status == NotifyStatus::kSent) {
         n = send(std::move(n), true);
       } else {
         record(n);

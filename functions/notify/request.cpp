@@ -101,7 +101,10 @@ NotifyRequest parse(std::string_view text, const RequestRules& rules, common::Ti
   for (const auto& [key, value] : body.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
-    if (!known) fail(key, "is not a member of a notify request");
+    if (!known) {
+      fail(key.empty() ? "body" : key,
+           key.empty() ? "has a member with an empty name" : "is not a member of a notify request");
+    }
   }
 
   NotifyRequest r;

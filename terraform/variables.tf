@@ -308,3 +308,36 @@ variable "alert_email" {
     error_message = "alert_email must be empty or an e-mail address."
   }
 }
+
+variable "delivery_success_alarm_percent" {
+  description = "Alarm when fewer than this percentage of the texts that reached a final status in an hour were delivered (DeliverySuccessRate)."
+  type        = number
+  default     = 95
+
+  validation {
+    condition     = var.delivery_success_alarm_percent > 0 && var.delivery_success_alarm_percent <= 100
+    error_message = "delivery_success_alarm_percent must be above 0 and at most 100."
+  }
+}
+
+variable "opt_out_rate_alarm_percent" {
+  description = "Alarm when a day's opt-outs by text (STOP) exceed this percentage of the texts sent that day (OptOutRate)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.opt_out_rate_alarm_percent >= 0 && var.opt_out_rate_alarm_percent < 100
+    error_message = "opt_out_rate_alarm_percent must be at least 0 and below 100."
+  }
+}
+
+variable "rate_alarm_min_texts" {
+  description = "Fewest texts in an hour (delivery success) or a day (opt-out rate) for those alarms to judge it; below it they stay OK. 1 judges every period with a text; raise it to keep a single failed or opted-out text at low volume from alarming."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.rate_alarm_min_texts >= 1 && floor(var.rate_alarm_min_texts) == var.rate_alarm_min_texts
+    error_message = "rate_alarm_min_texts must be a whole number, 1 or more."
+  }
+}

@@ -297,7 +297,8 @@ TEST_F(SmsInbound, OptOutsReceivedCountsAStopOnceWhenItsFirstAttemptFailed) {
                                 .dump(),
                             "application/json");
   ASSERT_TRUE(armed && armed->status == 200) << (armed ? armed->body : "no answer");
-  const json event = event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())});
+  const json event =
+      event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())});
   auto lines = invoke(event);  // AWS_MAX_ATTEMPTS=2: both attempts throttled
   ASSERT_EQ(lines.size(), 1u) << last_log_;
   ASSERT_EQ(lines[0]["status"], "error") << lines[0].dump();

@@ -49,13 +49,13 @@ locals {
   ]
 
   # Properties every graph shares.
-  graph = { view = "timeSeries", stacked = false, region = var.region }
+  dashboard_graph = { view = "timeSeries", stacked = false, region = var.region }
 
   dashboard_alarm_rows = [[
     {
       type       = "alarm"
       width      = 24
-      height     = 4
+      height     = 6
       properties = { title = "Alarms", alarms = local.dashboard_alarm_arns }
     },
   ]]
@@ -66,7 +66,7 @@ locals {
         type   = "metric"
         width  = 8
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "Reminders: sent, blocked, deferred, missed, failed"
           stat   = "Sum"
           period = 3600
@@ -80,7 +80,7 @@ locals {
         type   = "metric"
         width  = 8
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "Reminders blocked, by reason"
           stat   = "Sum"
           period = 3600
@@ -94,7 +94,7 @@ locals {
         type   = "metric"
         width  = 8
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "Replies to inbound texts: sent, refused"
           stat   = "Sum"
           period = 3600
@@ -110,7 +110,7 @@ locals {
         type   = "metric"
         width  = 6
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "Texts delivered, failed (at their final status)"
           stat   = "Sum"
           period = 3600
@@ -124,7 +124,7 @@ locals {
         type   = "metric"
         width  = 6
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "Texts failed, by status"
           stat   = "Sum"
           period = 3600
@@ -138,7 +138,7 @@ locals {
         type   = "metric"
         width  = 6
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "DeliverySuccessRate (%), hourly"
           stat   = "Sum"
           period = 3600
@@ -157,7 +157,7 @@ locals {
         type   = "metric"
         width  = 6
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "Cost (USD): price and carrier fees"
           stat   = "Sum"
           period = 86400
@@ -175,7 +175,7 @@ locals {
       type   = "metric"
       width  = 8
       height = 6
-      properties = merge(local.graph, {
+      properties = merge(local.dashboard_graph, {
         title  = "OptOutRate and ResponseRate (%), daily"
         stat   = "Sum"
         period = 86400
@@ -201,7 +201,7 @@ locals {
       type   = "metric"
       width  = 8
       height = 6
-      properties = merge(local.graph, {
+      properties = merge(local.dashboard_graph, {
         title  = "Inbound texts, opt-outs and opt-ins"
         stat   = "Sum"
         period = 3600
@@ -218,7 +218,7 @@ locals {
       type   = "metric"
       width  = 8
       height = 6
-      properties = merge(local.graph, {
+      properties = merge(local.dashboard_graph, {
         title  = "Carrier blocks and spam flags"
         stat   = "Sum"
         period = 3600
@@ -236,7 +236,7 @@ locals {
         type   = "metric"
         width  = 12
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "Opt-out deadlines (deadline-monitor, each run)"
           stat   = "Maximum"
           period = 3600
@@ -263,7 +263,7 @@ locals {
         type   = "metric"
         width  = 12
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "Dead letters waiting (redrive them)"
           stat   = "Maximum"
           period = 300
@@ -277,7 +277,7 @@ locals {
         type   = "metric"
         width  = 12
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "Delivery events: unknown, duplicate, malformed, failed"
           stat   = "Sum"
           period = 3600
@@ -298,7 +298,7 @@ locals {
         type   = "metric"
         width  = 8
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title   = "${name}: invocations and errors"
           stat    = "Sum"
           period  = 300
@@ -309,7 +309,7 @@ locals {
         type   = "metric"
         width  = 8
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title  = "${name}: duration (ms)"
           period = 300
           annotations = {
@@ -324,7 +324,7 @@ locals {
         type   = "metric"
         width  = 8
         height = 6
-        properties = merge(local.graph, {
+        properties = merge(local.dashboard_graph, {
           title   = "${name}: throttles"
           stat    = "Sum"
           period  = 300

@@ -98,3 +98,116 @@ resource "aws_cloudwatch_metric_alarm" "opt_outs" {
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
 }
+
+# The texts' alarms (docs/metrics.md): delivery success under var.delivery_success_alarm_percent
+# over an hour, any TEXT_SPAM flag, opt-out rate over var.opt_out_rate_alarm_percent over a day.
+# A period with fewer than var.rate_alarm_min_texts texts (none, by default) is not judged.
+
+resource "aws_cloudwatch_metric_alarm" "delivery_success" {
+  alarm_name          = "${var.name_prefix}-delivery-success"
+  alarm_description   = "Under ${var.delivery_success_alarm_percent} % of the texts that reached a final status in the hour were delivered (MessagesFailed by Status says why)."
+  comparison_operator = "LessThanThreshold"
+  threshold           = var.delivery_success_alarm_percent
+  evaluation_periods  = 1
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  metric_query {
+    id = "delivered"
+    metric {
+      namespace   = var.metrics_namespace
+      metric_name = "MessagesDelivered"
+      dimensions  = { FunctionName = aws_lambda_function.fn["delivery-events"].function_name }
+      stat        = "Sum"
+      period      = 3600
+    }
+  }
+  metric_query {
+    id = "final"
+    metric {
+      namespace   = var.metrics_namespace
+      metric_name = "MessagesFinal"
+      dimensions  = { FunctionName = aws_lambda_function.fn["delivery-events"].function_name }
+      stat        = "Sum"
+      period      = 3600
+    }
+  }
+  metric_query {
+    id          = "delivery_success_rate"
+    label       = "DeliverySuccessRate (%)"
+    expression  = "IF(final >= ${var.rate_alarm_min_texts}, 100 * FILL(delivered, 0) / final, 100)"
+    return_data = true
+  }
+}
+
+# delivery-events' metric per carrier flag (carrier_block_metric): any TEXT_SPAM alarms.
+locals {
+  carrier_block_alarms = {
+    TextSpam = "A carrier flagged a text as spam (TEXT_SPAM): review the content and the sending pattern before sending more."
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "text_spam" {
+  for_each = local.carrier_block_alarms
+
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value
+  namespace           = var.metrics_namespace
+  metric_name         = each.key
+  dimensions          = { FunctionName = aws_lambda_function.fn["delivery-events"].function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "opt_out_rate" {
+  alarm_name          = "${var.name_prefix}-opt-out-rate"
+  alarm_description   = "Over ${var.opt_out_rate_alarm_percent} % as many opt-outs (STOP texts) as texts sent in the day: review what was sent."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.opt_out_rate_alarm_percent
+  evaluation_periods  = 1
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  metric_query {
+    id = "opt_outs"
+    metric {
+      namespace   = var.metrics_namespace
+      metric_name = "OptOutsReceived"
+      dimensions  = { FunctionName = aws_lambda_function.fn["sms-inbound"].function_name }
+      stat        = "Sum"
+      period      = 86400
+    }
+  }
+  dynamic "metric_query" {
+    for_each = local.texts_sent_metrics
+    content {
+      id = "sent_${metric_query.key}"
+      metric {
+        namespace   = var.metrics_namespace
+        metric_name = metric_query.value.metric
+        dimensions  = { FunctionName = aws_lambda_function.fn[metric_query.value.function].function_name }
+        stat        = "Sum"
+        period      = 86400
+      }
+    }
+  }
+  metric_query {
+    id         = "sent"
+    label      = "texts sent"
+    expression = local.texts_sent_expression
+  }
+  metric_query {
+    id          = "opt_out_rate"
+    label       = "OptOutRate (%)"
+    expression  = "IF(sent >= ${var.rate_alarm_min_texts}, 100 * FILL(opt_outs, 0) / sent, 0)"
+    return_data = true
+  }
+}

@@ -635,6 +635,13 @@ std::string Handler::handle(const scaffold::Invocation& invocation) {
                               {{"phone", masked(m.origination_number)}, {"message_id", m.message_id()}});
       } else {
         ++processed;
+        // Once per text, only when it is done (a redelivery is a duplicate, a failed attempt
+        // counts on its successful retry): the numerators of ResponseRate and OptOutRate
+        // (docs/metrics.md), unlike InboundMessages and OptOuts, which count attempts.
+        services_.metrics.add("InboundTexts", 1);
+        if (outcome.intent == common::compliance::to_string(MessageIntent::kOptOut)) {
+          services_.metrics.add("OptOutsReceived", 1);
+        }
         entry["intent"] = outcome.intent;
         entry["rule"] = outcome.rule;
         entry["actions"] = outcome.actions;

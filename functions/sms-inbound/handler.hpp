@@ -70,6 +70,8 @@ std::string appointment_reply_text(const Config& config, bool confirm, const std
 /// malformed ones are logged and counted, failed ones (AWS errors that a retry
 /// may fix) make the invocation fail after the others are done, so Lambda
 /// retries it; already-processed messages are skipped, so the retry repeats nothing.
+/// Metrics (EMF, per invocation) include InboundTexts and OptOutsReceived: each text counted
+/// once, when processed, as the numerators of ResponseRate and OptOutRate (docs/metrics.md).
 class Handler {
  public:
   Handler(Config config, Services services) : config_(std::move(config)), services_(services) {}

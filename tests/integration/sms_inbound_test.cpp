@@ -247,6 +247,74 @@ TEST_F(SmsInbound, FreshStopSendsOneConfirmationEvenWhenDeliveredTwice) {
   EXPECT_EQ(outbox_for(phone).size(), 1u);
 }
 
+// The sum of EMF metric `name` over the EMF lines of a function's log (0 when none names it).
+double emf_sum(const std::string& log, const std::string& name) {
+  double sum = 0;
+  std::istringstream in(log);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("\"_aws\"") == std::string::npos) continue;
+    const json j = json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains(name) && j[name].is_number()) sum += j[name].get<double>();
+  }
+  return sum;
+}
+
+// OptOutRate and ResponseRate (docs/metrics.md) divide InboundTexts and OptOutsReceived by the
+// texts sent: each inbound text must count once, however often SNS delivers it.
+TEST_F(SmsInbound, RateNumeratorsCountEachTextOnceAcrossRedeliveries) {
+  const std::string stop = fresh_number(), help = fresh_number(), other = fresh_number();
+  const json event = event_of(
+      {sns_record(stop, "STOP", fresh_id("in"), fresh_id("sns"), now_text()),
+       sns_record(help, "HELP", fresh_id("in"), fresh_id("sns"), now_text()),
+       sns_record(other, "Thanks, see you then", fresh_id("in"), fresh_id("sns"), now_text())});
+  auto first = invoke_ok(event);
+  ASSERT_EQ(first["processed"], 3) << last_log_;
+  EXPECT_EQ(emf_sum(last_log_, "InboundTexts"), 3) << last_log_;
+  EXPECT_EQ(emf_sum(last_log_, "OptOutsReceived"), 1) << last_log_;
+  EXPECT_EQ(emf_sum(last_log_, "InboundMessages"), 3) << last_log_;
+
+  auto again = invoke_ok(event);  // SNS delivers at least once
+  ASSERT_EQ(again["duplicates"], 3) << last_log_;
+  EXPECT_EQ(emf_sum(last_log_, "InboundTexts"), 0) << last_log_;
+  EXPECT_EQ(emf_sum(last_log_, "OptOutsReceived"), 0) << last_log_;
+  EXPECT_EQ(emf_sum(last_log_, "DuplicateDeliveries"), 3) << last_log_;
+  EXPECT_EQ(emf_sum(last_log_, "InboundMessages"), 3) << "InboundMessages counts deliveries";
+}
+
+// A STOP whose attempt fails after the opt-out was applied (the opt-out list update throttled)
+// counts as an opt-out received once, on the retry that completes it; OptOuts counts both
+// attempts, which is why the rate does not divide it.
+TEST_F(SmsInbound, OptOutsReceivedCountsAStopOnceWhenItsFirstAttemptFailed) {
+  const std::string phone = fresh_number();
+  httplib::Client control("127.0.0.1", sms_port());
+  auto armed = control.Post("/_standin/faults",
+                            json{{"operation", "PutOptedOutNumber"},
+                                 {"numbers", {phone}},
+                                 {"status", 400},
+                                 {"code", "ThrottlingException"},
+                                 {"count", 2}}
+                                .dump(),
+                            "application/json");
+  ASSERT_TRUE(armed && armed->status == 200) << (armed ? armed->body : "no answer");
+  const json event =
+      event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())});
+  auto lines = invoke(event);  // AWS_MAX_ATTEMPTS=2: both attempts throttled
+  ASSERT_EQ(lines.size(), 1u) << last_log_;
+  ASSERT_EQ(lines[0]["status"], "error") << lines[0].dump();
+  EXPECT_EQ(emf_sum(last_log_, "OptOutsReceived"), 0) << last_log_;
+  EXPECT_EQ(emf_sum(last_log_, "InboundTexts"), 0) << last_log_;
+  EXPECT_EQ(emf_sum(last_log_, "RecordFailures"), 1) << last_log_;
+  const double attempts_counted = emf_sum(last_log_, "OptOuts");
+
+  invoke_ok(event);  // Lambda's retry
+  EXPECT_TRUE(on_opt_out_list(phone));
+  EXPECT_EQ(emf_sum(last_log_, "OptOutsReceived"), 1) << last_log_;
+  EXPECT_EQ(emf_sum(last_log_, "InboundTexts"), 1) << last_log_;
+  EXPECT_EQ(attempts_counted + emf_sum(last_log_, "OptOuts"), 2)
+      << "OptOuts counts each attempt that reached the opt-out";
+}
+
 // Opt-in words (CTIA); an opt-in is confirmed and lifts the opt-out list entry.
 TEST_F(SmsInbound, StartAfterStopOptsInAndConfirms) {
   const std::string phone = fresh_number();

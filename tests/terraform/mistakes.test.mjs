@@ -167,6 +167,21 @@ const cases = [
     check: "packages", expect: /filename must be/,
   },
   {
+    name: "an alarm that notifies no one",
+    file: "alarms.tf", from: "  alarm_actions       = [aws_sns_topic.alerts.arn]\n  ok_actions          = [aws_sns_topic.alerts.arn]\n\n  metric_query {\n    id = \"delivered\"", to: "  ok_actions          = [aws_sns_topic.alerts.arn]\n\n  metric_query {\n    id = \"delivered\"",
+    check: "alarms", expect: /aws_cloudwatch_metric_alarm\.delivery_success: alarm_actions must notify the alerts topic/,
+  },
+  {
+    name: "an alarm without treat_missing_data",
+    file: "alarms.tf", from: "  treat_missing_data  = \"notBreaching\"\n  alarm_actions       = [aws_sns_topic.alerts.arn]\n  ok_actions          = [aws_sns_topic.alerts.arn]\n\n  metric_query {\n    id = \"opt_outs\"", to: "  alarm_actions       = [aws_sns_topic.alerts.arn]\n  ok_actions          = [aws_sns_topic.alerts.arn]\n\n  metric_query {\n    id = \"opt_outs\"",
+    check: "alarms", expect: /aws_cloudwatch_metric_alarm\.opt_out_rate: no treat_missing_data/,
+  },
+  {
+    name: "an undeclared resource inside a dynamic block (its iterator is not one)",
+    file: "alarms.tf", from: "dimensions  = { FunctionName = aws_lambda_function.fn[metric_query.value.function].function_name }", to: "dimensions  = { FunctionName = aws_lambda_functions.fn[metric_query.value.function].function_name }",
+    check: "references", expect: /opt_out_rate refers to undeclared aws_lambda_functions\.fn/,
+  },
+  {
     name: "an index the local stack does not have",
     file: "tables.tf", from: "name            = \"pending-opt-outs\"", to: "name            = \"pending\"",
     check: "tables", expect: /indexes pending\(opt_out_pending,opt_out_deadline\), local stack has pending-opt-outs/,

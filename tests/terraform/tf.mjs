@@ -7,6 +7,9 @@
 //                                               provider-schema.json matches the provider
 //   node tests/terraform/tf.mjs test [args]     terraform test (terraform/tests/*.tftest.hcl), args passed on
 //   node tests/terraform/tf.mjs mistakes        purpose-made mistakes each of the above must catch
+//   node tests/terraform/tf.mjs dashboard       the planned dashboard and alarms against CloudWatch's
+//                                               body structure and the metrics the code emits
+//                                               (dashboard-plan.test.mjs), and mistakes they must catch
 //   node tests/terraform/tf.mjs schema          rewrites tests/terraform/provider-schema.json
 //
 // Finds terraform ($TERRAFORM, PATH, /usr/local/bin) and the provider
@@ -23,8 +26,8 @@ const SKIP = 77;
 const [command, ...rest] = process.argv.slice(2);
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-if (!["validate", "test", "mistakes", "schema"].includes(command)) {
-  console.error("usage: node tests/terraform/tf.mjs validate|test [terraform test args]|mistakes|schema");
+if (!["validate", "test", "mistakes", "dashboard", "schema"].includes(command)) {
+  console.error("usage: node tests/terraform/tf.mjs validate|test [terraform test args]|mistakes|dashboard|schema");
   process.exit(2);
 }
 
@@ -35,8 +38,9 @@ if (tools.skip) {
 }
 console.log(`terraform ${tools.terraform.version} (${tools.terraform.path}), hashicorp/aws ${tools.provider.version} from ${tools.provider.dir} (constraint "${tools.constraint}")`);
 
-if (command === "mistakes") {
-  const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", path.join(here, "provider-mistakes.test.mjs")], { stdio: "inherit" });
+if (command === "mistakes" || command === "dashboard") {
+  const file = command === "mistakes" ? "provider-mistakes.test.mjs" : "dashboard-plan.test.mjs";
+  const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", path.join(here, file)], { stdio: "inherit" });
   process.exit(r.status ?? 1);
 }
 

@@ -34,8 +34,11 @@ export function checkReferences(model) {
   for (const name of Object.keys(locals(model))) declared.add(`local.${name}`);
   const problems = [];
   for (const b of model.blocks) {
+    const iterators = dynamicIterators(b.body);
     for (const s of strings(b.body)) {
       for (const r of references(s)) {
+        // A dynamic block's iterator (metric_query.key, metric_query.value) is no resource.
+        if (r.kind === "resource" && iterators.has(r.type) && (r.name === "key" || r.name === "value")) continue;
         const id = r.kind === "var" ? `var.${r.name}` : r.kind === "local" ? `local.${r.name}`
           : r.kind === "data" ? `data.${r.type}.${r.name}` : r.kind === "module" ? `module.${r.name}` : `${r.type}.${r.name}`;
         if (!declared.has(id)) problems.push(`${b.file}: ${describe(b)} refers to undeclared ${id}`);
@@ -43,6 +46,19 @@ export function checkReferences(model) {
     }
   }
   return [...new Set(problems)];
+}
+
+// The iterator names of the dynamic blocks inside a block body: the block's label, or its
+// `iterator` argument.
+function dynamicIterators(body, out = new Set()) {
+  if (Array.isArray(body)) body.forEach((v) => dynamicIterators(v, out));
+  else if (body && typeof body === "object") {
+    for (const [label, bodies] of Object.entries(body.dynamic ?? {})) {
+      for (const d of bodies) out.add(bareExpression(d.iterator) ?? d.iterator ?? label);
+    }
+    Object.values(body).forEach((v) => dynamicIterators(v, out));
+  }
+  return out;
 }
 
 const describe = (b) => (b.type ? `${b.kind === "data" ? "data." : ""}${b.type}.${b.name}` : b.name ? `${b.kind} ${b.name}` : b.kind);
@@ -192,6 +208,24 @@ export function checkDeploymentFacts(model) {
   const url = statements(model, "function_url_invoke").flatMap((s) => s.actions);
   need(url.includes("lambda:InvokeFunctionUrl") && url.includes("lambda:InvokeFunction"),
     "Function URL callers need both lambda:InvokeFunctionUrl and lambda:InvokeFunction");
+  return problems;
+}
+
+/**
+ * Alarms: every aws_cloudwatch_metric_alarm notifies the alerts topic (aws_sns_topic.alerts),
+ * is named from var.name_prefix, says what it means (alarm_description) and says how missing
+ * data counts (treat_missing_data: a function or queue that is quiet is no alarm).
+ */
+export function checkAlarms(model) {
+  const problems = [];
+  for (const b of model.blocks.filter((x) => x.kind === "resource" && x.type === "aws_cloudwatch_metric_alarm")) {
+    const a = b.body;
+    const where = `${b.file}: aws_cloudwatch_metric_alarm.${b.name}`;
+    if (!JSON.stringify(a.alarm_actions ?? "").includes("${aws_sns_topic.alerts.arn}")) problems.push(`${where}: alarm_actions must notify the alerts topic (aws_sns_topic.alerts.arn)`);
+    if (!String(a.alarm_name ?? "").startsWith("${var.name_prefix}-")) problems.push(`${where}: alarm_name must start with \${var.name_prefix}-`);
+    if (!a.alarm_description) problems.push(`${where}: no alarm_description (what the alarm means, what to do)`);
+    if (!a.treat_missing_data) problems.push(`${where}: no treat_missing_data`);
+  }
   return problems;
 }
 

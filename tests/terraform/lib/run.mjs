@@ -6,7 +6,7 @@ import path from "node:path";
 import { loadModule } from "./hcl.mjs";
 import { clientOperations, scanFunction } from "./source-scan.mjs";
 import {
-  checkArguments, checkDeploymentFacts, checkEnvironment, checkFormat, checkIam,
+  checkAlarms, checkArguments, checkDeploymentFacts, checkEnvironment, checkFormat, checkIam,
   checkPackages, checkReferences, checkTables, checkUnused, checkVariables,
 } from "./checks.mjs";
 import { schemaFile } from "./schema.mjs";
@@ -45,6 +45,7 @@ export async function runChecks(moduleDir, repo = repoRoot) {
     environment: checkEnvironment(model, scans, catalogue),
     iam: checkIam(model, scans, catalogue),
     tables: await checkTables(model, repo),
+    alarms: checkAlarms(model),
   };
   return { results, functions: scans.map((s) => ({ name: s.name, built: s.built, calls: s.calls, env: s.env })), notBuilt: packages.notBuilt };
 }

@@ -260,6 +260,74 @@ function lineOf(text, index) {
   return text.slice(0, index).split("\n").length;
 }
 
+/**
+ * The EMF metrics a function emits, read from its sources (outside common/aws, common/observe and
+ * runtime/), with the dimension names of each:
+ *   - names added to a common::observe::Metrics (receiver `metrics` or `m`; dimension
+ *     FunctionName): every string literal of add()'s first argument (a conditional names
+ *     several), or, when it is a variable, the literals returned by the function that set it
+ *     (`const std::string block = carrier_block_metric(type); metrics.add(block, 1)`);
+ *   - hand-built EMF lines: each {"Name", "X"} with the nearest "Dimensions",
+ *     json::array({json::array({"FunctionName", "Status"})}) before it.
+ * Returns { metrics: Map name -> Set of dimension lists ("FunctionName", "FunctionName,Status"),
+ * unresolved: [where] } (an add() whose name the scan cannot read: teach the scan, or name it).
+ */
+export async function emittedMetrics(repo, files) {
+  const metrics = new Map();
+  const unresolved = [];
+  const note = (name, dims) => {
+    if (!metrics.has(name)) metrics.set(name, new Set());
+    metrics.get(name).add(dims.join(","));
+  };
+  const units = [];
+  for (const rel of files.filter((f) => !/^(common\/aws|common\/observe|runtime)\//.test(f))) {
+    units.push({ rel, text: stripComments(await readFile(path.join(repo, rel), "utf8")) });
+  }
+  const defs = units.flatMap((u) => definitions(u.text));
+  for (const { rel, text } of units) {
+    for (const m of text.matchAll(/\b(?:metrics|m)\s*\.\s*add\s*\(/g)) {
+      const first = firstArgument(text, m.index + m[0].length);
+      const literals = [...first.matchAll(/"([^"\\]+)"/g)].map((x) => x[1]);
+      if (literals.length) {
+        literals.forEach((n) => note(n, ["FunctionName"]));
+        continue;
+      }
+      const variable = /^\s*([A-Za-z_]\w*)\s*$/.exec(first)?.[1];
+      const setter = variable &&
+        [...text.slice(0, m.index).matchAll(new RegExp(`\\b${variable}\\s*=\\s*(?:[A-Za-z_]\\w*::)*([A-Za-z_]\\w*)\\s*\\(`, "g"))].pop()?.[1];
+      const returned = [...(defs.find((d) => d.name === setter)?.body ?? "").matchAll(/\breturn\s+"([^"\\]+)"/g)].map((x) => x[1]);
+      if (returned.length) returned.forEach((n) => note(n, ["FunctionName"]));
+      else unresolved.push(`${rel}:${lineOf(text, m.index)}`);
+    }
+    for (const m of text.matchAll(/\{\s*"Name"\s*,\s*"([^"\\]+)"/g)) {
+      const before = text.slice(Math.max(0, m.index - 800), m.index);
+      const dims = [...before.matchAll(/"Dimensions"\s*,\s*json::array\(\s*\{\s*json::array\(\s*\{([^{}]*)\}/g)].pop()?.[1];
+      if (dims) note(m[1], [...dims.matchAll(/"([^"\\]+)"/g)].map((x) => x[1]));
+      else unresolved.push(`${rel}:${lineOf(text, m.index)}`);
+    }
+  }
+  return { metrics, unresolved };
+}
+
+// The text of a call's first argument, from just after its "(" to the first top-level comma or
+// the closing parenthesis.
+function firstArgument(text, start) {
+  let depth = 0, inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if ("([{".includes(c)) depth++;
+    else if (")]}".includes(c)) {
+      if (depth === 0) return text.slice(start, i);
+      depth--;
+    } else if (c === "," && depth === 0) return text.slice(start, i);
+  }
+  return text.slice(start);
+}
+
 /** Everything the checks need about one function, or {built: false}. */
 export async function scanFunction(repo, fn, ops) {
   const dir = path.join(repo, "functions", fn);
@@ -268,5 +336,6 @@ export async function scanFunction(repo, fn, ops) {
   const env = await environmentReads(repo, files);
   const tableVars = new Set([...env.keys()].filter((k) => k.endsWith("_TABLE")));
   const calls = await awsCalls(repo, files, ops, tableVars, `functions/${fn}`);
-  return { name: fn, built: true, files, env, calls, tableVars };
+  const emitted = await emittedMetrics(repo, files);
+  return { name: fn, built: true, files, env, calls, tableVars, metrics: emitted.metrics, unresolvedMetrics: emitted.unresolved };
 }

@@ -365,34 +365,38 @@ variable "notify_batch_size" {
 
 variable "notify_max_receive_count" {
   description = "Deliveries of one notify request before it goes to the dead-letter queue."
+  type        = number
+  default     = 5
 
-  variable "delivery_success_alarm_percent" {
-    description = "Alarm when fewer than this percentage of the texts that reached a final status in an hour were delivered (DeliverySuccessRate)."
-    type        = number
-    default     = 95
-
-    validation {
-      condition     = var.delivery_success_alarm_percent > 0 && var.delivery_success_alarm_percent <= 100
-      error_message = "delivery_success_alarm_percent must be above 0 and at most 100."
-    }
+  validation {
+    condition     = var.notify_max_receive_count >= 1 && var.notify_max_receive_count <= 1000
+    error_message = "notify_max_receive_count must be 1 to 1000."
   }
+}
 
-  variable "opt_out_rate_alarm_percent" {
-    description = "Alarm when a day's opt-outs by text (STOP) exceed this percentage of the texts sent that day (OptOutRate)."
-    type        = number
-    default     = 5
+variable "notify_queue_age_alarm_seconds" {
+  description = "Alarm when the oldest notify request has waited longer than this (seconds)."
+  type        = number
+  default     = 900
+}
 
-    validation {
-      condition     = var.notify_max_receive_count >= 1 && var.notify_max_receive_count <= 1000
-      error_message = "notify_max_receive_count must be 1 to 1000."
-    }
+variable "delivery_success_alarm_percent" {
+  description = "Alarm when fewer than this percentage of the texts that reached a final status in an hour were delivered (DeliverySuccessRate)."
+  type        = number
+  default     = 95
+
+  validation {
+    condition     = var.delivery_success_alarm_percent > 0 && var.delivery_success_alarm_percent <= 100
+    error_message = "delivery_success_alarm_percent must be above 0 and at most 100."
   }
+}
 
-  variable "notify_queue_age_alarm_seconds" {
-    description = "Alarm when the oldest notify request has waited longer than this (seconds)."
-    type        = number
-    default     = 900
+variable "opt_out_rate_alarm_percent" {
+  description = "Alarm when a day's opt-outs by text (STOP) exceed this percentage of the texts sent that day (OptOutRate)."
+  type        = number
+  default     = 5
 
+  validation {
     condition     = var.opt_out_rate_alarm_percent >= 0 && var.opt_out_rate_alarm_percent < 100
     error_message = "opt_out_rate_alarm_percent must be at least 0 and below 100."
   }

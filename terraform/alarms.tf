@@ -52,6 +52,7 @@ locals {
   dead_letter_queues = merge(
     { for name, q in aws_sqs_queue.dlq : name => q.name },
     { scheduler = aws_sqs_queue.scheduler_dlq.name },
+    { notify-requests = aws_sqs_queue.notify_dlq.name },
   )
 }
 

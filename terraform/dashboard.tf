@@ -19,6 +19,7 @@ locals {
   # its counter here (a FunctionName-only total, whatever other dimensions it also emits).
   texts_sent_metrics = [
     { function = "reminders", metric = "RemindersSent" },
+    { function = "notify", metric = "NotifySent" },
   ]
   # Their sum in metric math (ids sent_0, sent_1, ...); a sender with no data point counts 0.
   texts_sent_expression = join(" + ", [for i, m in local.texts_sent_metrics : "FILL(sent_${i}, 0)"])
@@ -42,6 +43,7 @@ locals {
     [for a in aws_cloudwatch_metric_alarm.opt_outs : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.text_spam : a.alarm_name],
     [aws_cloudwatch_metric_alarm.delivery_success.alarm_name, aws_cloudwatch_metric_alarm.opt_out_rate.alarm_name],
+    [aws_cloudwatch_metric_alarm.notify_queue_age.alarm_name],
   )
   dashboard_alarm_arns = [
     for name in local.dashboard_alarm_names :
@@ -337,6 +339,7 @@ locals {
   dashboard_rows = concat(
     local.dashboard_alarm_rows,
     local.dashboard_message_rows,
+    local.dashboard_notify_rows,
     local.dashboard_response_rows,
     local.dashboard_operations_rows,
     local.dashboard_function_rows,

@@ -72,7 +72,7 @@ resource "aws_lambda_permission" "notify_api" {
 }
 
 # The queue is only useful when it drains: a request older than 15 minutes means notify is not
-# keeping up (or failing); anything in the dead-letter queue needs a person.
+# keeping up (or failing). Its dead-letter queue has the dead_letters alarm of alarms.tf.
 resource "aws_cloudwatch_metric_alarm" "notify_queue_age" {
   alarm_name          = "${var.name_prefix}-notify-queue-age"
   alarm_description   = "The oldest notify request has waited over ${var.notify_queue_age_alarm_seconds} s: notify is not keeping up or is failing."
@@ -89,18 +89,51 @@ resource "aws_cloudwatch_metric_alarm" "notify_queue_age" {
   ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
-resource "aws_cloudwatch_metric_alarm" "notify_dlq_depth" {
-  alarm_name          = "${var.name_prefix}-notify-requests-dead-letters"
-  alarm_description   = "notify requests in the dead-letter queue: invalid requests or failures that outlasted their retries (see notify's log for each SQS message id)."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.notify_dlq.name }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  ok_actions          = [aws_sns_topic.alerts.arn]
+# notify's row of the dashboard (dashboard.tf): its decisions, why it blocked, and its queue.
+locals {
+  dashboard_notify_rows = [[
+    {
+      type   = "metric"
+      width  = 8
+      height = 6
+      properties = merge(local.dashboard_graph, {
+        title  = "notify: sent, blocked, deferred, expired, invalid, failed"
+        stat   = "Sum"
+        period = 3600
+        metrics = [
+          for m in ["NotifySent", "NotifyBlocked", "NotifyDeferred", "NotifyExpired", "NotifyInvalid", "NotifyFailed"] :
+          [var.metrics_namespace, m, "FunctionName", local.dashboard_function_names["notify"]]
+        ]
+      })
+    },
+    {
+      type   = "metric"
+      width  = 8
+      height = 6
+      properties = merge(local.dashboard_graph, {
+        title  = "notify blocked, by reason"
+        stat   = "Sum"
+        period = 3600
+        metrics = [[{
+          id         = "notify_blocked"
+          expression = "SEARCH('{\"${var.metrics_namespace}\",FunctionName,Reason} MetricName=\"NotifyBlocked\" FunctionName=\"${local.dashboard_function_names["notify"]}\"', 'Sum', 3600)"
+        }]]
+      })
+    },
+    {
+      type   = "metric"
+      width  = 8
+      height = 6
+      properties = merge(local.dashboard_graph, {
+        title  = "notify queue: oldest request (s), waiting, dead letters"
+        stat   = "Maximum"
+        period = 300
+        metrics = [
+          ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", aws_sqs_queue.notify.name],
+          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.notify.name],
+          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.notify_dlq.name],
+        ]
+      })
+    },
+  ]]
 }

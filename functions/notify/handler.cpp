@@ -721,18 +721,23 @@ struct Handler::State {
     m.flush();
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         now().time_since_epoch()).count();
-    const auto write = [&](const char* dimension, const std::map<std::string, int>& by,
-                           const char* metric) {
-      for (const auto& [value, n] : by) {
-        common::observe::write_dimensioned_metric(s.metrics_out, config.metrics_namespace,
-                                                  config.function_name, dimension, value, metric,
-                                                  n, ms);
-      }
-    };
-    write("Category", counts.sent_by_category, "NotifySent");
-    write("Category", counts.blocked_by_category, "NotifyBlocked");
-    write("Category", counts.deferred_by_category, "NotifyDeferred");
-    write("Reason", counts.blocked_by_reason, "NotifyBlocked");
+    // One call per line kind, with the names written out: tests/terraform reads them here.
+    using common::observe::write_dimensioned_metric;
+    std::ostream& out = s.metrics_out;
+    const std::string& ns = config.metrics_namespace;
+    const std::string& fn = config.function_name;
+    for (const auto& [v, n] : counts.sent_by_category) {
+      write_dimensioned_metric(out, ns, fn, "Category", v, "NotifySent", n, ms);
+    }
+    for (const auto& [v, n] : counts.blocked_by_category) {
+      write_dimensioned_metric(out, ns, fn, "Category", v, "NotifyBlocked", n, ms);
+    }
+    for (const auto& [v, n] : counts.deferred_by_category) {
+      write_dimensioned_metric(out, ns, fn, "Category", v, "NotifyDeferred", n, ms);
+    }
+    for (const auto& [v, n] : counts.blocked_by_reason) {
+      write_dimensioned_metric(out, ns, fn, "Reason", v, "NotifyBlocked", n, ms);
+    }
   }
 };
 

@@ -68,7 +68,7 @@ run "defaults" {
       aws_cloudwatch_metric_alarm.opt_out_rate.treat_missing_data == "notBreaching" &&
       alltrue([for q in aws_cloudwatch_metric_alarm.opt_out_rate.metric_query : q.metric[0].period == 86400 if length(q.metric) > 0]) &&
       one([for q in aws_cloudwatch_metric_alarm.opt_out_rate.metric_query : q.expression if q.return_data == true]) == "IF(sent >= 1, 100 * FILL(opt_outs, 0) / sent, 0)" &&
-      one([for q in aws_cloudwatch_metric_alarm.opt_out_rate.metric_query : q.expression if q.id == "sent"]) == "FILL(sent_0, 0)"
+      one([for q in aws_cloudwatch_metric_alarm.opt_out_rate.metric_query : q.expression if q.id == "sent"]) == "FILL(sent_0, 0) + FILL(sent_1, 0)"
     )
     error_message = "opt-out rate: over 5 % of the texts sent over a day; a day without texts is not breaching"
   }

@@ -299,6 +299,15 @@ export async function emittedMetrics(repo, files) {
       if (returned.length) returned.forEach((n) => note(n, ["FunctionName"]));
       else unresolved.push(`${rel}:${lineOf(text, m.index)}`);
     }
+    // common::observe::write_dimensioned_metric(out, namespace, function, "<dimension>", value,
+    // "<metric>", ...): one line with [FunctionName, <dimension>].
+    for (const m of text.matchAll(/\bwrite_dimensioned_metric\s*\(/g)) {
+      const args = callArguments(text, m.index + m[0].length);
+      const dimension = /^\s*"([^"\\]+)"\s*$/.exec(args[3] ?? "")?.[1];
+      const metric = /^\s*"([^"\\]+)"\s*$/.exec(args[5] ?? "")?.[1];
+      if (dimension && metric) note(metric, ["FunctionName", dimension]);
+      else if (!/^\s*void\b/.test(text.slice(text.lastIndexOf("\n", m.index) + 1, m.index))) unresolved.push(`${rel}:${lineOf(text, m.index)}`);
+    }
     for (const m of text.matchAll(/\{\s*"Name"\s*,\s*"([^"\\]+)"/g)) {
       const before = text.slice(Math.max(0, m.index - 800), m.index);
       const dims = [...before.matchAll(/"Dimensions"\s*,\s*json::array\(\s*\{\s*json::array\(\s*\{([^{}]*)\}/g)].pop()?.[1];
@@ -307,6 +316,25 @@ export async function emittedMetrics(repo, files) {
     }
   }
   return { metrics, unresolved };
+}
+
+// The top-level arguments of a call, from just after its "(" to its closing parenthesis.
+function callArguments(text, start) {
+  const args = [];
+  let depth = 0, inString = false, from = start;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if ("([{".includes(c)) depth++;
+    else if (")]}".includes(c)) {
+      if (depth === 0) { args.push(text.slice(from, i)); return args; }
+      depth--;
+    } else if (c === "," && depth === 0) { args.push(text.slice(from, i)); from = i + 1; }
+  }
+  return args;
 }
 
 // The text of a call's first argument, from just after its "(" to the first top-level comma or

@@ -31,8 +31,8 @@ using Templates = std::map<std::string, NotifyTemplate, std::less<>>;
 /// Reads NOTIFY_TEMPLATES: a JSON object of name -> "text" or {"text": "...", "category":
 /// "transactional"|"marketing"}. Names are 1-64 of [A-Za-z0-9_-]. `{program}` is filled from
 /// PROGRAM_NAME, every other placeholder from the request's variables. A marketing template
-/// must carry opt-out instructions (the word STOP: 47 CFR 64.1200(b)(3) for the calls it
-/// governs, and CTIA's messaging principles for every recurring program). Throws
+/// must carry opt-out instructions (the word STOP: CTIA Messaging Principles and Best
+/// Practices; docs/compliance.md#notify). Throws
 /// std::invalid_argument naming the template and the problem.
 Templates parse_templates(std::string_view json_text);
 

@@ -36,20 +36,20 @@ std::string_view required_string(const object& o, std::string_view key, std::str
 }
 
 // Fills `out` from one element of Records[]; throws std::runtime_error naming the member at
-// fault. The id is read first so that a record failing later can still be named in the log.
+// fault. The id is kept as soon as it is read, so that a record failing later is still named.
 void read_record(const element& record, SnsRecord& out) {
   object r, sns;
   if (record.get_object().get(r) != simdjson::SUCCESS) throw bad("record", "is not an object");
-  // Lambda's own events always say "aws:sns"; hand-made ones may leave it out.
-  const auto source = optional_string(r, "EventSource", "EventSource");
-  if (source && *source != "aws:sns") throw bad("EventSource", "is not \"aws:sns\"");
   if (r.at_key("Sns").get_object().get(sns) != simdjson::SUCCESS) {
     throw bad("Sns", "is missing or not an object");
   }
   const auto id = optional_string(sns, "MessageId", "Sns.MessageId");
+  if (id) out.message_id = std::string(*id);
+  // Lambda's own events always say "aws:sns"; hand-made ones may leave it out.
+  const auto source = optional_string(r, "EventSource", "EventSource");
+  if (source && *source != "aws:sns") throw bad("EventSource", "is not \"aws:sns\"");
   if (!id) throw bad("Sns.MessageId", "is missing");
-  out.message_id = std::string(*id);
-  if (out.message_id.empty()) throw bad("Sns.MessageId", "is empty");
+  if (id->empty()) throw bad("Sns.MessageId", "is empty");
   out.message = std::string(required_string(sns, "Message", "Sns.Message"));
   const auto at = common::parse_rfc3339(required_string(sns, "Timestamp", "Sns.Timestamp"));
   if (!at) throw bad("Sns.Timestamp", "is not an RFC 3339 time");

@@ -96,11 +96,18 @@ TEST(SnsEnvelope, MalformedMembersAreNamedNotQuoted) {
 TEST(SnsEnvelope, AMalformedRecordKeepsItsIdAndNeverSinksTheOthers) {
   json no_time = record("b");
   no_time["Sns"].erase("Timestamp");
-  const json event = {
-      {"Records",
-       {record("a"), 1, no_time, {{"Sns", {{"MessageId", "c"}}}}, nullptr, record("e", "STOP")}}};
+  json from_sqs = record("f");
+  from_sqs["EventSource"] = "aws:sqs";
+  const json event = {{"Records",
+                       {record("a"),
+                        1,
+                        no_time,
+                        {{"Sns", {{"MessageId", "c"}}}},
+                        nullptr,
+                        record("e", "STOP"),
+                        from_sqs}}};
   const auto parsed = parse_sns_event(event.dump());
-  ASSERT_EQ(parsed.records.size(), 6u);
+  ASSERT_EQ(parsed.records.size(), 7u);
   for (std::size_t i = 0; i < parsed.records.size(); ++i) EXPECT_EQ(parsed.records[i].index, i);
   EXPECT_TRUE(parsed.records[0].usable());
   EXPECT_EQ(parsed.records[1].error, "record is not an object");
@@ -113,6 +120,8 @@ TEST(SnsEnvelope, AMalformedRecordKeepsItsIdAndNeverSinksTheOthers) {
   EXPECT_EQ(parsed.records[4].error, "record is not an object");
   ASSERT_TRUE(parsed.records[5].usable());
   EXPECT_EQ(parsed.records[5].message, "STOP");
+  EXPECT_EQ(parsed.records[6].error, "EventSource is not \"aws:sns\"");
+  EXPECT_EQ(parsed.records[6].message_id, "f");
 }
 
 // A subscriber's record, as sms-inbound's and delivery-events' ParsedRecord.

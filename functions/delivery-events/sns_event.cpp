@@ -6,11 +6,13 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "common/events/sns_event.hpp"
+
 namespace delivery_events {
 namespace {
 
-// The envelope and the event are small and validated up front (DOM), so a bad record is reported
-// member by member without disturbing the others; every lookup's error is checked before the next.
+// The SMS event is small and validated up front (DOM), so a bad record is reported member by
+// member without disturbing the others; every lookup's error is checked before the next.
 using simdjson::dom::element;
 using simdjson::dom::object;
 
@@ -110,52 +112,20 @@ common::consent::DeliveryEvent parse_sms_event(const object& e, ParsedRecord& ou
   return d;
 }
 
-void parse_record(const element& record, ParsedRecord& out, simdjson::dom::parser& message_parser) {
-  object r, sns;
-  if (record.get_object().get(r) != simdjson::SUCCESS) throw bad("record", "is not an object");
-  if (r.at_key("Sns").get_object().get(sns) != simdjson::SUCCESS) {
-    throw bad("Sns", "is missing or not an object");
-  }
-  out.sns_message_id = optional_string(sns, "MessageId", "Sns.MessageId").value_or("");
-  const std::string message = required_string(sns, "Message", "Sns.Message");
-  object e;
-  if (message_parser.parse(message).get_object().get(e) != simdjson::SUCCESS) {
-    throw bad("Sns.Message", "is not a JSON object");
-  }
-  auto event = parse_sms_event(e, out);
-  if (out.ignored_type.empty()) out.event = std::move(event);
-}
-
 }  // namespace
 
 std::vector<ParsedRecord> parse_sns_event(std::string_view payload) {
-  simdjson::dom::parser parser;
-  element doc;
-  if (auto error = parser.parse(payload.data(), payload.size()).get(doc)) {
-    throw std::invalid_argument(std::string("event is not JSON: ") +
-                                simdjson::error_message(error));
-  }
-  simdjson::dom::array records;
-  if (doc["Records"].get_array().get(records) != simdjson::SUCCESS) {
-    throw std::invalid_argument("event has no Records array (is it an SNS event?)");
-  }
-  std::vector<ParsedRecord> out;
-  out.reserve(records.size());
-  simdjson::dom::parser message_parser;
-  std::size_t index = 0;
-  for (element record : records) {
-    ParsedRecord parsed;
-    parsed.index = index++;
-    try {
-      parse_record(record, parsed, message_parser);
-    } catch (const std::runtime_error& e) {
-      parsed.event.reset();
-      parsed.ignored_type.clear();
-      parsed.error = e.what();
-    }
-    out.push_back(std::move(parsed));
-  }
-  return out;
+  simdjson::dom::parser message_parser;  // one for every record's SMS event
+  return common::events::parse_sns_records<ParsedRecord>(
+      payload, [&](const common::events::SnsRecord& record, ParsedRecord& out) {
+        // The SMS event is a JSON document inside the Message string.
+        object e;
+        if (message_parser.parse(record.message).get_object().get(e) != simdjson::SUCCESS) {
+          throw bad("Sns.Message", "is not a JSON object");
+        }
+        auto sms_event = parse_sms_event(e, out);
+        if (out.ignored_type.empty()) out.event = std::move(sms_event);
+      });
 }
 
 }  // namespace delivery_events

@@ -1,6 +1,7 @@
 // The SNS event that a configuration set's event destination publishes delivery events to (AWS End
 // User Messaging SMS User Guide, "Event destinations", "Example event data"), parsed record by
-// record: each record's Sns.Message is one SMS event as JSON text.
+// record: the envelope by common/events/sns_event; each record's Sns.Message, one SMS event as JSON
+// text, here.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +30,8 @@ struct ParsedRecord {
 };
 
 /// Parses a Lambda SNS event ({"Records":[{"EventSource":"aws:sns","Sns":{...}}]}). Each record
-/// is parsed on its own: a bad one yields an entry with `error` and does not stop the others.
+/// is parsed on its own: a bad one (its envelope, as common::events::parse_sns_event judges it, or
+/// its SMS event) yields an entry with `error` and does not stop the others.
 /// Prices (totalMessagePrice, totalCarrierFee) keep their decimal value as the shortest text that
 /// reads back as the same double (0.00581 -> "0.00581"); each must be 0 or in [1e-9, 1e9].
 /// Throws std::invalid_argument when the event itself is not JSON or has no Records array.

@@ -5,18 +5,18 @@
 #include <stdexcept>
 
 #include "common/compliance/phone.hpp"
+#include "common/events/sns_event.hpp"
 
 namespace sms_inbound {
 namespace {
 
-// The envelope is small and fully validated up front (DOM), so a bad record
-// can be reported field by field without disturbing the others.
-using simdjson::dom::element;
+// The SMS is small and fully validated up front (DOM), so a bad record can be reported field by
+// field without disturbing the others.
 using simdjson::dom::object;
 
 std::optional<std::string> optional_string(const object& o, std::string_view key,
                                            std::string_view path) {
-  element v;
+  simdjson::dom::element v;
   if (o.at_key(key).get(v) != simdjson::SUCCESS || v.is_null()) return std::nullopt;
   std::string_view s;
   if (v.get_string().get(s) != simdjson::SUCCESS) {
@@ -31,27 +31,14 @@ std::string required_string(const object& o, std::string_view key, std::string_v
   return *v;
 }
 
-InboundSms parse_record(const element& record, ParsedRecord& out,
-                        simdjson::dom::parser& message_parser) {
-  object r, sns;
-  if (record.get_object().get(r) != simdjson::SUCCESS) {
-    throw std::runtime_error("record is not an object");
-  }
-  if (r.at_key("Sns").get_object().get(sns) != simdjson::SUCCESS) {
-    throw std::runtime_error("Sns is missing or not an object");
-  }
+// The SMS itself: a JSON document inside the (usable) record's Message string.
+InboundSms parse_sms(const common::events::SnsRecord& record,
+                     simdjson::dom::parser& message_parser) {
   InboundSms m;
-  m.sns_message_id = optional_string(sns, "MessageId", "Sns").value_or("");
-  out.sns_message_id = m.sns_message_id;
-  if (m.sns_message_id.empty()) throw std::runtime_error("Sns.MessageId is missing");
-  auto received = common::parse_rfc3339(required_string(sns, "Timestamp", "Sns"));
-  if (!received) throw std::runtime_error("Sns.Timestamp is not an RFC 3339 time");
-  m.received_at = *received;
-  const std::string message = required_string(sns, "Message", "Sns");
-
-  // The SMS itself is a JSON document inside the Message string.
+  m.sns_message_id = record.message_id;
+  m.received_at = record.timestamp;
   object sms;
-  if (message_parser.parse(message).get_object().get(sms) != simdjson::SUCCESS) {
+  if (message_parser.parse(record.message).get_object().get(sms) != simdjson::SUCCESS) {
     throw std::runtime_error("Sns.Message is not a JSON object");
   }
   const std::string origination = required_string(sms, "originationNumber", "Message");
@@ -77,30 +64,11 @@ InboundSms parse_record(const element& record, ParsedRecord& out,
 }  // namespace
 
 std::vector<ParsedRecord> parse_sns_event(std::string_view payload) {
-  simdjson::dom::parser parser;
-  element doc;
-  if (auto error = parser.parse(payload.data(), payload.size()).get(doc)) {
-    throw std::invalid_argument(std::string("event is not JSON: ") + simdjson::error_message(error));
-  }
-  simdjson::dom::array records;
-  if (doc["Records"].get_array().get(records) != simdjson::SUCCESS) {
-    throw std::invalid_argument("event has no Records array (is it an SNS event?)");
-  }
-  std::vector<ParsedRecord> out;
-  out.reserve(records.size());
-  simdjson::dom::parser message_parser;
-  std::size_t index = 0;
-  for (element record : records) {
-    ParsedRecord parsed;
-    parsed.index = index++;
-    try {
-      parsed.message = parse_record(record, parsed, message_parser);
-    } catch (const std::runtime_error& e) {
-      parsed.error = e.what();
-    }
-    out.push_back(std::move(parsed));
-  }
-  return out;
+  simdjson::dom::parser message_parser;  // one for every record's SMS
+  return common::events::parse_sns_records<ParsedRecord>(
+      payload, [&](const common::events::SnsRecord& record, ParsedRecord& out) {
+        out.message = parse_sms(record, message_parser);
+      });
 }
 
 }  // namespace sms_inbound

@@ -1,4 +1,5 @@
-// The SNS event that End User Messaging SMS publishes two-way messages to, parsed record by record.
+// The SNS event that End User Messaging SMS publishes two-way messages to, parsed record by record:
+// the envelope by common/events/sns_event, the SMS inside each record's Message here.
 #pragma once
 
 #include <optional>
@@ -38,9 +39,10 @@ struct ParsedRecord {
 };
 
 /// Parses an SNS event ({"Records":[{"EventSource":"aws:sns","Sns":{...}}]}).
-/// Each record is parsed on its own: a bad record yields an entry with `error`
-/// and does not stop the others. Throws std::invalid_argument when the event
-/// itself is not JSON or has no Records array.
+/// Each record is parsed on its own: a bad record (its envelope, as
+/// common::events::parse_sns_event judges it, or its SMS) yields an entry with
+/// `error` and does not stop the others. Throws std::invalid_argument when the
+/// event itself is not JSON or has no Records array.
 std::vector<ParsedRecord> parse_sns_event(std::string_view payload);
 
 }  // namespace sms_inbound

@@ -94,7 +94,7 @@ def sms(body="STOP", **extra):
     return {k: v for k, v in m.items() if v is not None}
 
 
-def sns_event_bodies():
+def inbound_sms_bodies():
     for e in events("functions/sms-inbound/events/*.json"):
         yield e
         for m in json.loads(e)["Records"]:
@@ -106,6 +106,34 @@ def sns_event_bodies():
     yield sns_envelope([sms(messageBody=12)])
     yield b'{"Records":[]}'
     yield b'{"Records":[1,null,"x",{"Sns":1}]}'
+    yield b'{"Records":' + b"[" * 2000 + b"]" * 2000 + b"}"
+
+
+# The SNS envelope alone (common/events/sns_event): both functions' sample events, and one
+# sample record with each envelope member missing, empty, null or of another type.
+def sns_envelope_bodies():
+    samples = events("functions/sms-inbound/events/*.json") + events("functions/delivery-events/events/*.json")
+    yield from samples
+    base = json.loads(samples[0])["Records"][0]
+    odd = []
+    for where, key, value in [("Sns", "MessageId", None), ("Sns", "MessageId", ""), ("Sns", "MessageId", 7),
+                              ("Sns", "Message", None), ("Sns", "Message", ""), ("Sns", "Message", {"a": 1}),
+                              ("Sns", "Timestamp", None), ("Sns", "Timestamp", "yesterday"),
+                              ("Sns", "Timestamp", "0000-01-01T00:00:00+23:59"), ("Sns", "Timestamp", "9999-12-31T23:59:60Z"),
+                              ("Sns", "Timestamp", 1795705445000), ("Sns", "TopicArn", []),
+                              ("record", "EventSource", "aws:sqs"), ("record", "EventSource", None),
+                              ("record", "EventSource", 1), ("record", "Sns", "x")]:
+        r = json.loads(json.dumps(base))
+        target = r["Sns"] if where == "Sns" else r
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
+        odd.append(r)
+    yield json.dumps({"Records": odd + [1, None, [], {}]}).encode()
+    yield b'{"Records":[]}'
+    yield b'{"Records":{}}'
+    yield b'[{"Records":[]}]'
     yield b'{"Records":' + b"[" * 2000 + b"]" * 2000 + b"}"
 
 
@@ -169,7 +197,8 @@ TARGETS = {
     "segments": segments_bodies,
     "smart_encoding": smart_encoding_bodies,
     "sigv4": sigv4_requests,
-    "sns_event": sns_event_bodies,
+    "inbound_sms": inbound_sms_bodies,
+    "sns_event": sns_envelope_bodies,
 }
 
 

@@ -38,6 +38,9 @@ struct AwsError {
   /// knows (DynamoDB's `Item` on a failed condition, `CancellationReasons`); empty
   /// when no response arrived.
   std::string body{};
+  /// An earlier attempt of the same call got no answer: the request may have taken effect even
+  /// though this (last) answer says it failed. outcome_unknown() is then true.
+  bool earlier_attempt_unanswered = false;
 
   /// A failure of `kind`: the general form of the three below.
   static AwsError of_kind(ErrorKind kind, std::string_view service, std::string_view operation,
@@ -73,8 +76,9 @@ struct AwsError {
   bool transient() const { return kind == ErrorKind::kTransient; }
   /// True when the sanitised code is `error_code` (e.g. is("ResourceNotFoundException")).
   bool is(std::string_view error_code) const { return code == error_code; }
-  /// True when no response arrived, so the request may or may not have taken effect.
-  bool outcome_unknown() const { return http_status == 0; }
+  /// True when no response arrived (to this attempt or an earlier one of the same call), so the
+  /// request may or may not have taken effect.
+  bool outcome_unknown() const { return http_status == 0 || earlier_attempt_unanswered; }
   /// One line for logs: "dynamodb PutItem: Code (HTTP 400): message [request id, N attempts]".
   std::string describe() const;
 };

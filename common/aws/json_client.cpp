@@ -172,11 +172,13 @@ bool JsonClient::wait_before_retry(int retry, bool throttling) {
   return true;
 }
 
-Outcome<std::string> JsonClient::call(std::string_view operation, const std::string& body) {
+Outcome<std::string> JsonClient::call(std::string_view operation, const std::string& body,
+                                      Retry retry) {
   const std::string target = std::string(service_.target_prefix) + "." + std::string(operation);
   const bool has_deadline = deadline_ != Clock::time_point::max();
   last_call_ = CallStats{};
   int last_retry_cost = 0;
+  bool unanswered = false;  // an attempt went out and got no answer
   for (int attempt = 1;; ++attempt) {
     const auto left = std::chrono::duration_cast<milliseconds>(deadline_ - Clock::now());
     if (has_deadline && left < kMinimumAttemptTime) {
@@ -205,6 +207,13 @@ Outcome<std::string> JsonClient::call(std::string_view operation, const std::str
     }
 
     AwsError error = to_error(operation, response, attempt);
+    error.earlier_attempt_unanswered = unanswered;
+    const bool no_answer = !response.received() && !response.connect_failed;
+    unanswered = unanswered || no_answer;
+    if (no_answer && retry == Retry::kNotAfterNoAnswer) {
+      error.message += " (no retry: the request may have taken effect)";
+      return error;
+    }
     if (!error.retryable() || attempt >= config_.retry.max_attempts) return error;
     const bool throttling = error.kind == ErrorKind::kThrottling;
     const auto delay = backoff_delay(config_.retry, attempt, throttling, rng_);

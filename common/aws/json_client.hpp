@@ -76,7 +76,16 @@ class JsonClient {
   /// Calls `operation` with a JSON request body. Success: the response body
   /// (JSON text). Failure: AwsError with the sanitised code, message, Reason,
   /// HTTP status, request id and attempts; never throws for service or network errors.
-  Outcome<std::string> call(std::string_view operation, const std::string& body);
+  /// When a call is retried after an attempt that got no answer (a timeout, a connection lost
+  /// after the request went out): kAlways for idempotent operations (every DynamoDB call here is
+  /// conditional or idempotent); kNotAfterNoAnswer for one that must not run twice
+  /// (SendTextMessage: a second attempt would send a second text), which then ends with the
+  /// unanswered attempt's error (outcome_unknown()). Connect failures are retried either way:
+  /// nothing was sent.
+  enum class Retry { kAlways, kNotAfterNoAnswer };
+
+  Outcome<std::string> call(std::string_view operation, const std::string& body,
+                            Retry retry = Retry::kAlways);
 
   /// The instant (UTC) by which every call must have finished: the current
   /// invocation's deadline. Default: no deadline.

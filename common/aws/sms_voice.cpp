@@ -290,7 +290,9 @@ Outcome<SendTextMessageResult> SmsVoiceClient::send_text_message(const SendTextM
   if (r.time_to_live) body["TimeToLive"] = *r.time_to_live;
   if (!r.context.empty()) body["Context"] = r.context;
   if (r.dry_run) body["DryRun"] = true;
-  return read_answer(client_, "SendTextMessage", client_.call("SendTextMessage", body.dump()),
+  // Never resent after an attempt with no answer: it may have gone out (JsonClient::Retry).
+  return read_answer(client_, "SendTextMessage",
+                     client_.call("SendTextMessage", body.dump(), JsonClient::Retry::kNotAfterNoAnswer),
                      parse_send_text_message_response);
 }
 

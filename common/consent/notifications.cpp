@@ -243,15 +243,25 @@ bool NotificationStore::record(const Notification& n, const std::string& owner) 
 void NotificationStore::release(const Notification& n, const std::string& owner,
                                 bool was_deferred) noexcept {
   try {
+    const AttributeMap key = key_of(n.phone_number, n.idempotency_key);
     if (was_deferred) {
-      Notification back = n;
-      back.status = NotifyStatus::kDeferred;
-      (void)record(back, owner);
+      // Back to how claim_due found it: deferred, with the send_at and due-index keys the claim
+      // left in place (whatever the caller's copy now says).
+      common::aws::UpdateItemRequest u;
+      auto& e = u.expression;
+      u.table_name = table_;
+      u.key = key;
+      u.update_expression = "SET " + e.name("status") + " = " + e.value(S("deferred")) +
+                            " REMOVE " + e.name("lease_owner") + ", " + e.name("lease_expires_at");
+      u.condition_expression = e.name("status") + " = " + e.value(S("claimed")) + " AND " +
+                               e.name("lease_owner") + " = " + e.value(S(owner)) +
+                               " AND attribute_exists(" + e.name("notify_due_at") + ")";
+      (void)db_.update_item(u);
       return;
     }
     common::aws::DeleteItemRequest d;
     d.table_name = table_;
-    d.key = key_of(n.phone_number, n.idempotency_key);
+    d.key = key;
     d.condition_expression = d.expression.name("status") + " = " + d.expression.value(S("claimed")) +
                              " AND " + d.expression.name("lease_owner") + " = " +
                              d.expression.value(S(owner));

@@ -134,9 +134,11 @@ class NotificationStore {
   /// Returns false when the lease was lost (the item is left as it is). One PutItem.
   bool record(const Notification& n, const std::string& owner);
 
-  /// Gives a claim back after a failure that certainly sent nothing (the item is deleted when it
-  /// was new, so a redelivery claims it afresh; a released deferred item goes back to the index
-  /// with its old send_at). Best effort, never throws: the lease also runs out on its own.
+  /// Gives a claim back after a failure that certainly sent nothing: a new item is deleted, so a
+  /// redelivery claims it afresh; a deferred one (`was_deferred`, claimed by claim_due) goes back
+  /// to status kDeferred with the send_at and due-index keys it kept while claimed (one
+  /// UpdateItem), for the next release run. Only while `owner` holds the claim. Best effort,
+  /// never throws: the lease also runs out on its own.
   void release(const Notification& n, const std::string& owner, bool was_deferred) noexcept;
 
   /// The deferred notifications of `shard` due by `now` (notify_due_at <= now), oldest first, at

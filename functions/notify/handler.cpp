@@ -182,8 +182,10 @@ struct Handler::State {
       n.rule = gate.rule;
       return;
     }
-    // The caller's send_after comes first; the gate is asked again when it is released.
-    if (n.send_after && *n.send_after > t) {
+    // Not before the caller's send_after; the gate is asked again when it is released. When the
+    // window opens later still, that opening is when it may go (and why it waits).
+    if (n.send_after && *n.send_after > t &&
+        (gate.verdict != Verdict::kDefer || *gate.send_at < *n.send_after)) {
       gate.verdict = Verdict::kDefer;
       gate.reason = "send_after";
       gate.rule.clear();
@@ -284,6 +286,18 @@ struct Handler::State {
       pacer.throttled();
       ctx["parts_per_second"] = pacer.rate();
     }
+    // The account or its configuration refused (permissions, spend limit, a missing
+    // configuration set or identity): nothing was sent, and nothing about this text is wrong, so
+    // it is a failure to retry (then the dead-letter queue), never a decision.
+    const bool account_problem = error.is("AccessDeniedException") ||
+                                 error.is("ServiceQuotaExceededException") ||
+                                 error.is("ResourceNotFoundException");
+    if (account_problem && !error.outcome_unknown()) {
+      notifications.release(n, owner, was_deferred);
+      s.logger.error("send refused for the account or its configuration; the notification is retried",
+                     ctx);
+      throw common::Error::transient("sms-voice", error.code, error.describe());
+    }
     if (error.retryable()) {
       if (error.outcome_unknown()) {
         // No answer: the text may have gone out. Never sent again.
@@ -333,6 +347,15 @@ struct Handler::State {
 
     Answer a;
     try {
+      if (n.expires_at && *n.expires_at <= n.accepted_at) {
+        // Too late for a new text, but a redelivery of one decided before answers as it did.
+        if (auto existing = notifications.read(n.phone_number, n.idempotency_key)) {
+          if (existing->status != NotifyStatus::kClaimed) return replay(*existing, n);
+        }
+        a.kind = Answer::Kind::kInvalid;
+        a.error = {"expires_at", "is in the past"};
+        return a;
+      }
       auto contact = consent.read(n.phone_number);
       decide(n, contact);
       if (n.status == NotifyStatus::kSent) {
@@ -402,16 +425,21 @@ struct Handler::State {
   // sent the text. Never sent again (docs/compliance.md#one-text-per-intent).
   Answer taken_over(const Notification& existing, Notification n) {
     if (existing.fingerprint != n.fingerprint) return conflict();
-    n = existing;
-    n.status = NotifyStatus::kOutcomeUnknown;
-    n.reason = "earlier_attempt_interrupted";
+    Answer a;
+    a.n = conclude(existing, NotifyStatus::kOutcomeUnknown, "earlier_attempt_interrupted");
+    return a;
+  }
+
+  // Records a claimed notification as ended without a send (`status`, `reason`), counted and
+  // logged; returns it as recorded.
+  Notification conclude(Notification n, NotifyStatus status, std::string reason) {
+    n.status = status;
+    n.reason = std::move(reason);
     n.decided_at = now();
     record(n);
     count_decision(n);
     log_decision(n);
-    Answer a;
-    a.n = std::move(n);
-    return a;
+    return n;
   }
 
   void log_decision(const Notification& n) {
@@ -459,8 +487,10 @@ struct Handler::State {
         ++counts.invalid;
         s.logger.error("malformed SQS record", {{"sqs_message_id", record.message_id},
                                                 {"error", record.error}});
-        // A record with no id cannot be named; the queue's redrive handles it as every other.
-        if (!record.message_id.empty()) failures.push_back(record.message_id);
+        // A record with no id cannot be named: an empty itemIdentifier makes Lambda treat the
+        // whole batch as failed, which is safe (every request replays idempotently) and loses
+        // nothing, where leaving it out would delete it unseen.
+        failures.push_back(record.message_id);
         results.push_back({{"sqs_message_id", record.message_id}, {"result", "malformed"},
                            {"error", record.error}});
         continue;
@@ -472,7 +502,7 @@ struct Handler::State {
         results.push_back(result);
         continue;
       }
-      auto parsed = parse_request(record.body, rules(), now());
+      auto parsed = parse_request(record.body, rules());
       if (auto* error = std::get_if<FieldError>(&parsed)) {
         fail_item(record.message_id, *error, failures, result);
         results.push_back(result);
@@ -569,7 +599,7 @@ struct Handler::State {
                             "request body is larger than " + std::to_string(kMaxRequestBytes) + " bytes");
     }
     ++counts.requests;
-    auto parsed = parse_request(request.body, rules(), now());
+    auto parsed = parse_request(request.body, rules());
     if (auto* error = std::get_if<FieldError>(&parsed)) {
       ++counts.invalid;
       return error_response(400, "invalid_request", error->field + " " + error->message, error->field);
@@ -657,28 +687,21 @@ struct Handler::State {
 
   void release_one(Notification n) {
     const bool was_deferred = n.status == NotifyStatus::kDeferred;
+    const Notification due = n;  // as found, for giving it back
+    bool claimed = false, sending = false;
     json ctx = log_context(n);
     try {
       const auto claim = notifications.claim_due(n, owner, now() + config.claim_lease, now());
       if (claim == NotifyClaimed::Kind::kInProgress) return;  // another run has it
+      claimed = true;
       ++counts.released;
       ++n.attempts;
       if (claim == NotifyClaimed::Kind::kTakenOver) {
-        n.status = NotifyStatus::kOutcomeUnknown;
-        n.reason = "earlier_attempt_interrupted";
-        n.decided_at = now();
-        record(n);
-        count_decision(n);
-        log_decision(n);
+        (void)conclude(std::move(n), NotifyStatus::kOutcomeUnknown, "earlier_attempt_interrupted");
         return;
       }
       if (n.expires_at && *n.expires_at <= now()) {
-        n.status = NotifyStatus::kExpired;
-        n.reason = "expired_while_deferred";
-        n.decided_at = now();
-        record(n);
-        count_decision(n);
-        log_decision(n);
+        (void)conclude(std::move(n), NotifyStatus::kExpired, "expired_while_deferred");
         return;
       }
       decide(n, consent.read(n.phone_number));
@@ -690,7 +713,11 @@ struct Handler::State {
         }
         if (paced == Paced::kWaited) decide(n, consent.read(n.phone_number));
       }
+      if (n.status == NotifyStatus::kBlocked && n.reason.rfind("expires_before_window", 0) == 0) {
+        n.status = NotifyStatus::kExpired;  // deferred again past its expiry: dropped
+      }
       if (n.status == NotifyStatus::kSent) {
+        sending = true;  // from here the text may have gone out: never given back
         n = send(std::move(n), true);
       } else {
         record(n);
@@ -699,7 +726,7 @@ struct Handler::State {
       log_decision(n);
     } catch (const std::exception& e) {
       ++counts.failed;
-      if (was_deferred) notifications.release(n, owner, true);
+      if (claimed && !sending && was_deferred) notifications.release(due, owner, true);
       ctx["error"] = e.what();
       s.logger.error("releasing a deferred notification failed; the next run retries", ctx);
     }
@@ -759,10 +786,15 @@ Config config_from_environment(const common::aws::Environment& env) {
   }
   c.parts_per_second = settings.number("SMS_MAX_PARTS_PER_SECOND", 3, 0.1, 10000);
   c.claim_lease = std::chrono::seconds(
-      static_cast<long>(settings.number("NOTIFY_CLAIM_SECONDS", 900, 30, 86400)));
+      static_cast<long>(settings.number("NOTIFY_CLAIM_SECONDS", 900, 300, 86400)));
   c.stop_before_deadline = std::chrono::milliseconds(
       static_cast<long>(settings.number("NOTIFY_STOP_BEFORE_DEADLINE_MS", 3000, 0, 600000)));
   c.accept_event_time = settings.get_or("NOTIFY_ACCEPT_EVENT_TIME", "") == "1";
+  // A clock from the event would let a caller move quiet hours: only for the local stack.
+  if (c.accept_event_time && !env.get("AWS_ENDPOINT_URL_DYNAMODB") && !env.get("AWS_ENDPOINT_URL")) {
+    settings.problem("NOTIFY_ACCEPT_EVENT_TIME is for tests on the local stack only (no "
+                     "AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL is set)");
+  }
   if (auto list = env.get("STATE_EMERGENCIES")) {
     try {
       c.quiet_hours.emergencies = common::compliance::parse_state_emergencies(*list);

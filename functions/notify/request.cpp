@@ -84,7 +84,7 @@ std::map<std::string, std::string> string_map(const json& body, const char* name
   return out;
 }
 
-NotifyRequest parse(std::string_view text, const RequestRules& rules, common::TimePoint now) {
+NotifyRequest parse(std::string_view text, const RequestRules& rules) {
   if (auto problem = common::http::check_json(text, common::http::kMaxJsonDepth, true)) {
     fail(problem->field.empty() ? "body" : problem->field, problem->message);
   }
@@ -134,7 +134,6 @@ NotifyRequest parse(std::string_view text, const RequestRules& rules, common::Ti
   }
   r.send_after = time_field(body, "send_after");
   r.expires_at = time_field(body, "expires_at");
-  if (r.expires_at && *r.expires_at <= now) fail("expires_at", "is in the past");
   if (r.expires_at && r.send_after && *r.expires_at <= *r.send_after) {
     fail("expires_at", "must be after send_after");
   }
@@ -251,10 +250,9 @@ Templates parse_templates(std::string_view json_text) {
 }
 
 std::variant<NotifyRequest, FieldError> parse_request(std::string_view json_text,
-                                                      const RequestRules& rules,
-                                                      common::TimePoint now) {
+                                                      const RequestRules& rules) {
   try {
-    return parse(json_text, rules, now);
+    return parse(json_text, rules);
   } catch (const Bad& bad) {
     return bad.error;
   }

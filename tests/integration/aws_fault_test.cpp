@@ -187,6 +187,42 @@ TEST(AwsFault, SlowServerEndsAtTheTotalTimeout) {
   EXPECT_LT(elapsed, milliseconds(1500));
 }
 
+// A text must not go out twice: an attempt that got no answer may have sent it, so
+// SendTextMessage is not retried after one (JsonClient::Retry::kNotAfterNoAnswer), and an error
+// after an unanswered attempt of any call says the outcome is unknown, even with an answer.
+TEST(AwsFault, SendTextMessageIsNeverResentAfterAnAttemptWithNoAnswer) {
+  FaultServer server;
+  server.push(FaultAction::reset_mid_response());
+  const auto env = Environment::from_map({{"AWS_REGION", "us-east-1"},
+                                          {"AWS_ACCESS_KEY_ID", "AKIDTEST"},
+                                          {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                          {"AWS_MAX_ATTEMPTS", "3"},
+                                          {"AWS_ENDPOINT_URL", server.url()}});
+  auto config = common::aws::client_config_from_environment(common::aws::kSmsVoice, env);
+  config.sleep = [](milliseconds) {};
+  common::aws::SmsVoiceClient sms(config);
+  common::aws::SendTextMessageRequest text;
+  text.destination_phone_number = "+12065550100";
+  text.message_body = "hello";
+  auto sent = sms.send_text_message(text);
+  ASSERT_FALSE(sent.ok());
+  EXPECT_TRUE(sent.error().outcome_unknown());
+  EXPECT_EQ(server.request_count(), 1u) << "not resent";
+  const std::size_t before = server.request_count();
+
+  // An idempotent call is retried, and its later 5xx still reports the unanswered attempt.
+  server.push(FaultAction::reset_mid_response());
+  server.push(FaultAction::aws_error(500, "InternalServerError", ""));
+  auto config_db = config_for(server, {{"AWS_MAX_ATTEMPTS", "2"}});
+  config_db.sleep = [](milliseconds) {};
+  JsonClient db(common::aws::kDynamoDb, config_db);
+  auto result = db.call("PutItem", "{}");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().http_status, 500);
+  EXPECT_TRUE(result.error().outcome_unknown()) << "the first attempt may have taken effect";
+  EXPECT_EQ(server.request_count(), before + 2);
+}
+
 TEST(AwsFault, TheAttemptIsBoundedByTheInvocationDeadline) {
   FaultServer server;
   server.set_default(FaultAction::slow(milliseconds(3000)));

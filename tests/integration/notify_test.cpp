@@ -410,6 +410,10 @@ TEST_F(Notify, SqsBatchReportsOnlyTheBadItem) {
         sqs_record("m-bad", request(bad_key, phone, "transactional", "appointment_update", {{"name", "Ana"}}).dump(), kDaytime),
         sqs_record("m-not-json", "{not json", kDaytime),
         {{"messageId", "m-no-body"}, {"eventSource", "aws:sqs"}}}}};
+  // A record with no messageId cannot be named: "" fails the whole batch (nothing is lost; every
+  // request replays idempotently). Without it, only the bad items are named.
+  json without_id = event;
+  without_id["Records"].push_back({{"body", "{}"}, {"eventSource", "aws:sqs"}});
   const auto run = run_bootstrap(SMSC_NOTIFY, event, env());
   ASSERT_EQ(run.results.size(), 1u) << run.log;
   ASSERT_EQ(run.results[0]["status"], "success") << run.results[0].dump() << run.log;
@@ -422,7 +426,11 @@ TEST_F(Notify, SqsBatchReportsOnlyTheBadItem) {
   EXPECT_EQ(stack_.outbox_for(phone).size(), 1u);
   EXPECT_TRUE(stack_.outbox_for(stranger).empty());
   // The redelivery of the whole batch (as if the invocation had failed) sends nothing again.
-  const auto again = run_bootstrap(SMSC_NOTIFY, event, env());
+  const auto again = run_bootstrap(SMSC_NOTIFY, without_id, env());
+  ASSERT_EQ(again.results.size(), 1u) << again.log;
+  json failed_again = json::array();
+  for (const auto& f : again.results[0]["response"]["batchItemFailures"]) failed_again.push_back(f["itemIdentifier"]);
+  EXPECT_EQ(failed_again, json({"m-bad", "m-not-json", "m-no-body", ""}));
   EXPECT_EQ(stack_.outbox_for(phone).size(), 1u) << again.log;
 }
 
@@ -473,6 +481,91 @@ TEST_F(Notify, BadTemplatesAreAnInitErrorNamingThem) {
   EXPECT_NE(run.log.find("NOTIFY_TEMPLATES: template 'a'"), std::string::npos) << run.log;
   run = run_bootstrap(SMSC_NOTIFY, json{{"now", kDaytime}}, {"PROGRAM_NAME=Acme Dental"});
   EXPECT_NE(run.log.find("no template is configured"), std::string::npos) << run.log;
+}
+
+TEST_F(Notify, AReleaseThatFailsGivesTheMessageBackForTheNextRun) {
+  const std::string phone = fresh_number(206);
+  opt_in(phone, "web_form", "2026-01");
+  const std::string key = fresh_id("back");
+  ASSERT_EQ(post(request(key, phone, "transactional", "appointment_update",
+                         {{"name", "Ana"}, {"details", "x"}}),
+                 kNight).body["status"], "deferred");
+  // End User Messaging fails every send to the number (an answer: nothing went out).
+  ASSERT_TRUE(stack_.stand_in_faults({{"operation", "SendTextMessage"}, {"numbers", {phone}},
+                                      {"status", 500}, {"code", "InternalServerException"}}));
+  const json failed = release_at("2026-12-01T16:00:30Z");
+  EXPECT_GE(failed.value("failed", 0), 1) << failed.dump();
+  auto stored = item(phone, key);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(get_s(*stored, "status"), "deferred");
+  EXPECT_EQ(get_s(*stored, "notify_due_at"), kMorning) << "still in the due index";
+  EXPECT_EQ(get_s(*stored, "send_at"), kMorning);
+  EXPECT_EQ(get_s(*stored, "lease_owner"), std::nullopt);
+  ASSERT_TRUE(stack_.stand_in_faults({{"operation", "SendTextMessage"}, {"numbers", {phone}},
+                                      {"clear", true}}));
+  release_at("2026-12-01T16:15:00Z");
+  EXPECT_EQ(status_of(phone, key), "sent");
+  EXPECT_EQ(stack_.outbox_for(phone).size(), 1u);
+}
+
+TEST_F(Notify, SendAfterBeforeTheWindowWaitsForTheWindow) {
+  const std::string phone = fresh_number(206);
+  opt_in(phone, "web_form", "2026-01");
+  json body = request(fresh_id("sa"), phone, "transactional", "appointment_update",
+                      {{"name", "Ana"}, {"details", "x"}});
+  body["send_after"] = "2026-12-01T07:00:00Z";  // 23:00 PST: still night
+  const auto r = post(body, kNight);
+  EXPECT_EQ(r.body["status"], "deferred");
+  EXPECT_EQ(r.body["send_at"], kMorning);
+  EXPECT_EQ(r.body["reason"], "quiet_hours:America/Los_Angeles:WA");
+}
+
+TEST_F(Notify, AnExpiredRequestIs400UnlessItsKeyWasDecidedBefore) {
+  const std::string phone = fresh_number(206);
+  opt_in(phone, "web_form", "2026-01");
+  json body = request(fresh_id("old"), phone, "transactional", "appointment_update",
+                      {{"name", "Ana"}, {"details", "x"}});
+  body["expires_at"] = "2026-12-01T18:00:00Z";
+  auto r = post(body, kDaytime);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body["error"]["field"], "expires_at");
+  // Sent before it expired; its redelivery after the expiry answers the same.
+  body["idempotency_key"] = fresh_id("old");
+  const auto first = post(body, "2026-12-01T17:00:00Z");
+  ASSERT_EQ(first.body["status"], "sent") << first.body.dump();
+  const auto late = post(body, kDaytime);
+  EXPECT_EQ(late.status, 202);
+  EXPECT_EQ(late.body, first.body);
+  EXPECT_EQ(stack_.outbox_for(phone).size(), 1u);
+}
+
+TEST_F(Notify, AnAccountProblemIsAFailureToRetryNotADecision) {
+  const std::string phone = fresh_number(206);
+  opt_in(phone, "web_form", "2026-01");
+  ASSERT_TRUE(stack_.stand_in_faults({{"operation", "SendTextMessage"}, {"numbers", {phone}},
+                                      {"status", 402}, {"code", "ServiceQuotaExceededException"},
+                                      {"members", {{"Reason", "MONTHLY_SPEND_LIMIT_REACHED_FOR_TEXT"}}}}));
+  const std::string key = fresh_id("quota");
+  const json event = {{"Records", {sqs_record("m-quota", request(key, phone, "transactional", "appointment_update",
+                                                                 {{"name", "Ana"}, {"details", "x"}}).dump(), kDaytime)}}};
+  const auto run = run_bootstrap(SMSC_NOTIFY, event, env());
+  ASSERT_EQ(run.results.size(), 1u) << run.log;
+  EXPECT_EQ(run.results[0]["response"]["batchItemFailures"], json::parse(R"([{"itemIdentifier":"m-quota"}])"));
+  EXPECT_FALSE(item(phone, key).has_value()) << "the claim is given back for the redelivery";
+  ASSERT_TRUE(stack_.stand_in_faults({{"operation", "SendTextMessage"}, {"numbers", {phone}},
+                                      {"clear", true}}));
+  const auto again = run_bootstrap(SMSC_NOTIFY, event, env());
+  EXPECT_EQ(status_of(phone, key), "sent") << again.log;
+  EXPECT_EQ(stack_.outbox_for(phone).size(), 1u);
+}
+
+TEST_F(Notify, TheEventClockIsRefusedOutsideTheLocalStack) {
+  const auto run = run_bootstrap(SMSC_NOTIFY, json{{"now", kDaytime}},
+                                 {"PROGRAM_NAME=Acme Dental", "NOTIFY_ACCEPT_EVENT_TIME=1",
+                                  std::string("NOTIFY_TEMPLATES=") + kTemplates,
+                                  "AWS_ENDPOINT_URL_DYNAMODB="});
+  EXPECT_NE(run.log.find("NOTIFY_ACCEPT_EVENT_TIME is for tests on the local stack only"),
+            std::string::npos) << run.log;
 }
 
 }  // namespace

@@ -171,7 +171,9 @@ std::span<const StateRule> state_rules() {
                 .exemption = "prior express written consent takes a text out of the rule"},
       StateRule{.state = "FL",
                 .citation = "Fla. Stat. 501.616(6)(a)",
-                .week = every_day(k8to20)},
+                .week = every_day(k8to20),
+                .max_solicitations_per_24h = 3,
+                .cap_citation = "Fla. Stat. 501.616(6)(b)"},
       StateRule{.state = "KY",
                 .citation = "Ky. Rev. Stat. 367.46955(15)",
                 .week = every_day(DailyWindow{hours(10), hours(21)})},
@@ -188,7 +190,9 @@ std::span<const StateRule> state_rules() {
       StateRule{.state = "MD",
                 .citation = "Md. Code, Com. Law 14-4502(c)",
                 .week = every_day(k8to20),
-                .names_texts = true},
+                .names_texts = true,
+                .max_solicitations_per_24h = 3,
+                .cap_citation = "Md. Code, Com. Law 14-4502"},
       StateRule{.state = "MI",
                 .citation = "MCL 750.540e(1)(f)",
                 .week = every_day(k9to21),
@@ -214,14 +218,17 @@ std::span<const StateRule> state_rules() {
                 .citation = "Okla. Stat. tit. 15, 775C.4",
                 .week = every_day(k8to20),
                 .names_texts = true,
-                .exemption = "an existing business relationship"},
+                .exemption = "an existing business relationship",
+                .max_solicitations_per_24h = 3,
+                .cap_citation = "Okla. Stat. tit. 15, 775C.4"},
       StateRule{.state = "OR",
                 .citation = "Or. Laws 2025, ch. 580 (H.B. 3865)",
                 .week = every_day(k8to20),
                 .names_texts = true,
                 .in_force_from = ymd(2026, 1, 1),
-                .note = "also at most 3 solicitations in 24 hours; the session-law chapter "
-                        "number is not verified"},
+                .note = "the session-law chapter number is not verified",
+                .max_solicitations_per_24h = 3,
+                .cap_citation = "Or. Laws 2025, ch. 580 (H.B. 3865)"},
       StateRule{.state = "PA",
                 .citation = "73 P.S. 2245(a)(10)",
                 .week = every_day(kFederalWindow),
@@ -264,6 +271,25 @@ const StateRule* state_rule(std::string_view state) {
   const auto it = std::find_if(rules.begin(), rules.end(),
                                [&](const StateRule& r) { return r.state == state; });
   return it == rules.end() ? nullptr : &*it;
+}
+
+std::optional<SolicitationCap> solicitation_cap(std::string_view state) {
+  if (!state.empty()) {
+    const StateRule* rule = state_rule(state);
+    if (rule == nullptr || rule->max_solicitations_per_24h == 0) return std::nullopt;
+    return SolicitationCap{rule->max_solicitations_per_24h, std::string(rule->cap_citation)};
+  }
+  // Where the person may be is not known: every state's cap could apply, so the strictest does.
+  std::optional<SolicitationCap> strictest;
+  for (const StateRule& rule : state_rules()) {
+    if (rule.max_solicitations_per_24h == 0) continue;
+    if (!strictest || rule.max_solicitations_per_24h < strictest->per_24h) {
+      strictest = SolicitationCap{rule.max_solicitations_per_24h, std::string(rule.cap_citation)};
+    } else if (rule.max_solicitations_per_24h == strictest->per_24h) {
+      strictest->rule += "; " + std::string(rule.cap_citation);
+    }
+  }
+  return strictest;
 }
 
 bool is_us_jurisdiction(std::string_view code) {
@@ -337,6 +363,11 @@ std::string state_rules_markdown() {
     if (rule.names_texts) covers += ", texts named";
     std::string notes(rule.exemption);
     if (!rule.note.empty()) notes += (notes.empty() ? "" : "; ") + std::string(rule.note);
+    if (rule.max_solicitations_per_24h > 0) {
+      notes += (notes.empty() ? "" : "; ") + std::string("at most ") +
+               std::to_string(rule.max_solicitations_per_24h) + " solicitations in 24 hours (" +
+               std::string(rule.cap_citation) + ")";
+    }
     if (notes.empty()) notes = "-";
     out += "| " + std::string(rule.state) + " | " + hours + " | " + holidays + " | " +
            (rule.emergency_ban ? "none (" + std::string(rule.emergency_citation) + ")" : "-") +

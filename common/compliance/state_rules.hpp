@@ -56,6 +56,11 @@ struct StateRule {
   /// fixed offset (in summer 08:00 CST is 09:00 CDT). 0 = local time only.
   int standard_time_offset_hours = 0;
   std::string_view note = {};  ///< anything else a reviewer needs (repeals, pending bills)
+  /// At most this many solicitations to one person in any 24 hours (0: no cap), and the
+  /// provision that says so. Applied to every marketing text, whatever its subject and whatever
+  /// relationship the sender has (docs/compliance.md#frequency-caps).
+  int max_solicitations_per_24h = 0;
+  std::string_view cap_citation = {};
 };
 
 /// Every state rule, in USPS-code order.
@@ -64,6 +69,15 @@ std::span<const StateRule> state_rules();
 /// The rule of `state` (USPS code), or nullptr when the state has none stricter than the
 /// federal window (or `state` is not a state).
 const StateRule* state_rule(std::string_view state);
+
+/// The cap on solicitations per 24 hours that applies to a person in `state`: that row's
+/// (StateRule::max_solicitations_per_24h, nullopt without one), or, for an unknown state (""),
+/// the strictest of every row's, cited as all of them (docs/compliance.md#unknown-state).
+struct SolicitationCap {
+  int per_24h = 0;
+  std::string rule;  ///< the citation(s)
+};
+std::optional<SolicitationCap> solicitation_cap(std::string_view state);
 
 /// Whether `code` names a US state, DC or a territory (PR, VI, GU, MP, AS): the places whose
 /// rule is known (the federal one where no row exists).

@@ -47,6 +47,19 @@ Contact Contact::from_item(const std::optional<AttributeMap>& item) {
   c.confirmation_claimed = item->count("opt_out_confirmation_claimed_at") > 0;
   c.opt_out_confirmation_message_id = text(*item, "opt_out_confirmation_message_id", bad);
   c.last_counted_inbound = text(*item, "last_counted_inbound", bad);
+  if (auto it = item->find("marketing_sent_at"); it != item->end()) {
+    const auto* list = it->second.as_list();
+    if (list == nullptr) bad = true;
+    for (const auto& v : list ? *list : std::vector<AttributeValue>{}) {
+      const std::string* s = v.as_s();
+      auto t = s ? common::parse_rfc3339(*s) : std::nullopt;
+      if (!t) {
+        bad = true;
+        break;
+      }
+      c.marketing_sent_at.push_back(*t);
+    }
+  }
   if (!c.consent_status.empty() && c.consent_status != kOptedIn && c.consent_status != kOptedOut) {
     bad = true;
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "common/aws/dynamodb_values.hpp"
@@ -63,6 +64,10 @@ struct Contact {
   /// Message-log sort key of the last inbound text counted in message_count_in (so a retried
   /// message is counted once).
   std::string last_counted_inbound;
+  /// When the marketing texts of the last 24 hours were sent (`marketing_sent_at`, a list of
+  /// RFC 3339 times, oldest first; kept only where a state caps solicitations per day:
+  /// docs/compliance.md#frequency-caps). A list that cannot be read makes the contact unreadable.
+  std::vector<common::TimePoint> marketing_sent_at;
 
   bool opted_out() const { return consent_status == kOptedOut; }
   bool honored() const { return !opt_out_honored_at.empty(); }

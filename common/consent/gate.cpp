@@ -1,5 +1,7 @@
 #include "common/consent/gate.hpp"
 
+#include "common/compliance/state_rules.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -70,6 +72,27 @@ bool has_written_marketing_consent(const Contact& contact) {
   return method != "verbal" && disclosure.find("marketing") != std::string::npos;
 }
 
+std::vector<TimePoint> marketing_sends_in_24h(const Contact& contact, TimePoint now) {
+  std::vector<TimePoint> recent;
+  for (TimePoint t : contact.marketing_sent_at) {
+    if (t > now - std::chrono::hours(24) && t <= now) recent.push_back(t);
+  }
+  std::sort(recent.begin(), recent.end());
+  return recent;
+}
+
+std::optional<TimePoint> cap_frees_at(const std::vector<TimePoint>& recent, int per_24h) {
+  if (static_cast<int>(recent.size()) < per_24h) return std::nullopt;
+  // With n >= cap texts in the window, one more may go once n - cap + 1 of them have left it.
+  return recent[recent.size() - static_cast<std::size_t>(per_24h)] + std::chrono::hours(24);
+}
+
+std::optional<TimePoint> frequency_cap_until(std::string_view state,
+                                             const std::vector<TimePoint>& recent) {
+  const auto cap = common::compliance::solicitation_cap(state);
+  return cap ? cap_frees_at(recent, cap->per_24h) : std::nullopt;
+}
+
 GateDecision check_send(const Contact& contact, Category category, const RecipientLocation& where,
                         TimePoint now, const common::compliance::QuietHoursOptions& options) {
   using Verdict = GateDecision::Verdict;
@@ -77,6 +100,12 @@ GateDecision check_send(const Contact& contact, Category category, const Recipie
   if (!consent.allowed) return {Verdict::kBlock, std::string(consent.reason), "", std::nullopt};
   if (category == Category::kMarketing && !has_written_marketing_consent(contact)) {
     return {Verdict::kBlock, "no_written_consent", "47 CFR 64.1200(a)(2)", std::nullopt};
+  }
+  if (category == Category::kMarketing) {
+    if (auto until = frequency_cap_until(where.state, marketing_sends_in_24h(contact, now))) {
+      return {Verdict::kDefer, "frequency_cap",
+              common::compliance::solicitation_cap(where.state)->rule, until};
+    }
   }
   const auto quiet = common::compliance::check_quiet_hours(where.places, now, options);
   if (quiet.allowed) return {Verdict::kSend, "", "", std::nullopt};

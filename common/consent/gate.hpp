@@ -56,6 +56,21 @@ RecipientLocation locate_recipient(std::string_view e164, std::string_view conta
 /// disclosure version that names marketing (contains "marketing", any case).
 bool has_written_marketing_consent(const Contact& contact);
 
+/// The marketing texts `contact` received in the 24 hours before `now` (Contact::marketing_sent_at
+/// after `now` - 24 h), oldest first.
+std::vector<TimePoint> marketing_sends_in_24h(const Contact& contact, TimePoint now);
+
+/// With `recent` (marketing_sends_in_24h) under a cap of `per_24h` a day: nullopt when one more
+/// text may go, else the instant the oldest text that counts leaves the 24 hours.
+std::optional<TimePoint> cap_frees_at(const std::vector<TimePoint>& recent, int per_24h);
+
+/// Frequency caps (docs/compliance.md#frequency-caps): when the cap of `state` (the recipient's,
+/// "" when not known: the strictest of all; common::compliance::solicitation_cap) allows no
+/// more marketing texts at `now` given `recent` (marketing_sends_in_24h), the instant the oldest
+/// one that counts leaves the 24 hours; nullopt when a text may go (or no cap applies).
+std::optional<TimePoint> frequency_cap_until(std::string_view state,
+                                             const std::vector<TimePoint>& recent);
+
 /// The gate's answer.
 struct GateDecision {
   enum class Verdict { kSend, kDefer, kBlock };
@@ -72,8 +87,10 @@ struct GateDecision {
 
 /// The decision for a text of `category` to `contact` at `now`, located by `where`: kBlock when
 /// consent is missing for the category (fail closed) or quiet hours have no window within 14
-/// days (an unknown zone, a declared emergency), kDefer outside the window (send_at = its next
-/// opening), else kSend.
+/// days (an unknown zone, a declared emergency); kDefer for a marketing text over the state's
+/// frequency cap (reason "frequency_cap", send_at = when one of the day's texts counts no more)
+/// or outside the window (send_at = its next opening); else kSend. The caller that sends a
+/// capped marketing text reserves its place first (ConsentStore::reserve_marketing_send).
 GateDecision check_send(const Contact& contact, Category category, const RecipientLocation& where,
                         TimePoint now, const common::compliance::QuietHoursOptions& options);
 

@@ -1,6 +1,7 @@
 #include "common/consent/store.hpp"
 
 #include "common/compliance/business_days.hpp"
+#include "common/consent/gate.hpp"
 
 namespace common::consent {
 
@@ -484,6 +485,23 @@ OptOutChange ConsentStore::record_carrier_opt_out(const std::string& phone, comm
     put_consent_event({phone, "opt_out", now, "carrier-" + ref_id, "sms", "carrier", {}});
   }
   return recorded.change;
+}
+
+std::optional<common::TimePoint> ConsentStore::reserve_marketing_send(const std::string& phone,
+                                                                      common::TimePoint now,
+                                                                      int per_24h) {
+  std::optional<common::TimePoint> full_until;
+  (void)update(phone, [&](const Contact& current, ContactUpdate& u) {
+    std::vector<common::TimePoint> recent = marketing_sends_in_24h(current, now);
+    full_until = cap_frees_at(recent, per_24h);
+    if (full_until) return false;
+    recent.push_back(now);
+    std::vector<AttributeValue> list;
+    for (common::TimePoint t : recent) list.push_back(S(common::format_rfc3339(t)));
+    u.set("marketing_sent_at", AttributeValue::L(std::move(list)));
+    return true;
+  });
+  return full_until;
 }
 
 void ConsentStore::record_outbound(const OutboundRecord& r) {

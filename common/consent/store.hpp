@@ -319,6 +319,16 @@ class ConsentStore {
   OptOutChange record_carrier_opt_out(const std::string& phone, common::TimePoint now,
                                       const std::string& ref_name, const std::string& ref_id);
 
+  /// Reserves the place of one marketing text to `phone` at `now` under a cap of `per_24h` a
+  /// day (docs/compliance.md#frequency-caps), before it is sent: `marketing_sent_at` becomes the
+  /// sends of the last 24 hours plus `now`, with optimistic concurrency on the contact's
+  /// version, so two senders cannot both take the last place. Returns nullopt when reserved,
+  /// else the instant a place frees up (nothing written). A reserved text that is then not sent
+  /// keeps its place (stricter, never looser). Calls: GetItem + UpdateItem (more on contention);
+  /// throws like update().
+  std::optional<common::TimePoint> reserve_marketing_send(const std::string& phone,
+                                                          common::TimePoint now, int per_24h);
+
   /// Logs a text that went out and counts it on the contact (message_count_out, last_outbound_at):
   /// two requests; a unit of work with more to write uses write_log and finish_contact instead.
   void record_outbound(const OutboundRecord& record);

@@ -10,6 +10,7 @@
 #include "common/aws/sigv4.hpp"
 #include "common/aws/sms_voice.hpp"
 #include "common/compliance/phone.hpp"
+#include "common/compliance/state_rules.hpp"
 #include "common/consent/delivery.hpp"
 #include "common/consent/gate.hpp"
 #include "common/consent/notifications.hpp"
@@ -214,6 +215,29 @@ struct Handler::State {
     n.status = NotifyStatus::kSent;
   }
 
+  // A marketing text to a state that caps solicitations a day (or to an unknown state) takes
+  // its place before it is sent, atomically on the contact (docs/compliance.md#frequency-caps).
+  // True when it may be sent; false with `n` deferred until a place frees up (blocked as
+  // expiring first when that is after its expires_at).
+  bool take_cap_place(Notification& n) {
+    if (n.category != "marketing") return true;
+    const auto where = common::consent::locate_recipient(n.phone_number, "", "");
+    const auto cap = common::compliance::solicitation_cap(where.state);
+    if (!cap) return true;
+    const auto until = consent.reserve_marketing_send(n.phone_number, now(), cap->per_24h);
+    if (!until) return true;
+    n.rule = cap->rule;
+    if (n.expires_at && *until >= *n.expires_at) {
+      n.status = NotifyStatus::kBlocked;
+      n.reason = "expires_before_window:frequency_cap";
+      return false;
+    }
+    n.status = NotifyStatus::kDeferred;
+    n.reason = "frequency_cap";
+    n.send_at = until;
+    return false;
+  }
+
   // What pace() did.
   enum class Paced { kAtOnce, kWaited, kOutOfTime };
 
@@ -388,7 +412,11 @@ struct Handler::State {
         case NotifyClaimed::Kind::kClaimed:
           break;
       }
-      if (sending) n = send(std::move(n), false);
+      if (sending && !take_cap_place(n)) {
+        record(n);  // deferred (or blocked) by the state's frequency cap: nothing sent
+      } else if (sending) {
+        n = send(std::move(n), false);
+      }
       count_decision(n);
       log_decision(n);
       a.n = std::move(n);
@@ -713,6 +741,7 @@ struct Handler::State {
         }
         if (paced == Paced::kWaited) decide(n, consent.read(n.phone_number));
       }
+      if (n.status == NotifyStatus::kSent) (void)take_cap_place(n);
       if (n.status == NotifyStatus::kBlocked && n.reason.rfind("expires_before_window", 0) == 0) {
         n.status = NotifyStatus::kExpired;  // deferred again past its expiry: dropped
       }

@@ -568,4 +568,39 @@ TEST_F(Notify, TheEventClockIsRefusedOutsideTheLocalStack) {
             std::string::npos) << run.log;
 }
 
+// Florida allows 3 solicitations in 24 hours (Fla. Stat. 501.616(6)(b)): the 4th marketing text
+// waits until the first leaves the window, and is then released; Texas has no cap.
+TEST_F(Notify, TheFourthMarketingTextInADayWaitsInACappedState) {
+  const std::string florida = fresh_number(305);  // Miami: 10:00 at 15:00Z
+  const std::string texas = fresh_number(512);    // Austin: 09:00 at 15:00Z
+  opt_in(florida, "web_form", "2026-01-marketing");
+  opt_in(texas, "web_form", "2026-01-marketing");
+  const json vars = {{"name", "Ana"}, {"until", "Dec 15"}};
+  const char* times[] = {"2026-12-01T15:00:00Z", "2026-12-01T16:00:00Z", "2026-12-01T17:00:00Z",
+                         "2026-12-01T18:00:00Z"};
+  std::string fourth;
+  for (const char* t : times) {
+    fourth = fresh_id("cap");
+    EXPECT_EQ(post(request(fresh_id("tx"), texas, "marketing", "spring_offer", vars), t).body["status"], "sent");
+    const auto r = post(request(fourth, florida, "marketing", "spring_offer", vars), t);
+    if (std::string(t) != times[3]) {
+      EXPECT_EQ(r.body["status"], "sent") << t << r.body.dump();
+    } else {
+      EXPECT_EQ(r.body["status"], "deferred") << r.body.dump();
+      EXPECT_EQ(r.body["reason"], "frequency_cap");
+      // 24 hours after the first one went (the run's clock, a few ms after the event's time).
+      EXPECT_EQ(r.body.value("send_at", "").substr(0, 19), "2026-12-02T15:00:00");
+    }
+  }
+  EXPECT_EQ(stack_.outbox_for(florida).size(), 3u);
+  EXPECT_EQ(stack_.outbox_for(texas).size(), 4u);
+  // A transactional text is not a solicitation: not counted, not capped.
+  EXPECT_EQ(post(request(fresh_id("t"), florida, "transactional", "appointment_update",
+                         {{"name", "Ana"}, {"details", "x"}}),
+                 times[3]).body["status"], "sent");
+  release_at("2026-12-02T15:00:30Z");
+  EXPECT_EQ(status_of(florida, fourth), "sent");
+  EXPECT_EQ(stack_.outbox_for(florida).size(), 5u);
+}
+
 }  // namespace

@@ -116,4 +116,32 @@ TEST(Gate, OutsideTheWindowDefersToItsOpening) {
   EXPECT_EQ(e.rule, "emergency: La. R.S. 45:844.31");
 }
 
+// Frequency caps (Fla. Stat. 501.616(6)(b) and the MD, OK, OR rows): at most 3 marketing texts
+// in any 24 hours; the 4th waits until the oldest of the 3 leaves the window. Transactional
+// texts and states without a cap are not counted; an unknown state gets the strictest cap.
+TEST(Gate, MarketingOverTheStateCapWaitsUntilAPlaceFreesUp) {
+  Contact c = opted_in("web_form", "terms-v3-marketing");
+  const auto now = at("2026-12-01T16:00:00Z");  // 11:00 in Miami
+  c.marketing_sent_at = {at("2026-11-30T15:00:00Z"), at("2026-11-30T18:00:00Z"),
+                         at("2026-12-01T14:00:00Z"), at("2026-12-01T15:00:00Z")};
+  const auto florida = locate_recipient("+13055550123", "", "");
+  // 3 in the last 24 hours (the first one left the window at 15:00).
+  auto d = check_send(c, Category::kMarketing, florida, now, {});
+  EXPECT_EQ(d.verdict, Verdict::kDefer);
+  EXPECT_EQ(d.reason, "frequency_cap");
+  EXPECT_EQ(d.rule, "Fla. Stat. 501.616(6)(b)");
+  EXPECT_EQ(d.send_at, at("2026-12-01T18:00:00Z"));
+  EXPECT_EQ(check_send(c, Category::kTransactional, florida, now, {}).verdict, Verdict::kSend);
+  const auto texas = locate_recipient("+15125550123", "", "");
+  EXPECT_EQ(check_send(c, Category::kMarketing, texas, now, {}).verdict, Verdict::kSend);
+  const auto unknown = locate_recipient("+12045550123", "", "");  // Manitoba: no US state
+  d = check_send(c, Category::kMarketing, unknown, now, {});
+  EXPECT_EQ(d.reason, "frequency_cap");
+  EXPECT_NE(d.rule.find("Okla. Stat."), std::string::npos) << d.rule;
+  // Two in the window: a third may go.
+  c.marketing_sent_at.pop_back();
+  EXPECT_EQ(check_send(c, Category::kMarketing, florida, now, {}).verdict, Verdict::kSend);
+  EXPECT_EQ(common::consent::cap_frees_at({}, 3), std::nullopt);
+}
+
 }  // namespace

@@ -1,5 +1,7 @@
 #include "scaffold/settings.hpp"
 
+#include <stdexcept>
+
 namespace scaffold {
 namespace {
 
@@ -39,6 +41,17 @@ Settings read_settings(common::aws::SettingsReader& reader, const Uses& uses,
 void read_settings(common::aws::SettingsReader& reader, const Uses& uses, std::string_view function,
                    Settings& into) {
   into = read_settings(reader, uses, function);
+}
+
+void read_state_emergencies(common::aws::SettingsReader& reader,
+                            const std::optional<std::string>& value,
+                            common::compliance::QuietHoursOptions& into) {
+  if (!value) return;
+  try {
+    into.emergencies = common::compliance::parse_state_emergencies(*value);
+  } catch (const std::invalid_argument& e) {
+    reader.problem(std::string("STATE_EMERGENCIES: ") + e.what());
+  }
 }
 
 }  // namespace scaffold

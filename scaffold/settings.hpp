@@ -3,10 +3,12 @@
 // its own settings stay in its Config, which extends Settings.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/aws/environment.hpp"
+#include "common/compliance/quiet_hours.hpp"
 
 namespace scaffold {
 
@@ -54,5 +56,14 @@ Settings read_settings(common::aws::SettingsReader& reader, const Uses& uses,
 /// fields untouched: `Config c; scaffold::read_settings(reader, kUses, "name", c);`.
 void read_settings(common::aws::SettingsReader& reader, const Uses& uses, std::string_view function,
                    Settings& into);
+
+/// STATE_EMERGENCIES, for the functions that send on a schedule or for a business (reminders,
+/// notify): `value` (the variable's, nullopt when unset; read by the function itself, so the
+/// offline checks see which functions read it) parsed into `into.emergencies`
+/// (common::compliance::parse_state_emergencies), a bad value recorded on `reader` as
+/// "STATE_EMERGENCIES: <why>" (docs/compliance.md#state-emergencies).
+void read_state_emergencies(common::aws::SettingsReader& reader,
+                            const std::optional<std::string>& value,
+                            common::compliance::QuietHoursOptions& into);
 
 }  // namespace scaffold

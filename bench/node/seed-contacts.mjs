@@ -9,10 +9,9 @@
 //        [--time-zone America/Los_Angeles]
 //
 // Numbers are +1 <area code> followed by 2000000 + (K + i) mod 7000000 (exchange 200-999).
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { putAll, stack } from './seed-lib.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -20,12 +19,7 @@ const { values: a } = parseArgs({
     'area-code': { type: 'string', default: '425' }, 'time-zone': { type: 'string' },
   },
 });
-const env = Object.fromEntries(fs.readFileSync(a['env-file'], 'utf8').split('\n')
-  .filter((l) => /^[A-Z0-9_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-const client = new DynamoDBClient({
-  region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-  credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
-});
+const { env, client } = stack(a['env-file']);
 const S = (value) => ({ S: value });
 const optedIn = new Date(Date.now() - 30 * 86400e3).toISOString();
 
@@ -45,17 +39,5 @@ for (let i = 0; i < count; i++) {
   lines.push(JSON.stringify({ phone }));
 }
 
-const batches = [];
-for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-let next = 0;
-async function worker() {
-  while (next < batches.length) {
-    let request = { [env.CONTACTS_TABLE]: batches[next++].map((Item) => ({ PutRequest: { Item } })) };
-    while (Object.keys(request).length) {
-      const r = await client.send(new BatchWriteItemCommand({ RequestItems: request }));
-      request = r.UnprocessedItems ?? {};
-    }
-  }
-}
-await Promise.all(Array.from({ length: 4 }, worker));
+await putAll(client, env.CONTACTS_TABLE, items);
 process.stdout.write(`${lines.join('\n')}\n`);

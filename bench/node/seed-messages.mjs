@@ -14,10 +14,9 @@
 //   TEXT_DELIVERED then supersedes it (the usual second event of a text); delivered: TEXT_SUCCESSFUL
 //   and TEXT_DELIVERED, so a TEXT_DELIVERED is an SNS redelivery (a duplicate).
 // Numbers are +1425 followed by 2000000 + (K + i) mod 7000000 (exchange 200-999).
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { putAll, stack } from './seed-lib.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -29,12 +28,7 @@ const { values: a } = parseArgs({
 if (!['reply', 'message-id'].includes(a.key)) throw new Error(`--key: reply or message-id, not ${a.key}`);
 if (!['successful', 'delivered'].includes(a.recorded)) throw new Error(`--recorded: successful or delivered`);
 
-const env = Object.fromEntries(fs.readFileSync(a['env-file'], 'utf8').split('\n')
-  .filter((l) => /^[A-Z0-9_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-const client = new DynamoDBClient({
-  region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-  credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
-});
+const { env, client } = stack(a['env-file']);
 
 const S = (value) => ({ S: value });
 const N = (value) => ({ N: String(value) });
@@ -90,17 +84,5 @@ for (let i = 0; i < count; i++) {
   lines.push(JSON.stringify({ phone, sk, message_id: messageId, sent_at_ms: sentMs }));
 }
 
-const batches = [];
-for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-let next = 0;
-async function worker() {
-  while (next < batches.length) {
-    let request = { [env.MESSAGE_LOG_TABLE]: batches[next++].map((Item) => ({ PutRequest: { Item } })) };
-    while (Object.keys(request).length) {
-      const r = await client.send(new BatchWriteItemCommand({ RequestItems: request }));
-      request = r.UnprocessedItems ?? {};
-    }
-  }
-}
-await Promise.all(Array.from({ length: 4 }, worker));
+await putAll(client, env.MESSAGE_LOG_TABLE, items);
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -3,18 +3,13 @@
 // STOP whose opt-out-list update failed. Benchmark only.
 //
 //   node seed-pending.mjs --env-file <stack>/env [--count 3] [--prefix 10]
-import fs from 'node:fs';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { stack } from './seed-lib.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, v, i, all) =>
   (v.startsWith('--') ? [...pairs, [v.slice(2), all[i + 1]]] : pairs), []));
-const env = Object.fromEntries(fs.readFileSync(args['env-file'], 'utf8').split('\n')
-  .filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-const client = new DynamoDBClient({
-  region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-  credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
-});
+const { env, client } = stack(args['env-file']);
 const S = (value) => ({ S: value });
 const count = Number(args.count ?? 3);
 const now = Date.now();

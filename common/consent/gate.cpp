@@ -87,12 +87,6 @@ std::optional<TimePoint> cap_frees_at(const std::vector<TimePoint>& recent, int 
   return recent[recent.size() - static_cast<std::size_t>(per_24h)] + std::chrono::hours(24);
 }
 
-std::optional<TimePoint> frequency_cap_until(std::string_view state,
-                                             const std::vector<TimePoint>& recent) {
-  const auto cap = common::compliance::solicitation_cap(state);
-  return cap ? cap_frees_at(recent, cap->per_24h) : std::nullopt;
-}
-
 GateDecision check_send(const Contact& contact, Category category, const RecipientLocation& where,
                         TimePoint now, const common::compliance::QuietHoursOptions& options) {
   using Verdict = GateDecision::Verdict;
@@ -102,9 +96,10 @@ GateDecision check_send(const Contact& contact, Category category, const Recipie
     return {Verdict::kBlock, "no_written_consent", "47 CFR 64.1200(a)(2)", std::nullopt};
   }
   if (category == Category::kMarketing) {
-    if (auto until = frequency_cap_until(where.state, marketing_sends_in_24h(contact, now))) {
-      return {Verdict::kDefer, "frequency_cap",
-              common::compliance::solicitation_cap(where.state)->rule, until};
+    if (const auto cap = common::compliance::solicitation_cap(where.state)) {
+      if (auto until = cap_frees_at(marketing_sends_in_24h(contact, now), cap->per_24h)) {
+        return {Verdict::kDefer, "frequency_cap", cap->rule, until};
+      }
     }
   }
   const auto quiet = common::compliance::check_quiet_hours(where.places, now, options);

@@ -60,16 +60,10 @@ bool has_written_marketing_consent(const Contact& contact);
 /// after `now` - 24 h), oldest first.
 std::vector<TimePoint> marketing_sends_in_24h(const Contact& contact, TimePoint now);
 
-/// With `recent` (marketing_sends_in_24h) under a cap of `per_24h` a day: nullopt when one more
+/// Frequency caps (docs/compliance.md#frequency-caps): with `recent` (marketing_sends_in_24h)
+/// under a cap of `per_24h` a day (common::compliance::solicitation_cap), nullopt when one more
 /// text may go, else the instant the oldest text that counts leaves the 24 hours.
 std::optional<TimePoint> cap_frees_at(const std::vector<TimePoint>& recent, int per_24h);
-
-/// Frequency caps (docs/compliance.md#frequency-caps): when the cap of `state` (the recipient's,
-/// "" when not known: the strictest of all; common::compliance::solicitation_cap) allows no
-/// more marketing texts at `now` given `recent` (marketing_sends_in_24h), the instant the oldest
-/// one that counts leaves the 24 hours; nullopt when a text may go (or no cap applies).
-std::optional<TimePoint> frequency_cap_until(std::string_view state,
-                                             const std::vector<TimePoint>& recent);
 
 /// The gate's answer.
 struct GateDecision {

@@ -43,29 +43,6 @@ double amount(const std::string& decimal) {
   }
 }
 
-// One EMF line per final failure status, so MessagesFailed has a Status dimension (the shared
-// Metrics class carries FunctionName only).
-void emit_failed_by_status(std::ostream& out, const Config& config,
-                           const std::map<std::string, int>& failed) {
-  const auto now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(common::now_ms().time_since_epoch())
-          .count();
-  for (const auto& [status, n] : failed) {
-    json line = {
-        {"_aws",
-         {{"Timestamp", now},
-          {"CloudWatchMetrics",
-           json::array(
-               {{{"Namespace", config.metrics_namespace},
-                 {"Dimensions", json::array({json::array({"FunctionName", "Status"})})},
-                 {"Metrics", json::array({{{"Name", "MessagesFailed"}, {"Unit", "Count"}}})}}})}}},
-        {"FunctionName", config.function_name},
-        {"Status", status},
-        {"MessagesFailed", n}};
-    out << line.dump() << "\n";
-  }
-}
-
 }  // namespace
 
 Config config_from_environment(const common::aws::Environment& env) {
@@ -196,7 +173,14 @@ std::string Handler::handle(const scaffold::Invocation& invocation) {
     results.push_back(entry);
   }
   metrics.flush();
-  emit_failed_by_status(services_.metrics_out, config_, failed_by_status);
+  // By Status too (the shared Metrics carries FunctionName only).
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(common::now_ms().time_since_epoch()).count();
+  for (const auto& [status, n] : failed_by_status) {
+    common::observe::write_dimensioned_metric(services_.metrics_out, config_.metrics_namespace,
+                                              config_.function_name, "Status", status,
+                                              "MessagesFailed", n, now_ms);
+  }
   json summary = {
       {"records", records.size()}, {"recorded", recorded}, {"history_only", history_only},
       {"duplicates", duplicates},  {"unknown", unknown},   {"ignored", ignored},

@@ -38,6 +38,12 @@ const char* category_name(Category c) {
   return c == Category::kMarketing ? "marketing" : "transactional";
 }
 
+// The category of a stored notification (its `category`, as category_name wrote it).
+Category category_of(const Notification& n) {
+  return n.category == category_name(Category::kMarketing) ? Category::kMarketing
+                                                           : Category::kTransactional;
+}
+
 // "quiet_hours:America/New_York:FL" -> "quiet_hours": a metric dimension must not explode.
 std::string reason_family(const std::string& reason) { return reason.substr(0, reason.find(':')); }
 
@@ -171,8 +177,7 @@ struct Handler::State {
     n.reason.clear();
     n.rule.clear();
     n.send_at.reset();
-    const Category category =
-        n.category == "marketing" ? Category::kMarketing : Category::kTransactional;
+    const Category category = category_of(n);
     const auto where = common::consent::locate_recipient(n.phone_number, contact.time_zone, "");
     n.quiet_hours = where.basis;
     auto gate = common::consent::check_send(contact, category, where, t, config.quiet_hours);
@@ -215,12 +220,25 @@ struct Handler::State {
     n.status = NotifyStatus::kSent;
   }
 
+  // The gate's decision on `n` with the contact as stored now; for a text to send, after the
+  // pacer's wait, with consent read and decided again when there was one (an opt-out may have
+  // landed meanwhile: fail closed). False, with no wait, when the wait would run into the end of
+  // the invocation.
+  bool decide_paced(Notification& n) {
+    decide(n, consent.read(n.phone_number));
+    if (n.status != NotifyStatus::kSent) return true;
+    const Paced paced = pace();
+    if (paced == Paced::kOutOfTime) return false;
+    if (paced == Paced::kWaited) decide(n, consent.read(n.phone_number));
+    return true;
+  }
+
   // A marketing text to a state that caps solicitations a day (or to an unknown state) takes
   // its place before it is sent, atomically on the contact (docs/compliance.md#frequency-caps).
   // True when it may be sent; false with `n` deferred until a place frees up (blocked as
   // expiring first when that is after its expires_at).
   bool take_cap_place(Notification& n) {
-    if (n.category != "marketing") return true;
+    if (category_of(n) != Category::kMarketing) return true;
     const auto where = common::consent::locate_recipient(n.phone_number, "", "");
     const auto cap = common::compliance::solicitation_cap(where.state);
     if (!cap) return true;
@@ -258,8 +276,7 @@ struct Handler::State {
   // notification as recorded, or throws common::Error (transient) after giving the claim back
   // when nothing was sent.
   Notification send(Notification n, bool was_deferred) {
-    const Category category =
-        n.category == "marketing" ? Category::kMarketing : Category::kTransactional;
+    const Category category = category_of(n);
     const std::string message_ref = n.sk();
     std::map<std::string, std::string> context = n.context;
     context[std::string(common::consent::kContextMessageRef)] = message_ref;
@@ -380,18 +397,10 @@ struct Handler::State {
         a.error = {"expires_at", "is in the past"};
         return a;
       }
-      auto contact = consent.read(n.phone_number);
-      decide(n, contact);
-      if (n.status == NotifyStatus::kSent) {
-        const Paced paced = pace();
-        if (paced == Paced::kOutOfTime) {
-          a.kind = Answer::Kind::kTransient;
-          a.detail = "invocation time is short";
-          return a;
-        }
-        if (paced == Paced::kWaited) {
-          decide(n, consent.read(n.phone_number));  // after a wait: consent again (fail closed)
-        }
+      if (!decide_paced(n)) {
+        a.kind = Answer::Kind::kTransient;
+        a.detail = "invocation time is short";
+        return a;
       }
       // A decision that sends nothing is written once, conditionally, with no claim first.
       const bool sending = n.status == NotifyStatus::kSent;
@@ -732,14 +741,9 @@ struct Handler::State {
         (void)conclude(std::move(n), NotifyStatus::kExpired, "expired_while_deferred");
         return;
       }
-      decide(n, consent.read(n.phone_number));
-      if (n.status == NotifyStatus::kSent) {
-        const Paced paced = pace();
-        if (paced == Paced::kOutOfTime) {
-          notifications.release(n, owner, true);
-          return;
-        }
-        if (paced == Paced::kWaited) decide(n, consent.read(n.phone_number));
+      if (!decide_paced(n)) {
+        notifications.release(n, owner, true);
+        return;
       }
       if (n.status == NotifyStatus::kSent) (void)take_cap_place(n);
       if (n.status == NotifyStatus::kBlocked && n.reason.rfind("expires_before_window", 0) == 0) {
@@ -824,13 +828,7 @@ Config config_from_environment(const common::aws::Environment& env) {
     settings.problem("NOTIFY_ACCEPT_EVENT_TIME is for tests on the local stack only (no "
                      "AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL is set)");
   }
-  if (auto list = env.get("STATE_EMERGENCIES")) {
-    try {
-      c.quiet_hours.emergencies = common::compliance::parse_state_emergencies(*list);
-    } catch (const std::invalid_argument& e) {
-      settings.problem(std::string("STATE_EMERGENCIES: ") + e.what());
-    }
-  }
+  scaffold::read_state_emergencies(settings, env.get("STATE_EMERGENCIES"), c.quiet_hours);
   settings.check("notify");
   return c;
 }

@@ -347,25 +347,6 @@ class Run {
   bool stopping_ = false;
 };
 
-// One EMF line per blocked reason, so RemindersBlocked has a Reason dimension (the shared
-// Metrics class carries FunctionName only).
-void emit_blocked_metrics(std::ostream& out, const std::string& ns, const std::string& function,
-                          const std::map<std::string, int>& blocked, TimePoint now) {
-  for (const auto& [reason, n] : blocked) {
-    json line = {{"_aws",
-                  {{"Timestamp", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     now.time_since_epoch()).count()},
-                   {"CloudWatchMetrics",
-                    json::array({{{"Namespace", ns},
-                                  {"Dimensions", json::array({json::array({"FunctionName", "Reason"})})},
-                                  {"Metrics", json::array({{{"Name", "RemindersBlocked"}, {"Unit", "Count"}}})}}})}}},
-                 {"FunctionName", function},
-                 {"Reason", reason},
-                 {"RemindersBlocked", n}};
-    out << line.dump() << "\n";
-  }
-}
-
 }  // namespace
 
 Config config_from_environment(const common::aws::Environment& env) {
@@ -403,13 +384,7 @@ Config config_from_environment(const common::aws::Environment& env) {
   c.stop_before_deadline = std::chrono::milliseconds(
       static_cast<long>(settings.number("REMINDER_STOP_BEFORE_DEADLINE_MS", 5000, 0, 600000)));
   c.accept_event_time = settings.get_or("REMINDERS_ACCEPT_EVENT_TIME", "") == "1";
-  if (auto list = env.get("STATE_EMERGENCIES")) {
-    try {
-      c.quiet_hours.emergencies = common::compliance::parse_state_emergencies(*list);
-    } catch (const std::invalid_argument& e) {
-      settings.problem(std::string("STATE_EMERGENCIES: ") + e.what());
-    }
-  }
+  scaffold::read_state_emergencies(settings, env.get("STATE_EMERGENCIES"), c.quiet_hours);
   settings.check("reminders");
   return c;
 }
@@ -451,8 +426,13 @@ std::string Handler::handle(const scaffold::Invocation& invocation) {
   m.add("SegmentsSent", s.segments);
   m.set_property("requestId", invocation.request_id);
   m.flush();
-  emit_blocked_metrics(services_.metrics_out, config_.metrics_namespace,
-                       config_.function_name, s.blocked, now);
+  // By Reason too (the shared Metrics carries FunctionName only).
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  for (const auto& [reason, n] : s.blocked) {
+    common::observe::write_dimensioned_metric(services_.metrics_out, config_.metrics_namespace,
+                                              config_.function_name, "Reason", reason,
+                                              "RemindersBlocked", n, now_ms);
+  }
   json summary = {{"now", common::format_rfc3339(now)},
                   {"sent", s.sent},
                   {"blocked", s.blocked},

@@ -338,22 +338,10 @@ function callArguments(text, start) {
 }
 
 // The text of a call's first argument, from just after its "(" to the first top-level comma or
-// the closing parenthesis.
+// the closing parenthesis (the rest of the text when neither comes).
 function firstArgument(text, start) {
-  let depth = 0, inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if ("([{".includes(c)) depth++;
-    else if (")]}".includes(c)) {
-      if (depth === 0) return text.slice(start, i);
-      depth--;
-    } else if (c === "," && depth === 0) return text.slice(start, i);
-  }
-  return text.slice(start);
+  const args = callArguments(text, start);
+  return args.length ? args[0] : text.slice(start);
 }
 
 /** Everything the checks need about one function, or {built: false}. */

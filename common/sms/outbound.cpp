@@ -33,4 +33,17 @@ void Pacer::sent(int parts) {
 
 void Pacer::throttled() { rate_ = std::max(rate_ / 2, 0.1); }
 
+SendFailure classify_send_failure(const common::aws::AwsError& error) {
+  if (error.is("ConflictException") && error.reason == "DESTINATION_PHONE_NUMBER_OPTED_OUT") {
+    return SendFailure::kOptedOut;
+  }
+  if (!error.outcome_unknown() &&
+      (error.is("AccessDeniedException") || error.is("ServiceQuotaExceededException") ||
+       error.is("ResourceNotFoundException"))) {
+    return SendFailure::kAccount;
+  }
+  if (error.retryable()) return error.outcome_unknown() ? SendFailure::kMaybeSent : SendFailure::kNotSent;
+  return SendFailure::kRefused;
+}
+
 }  // namespace common::sms

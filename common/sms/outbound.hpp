@@ -43,6 +43,22 @@ std::string message_type(common::consent::Category category);
 std::optional<common::aws::SendTextMessageRequest> send_request(const OutboundText& text,
                                                                 TimePoint now);
 
+/// What a failed SendTextMessage means for the text, for every sender alike.
+enum class SendFailure {
+  kOptedOut,   ///< ConflictException, Reason DESTINATION_PHONE_NUMBER_OPTED_OUT: the number is on
+               ///< the account's opt-out list (docs/compliance.md#carrier-opt-outs); not sent
+  kAccount,    ///< answered AccessDenied, ServiceQuotaExceeded (the spend limit) or
+               ///< ResourceNotFound (configuration set, identity): the account or its
+               ///< configuration refused, not this text; not sent
+  kNotSent,    ///< throttled or a 5xx, answered: not sent, a later attempt may succeed
+  kMaybeSent,  ///< an attempt got no answer: it may have gone out; never sent again
+  kRefused,    ///< any other final error: End User Messaging refuses this text
+};
+
+/// Classifies a SendTextMessage error (the order above: an opt-out first, then the account, then
+/// whether an answer says nothing was sent).
+SendFailure classify_send_failure(const common::aws::AwsError& error);
+
 /// Paces sends to a throughput in message parts per second (an origination number's limit: 3 for
 /// toll-free, more for 10DLC), halving it after a throttle. Not thread-safe: one per run.
 class Pacer {

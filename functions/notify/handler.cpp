@@ -313,44 +313,39 @@ struct Handler::State {
   Notification send_failed(Notification n, const common::aws::AwsError& error, bool was_deferred) {
     json ctx = log_context(n);
     ctx["error"] = error.describe();
-    if (error.code == "ConflictException" && error.reason == "DESTINATION_PHONE_NUMBER_OPTED_OUT") {
-      // The account's opt-out list has the number (a carrier-level STOP): an opt-out of every
-      // channel, so nothing else texts it either.
-      consent.record_carrier_opt_out(n.phone_number, now(), "notify_id", n.notify_id);
-      n.status = NotifyStatus::kBlocked;
-      n.reason = "carrier_opted_out";
-      record(n);
-      s.logger.warn("notification blocked: the number is on the opt-out list", ctx);
-      return n;
-    }
     if (error.throttling()) {
       pacer.throttled();
       ctx["parts_per_second"] = pacer.rate();
     }
-    // The account or its configuration refused (permissions, spend limit, a missing
-    // configuration set or identity): nothing was sent, and nothing about this text is wrong, so
-    // it is a failure to retry (then the dead-letter queue), never a decision.
-    const bool account_problem = error.is("AccessDeniedException") ||
-                                 error.is("ServiceQuotaExceededException") ||
-                                 error.is("ResourceNotFoundException");
-    if (account_problem && !error.outcome_unknown()) {
-      notifications.release(n, owner, was_deferred);
-      s.logger.error("send refused for the account or its configuration; the notification is retried",
-                     ctx);
-      throw common::Error::transient("sms-voice", error.code, error.describe());
-    }
-    if (error.retryable()) {
-      if (error.outcome_unknown()) {
-        // No answer: the text may have gone out. Never sent again.
+    switch (common::sms::classify_send_failure(error)) {
+      case common::sms::SendFailure::kOptedOut:
+        // The account's opt-out list has the number (a carrier-level STOP): an opt-out of every
+        // channel, so nothing else texts it either.
+        consent.record_carrier_opt_out(n.phone_number, now(), "notify_id", n.notify_id);
+        n.status = NotifyStatus::kBlocked;
+        n.reason = "carrier_opted_out";
+        record(n);
+        s.logger.warn("notification blocked: the number is on the opt-out list", ctx);
+        return n;
+      case common::sms::SendFailure::kAccount:
+        // Nothing about this text is wrong: a failure to retry (then the dead-letter queue),
+        // never a decision.
+        notifications.release(n, owner, was_deferred);
+        s.logger.error("send refused for the account or its configuration; the notification is retried",
+                       ctx);
+        throw common::Error::transient("sms-voice", error.code, error.describe());
+      case common::sms::SendFailure::kMaybeSent:
         n.status = NotifyStatus::kOutcomeUnknown;
         n.reason = "send_outcome_unknown:" + error.code;
         record(n);
         s.logger.error("send outcome unknown; the notification is not sent again", ctx);
         return n;
-      }
-      notifications.release(n, owner, was_deferred);
-      s.logger.warn("send failed; the notification is retried", ctx);
-      throw common::Error::transient("sms-voice", error.code, error.describe());
+      case common::sms::SendFailure::kNotSent:
+        notifications.release(n, owner, was_deferred);
+        s.logger.warn("send failed; the notification is retried", ctx);
+        throw common::Error::transient("sms-voice", error.code, error.describe());
+      case common::sms::SendFailure::kRefused:
+        break;
     }
     n.status = NotifyStatus::kBlocked;
     n.reason = "send_refused:" + error.code;

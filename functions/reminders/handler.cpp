@@ -255,7 +255,7 @@ class Run {
                      const json& ctx, std::optional<std::chrono::minutes> next) {
     json ectx = ctx;
     ectx["error"] = error.describe();
-    if (error.code == "ConflictException" && error.reason == "DESTINATION_PHONE_NUMBER_OPTED_OUT") {
+    if (common::sms::classify_send_failure(error) == common::sms::SendFailure::kOptedOut) {
       // The carrier/AWS list says the person opted out: record it as an opt-out of every
       // channel (source carrier), so nothing else texts them either.
       common::appointments::record_carrier_opt_out(consent_, a, now());
@@ -268,6 +268,8 @@ class Run {
       release(a);
       return Result::kFailed;
     }
+    // (An account refusal, SendFailure::kAccount, is still blocked here like any refusal;
+    // notify retries it instead.)
     if (error.retryable()) {
       // With no answer the text may have gone out: keep the claim so the reminder is retried
       // only after the lease, not by this run; with an answer (5xx) nothing was sent.

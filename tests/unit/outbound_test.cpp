@@ -52,4 +52,28 @@ TEST(Outbound, PacerSpacesPartsAndHalvesOnThrottle) {
   EXPECT_DOUBLE_EQ(pacer.rate(), 0.1);
 }
 
+// Every sender reads a failed send the same way: an opt-out first, an account refusal that was
+// answered, then whether any attempt went unanswered (the text may have gone out).
+TEST(Outbound, SendFailuresAreClassifiedOnce) {
+  using common::aws::AwsError;
+  using common::sms::classify_send_failure;
+  using common::sms::SendFailure;
+  AwsError opted = AwsError::final_error("sms-voice", "SendTextMessage", "ConflictException", "x");
+  opted.http_status = 400;
+  opted.reason = "DESTINATION_PHONE_NUMBER_OPTED_OUT";
+  EXPECT_EQ(classify_send_failure(opted), SendFailure::kOptedOut);
+  opted.reason = "OTHER";
+  EXPECT_EQ(classify_send_failure(opted), SendFailure::kRefused);
+  AwsError quota = AwsError::final_error("sms-voice", "SendTextMessage", "ServiceQuotaExceededException", "x");
+  quota.http_status = 402;
+  EXPECT_EQ(classify_send_failure(quota), SendFailure::kAccount);
+  AwsError busy = AwsError::throttling("sms-voice", "SendTextMessage", "ThrottlingException", "x");
+  busy.http_status = 400;
+  EXPECT_EQ(classify_send_failure(busy), SendFailure::kNotSent);
+  busy.earlier_attempt_unanswered = true;
+  EXPECT_EQ(classify_send_failure(busy), SendFailure::kMaybeSent);
+  const AwsError lost = AwsError::network("sms-voice", "SendTextMessage", true, "timeout", 1);
+  EXPECT_EQ(classify_send_failure(lost), SendFailure::kMaybeSent);
+}
+
 }  // namespace

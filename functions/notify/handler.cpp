@@ -603,7 +603,8 @@ struct Handler::State {
     }
     common::http::HttpResponse response = respond(request);
     s.logger.info("request", {{"method", request.method},
-                              {"path", request.path},
+                              // The route, never the caller's raw path (it may hold a number).
+                              {"route", request.path == "/messages" ? "/messages" : "(no route)"},
                               {"status", response.status},
                               {"caller", request.caller},
                               {"api_request_id", request.request_id}});

@@ -36,6 +36,10 @@ Contact Contact::from_item(const std::optional<AttributeMap>& item) {
   // Not a consent decision input: a stray type only loses the zone, it does not block sends.
   bool zone_unreadable = false;
   c.time_zone = text(*item, "time_zone", zone_unreadable);
+  // Not a decision input either: an unreadable or unknown language falls back to English.
+  bool language_unreadable = false;
+  c.language = text(*item, "language", language_unreadable);
+  if (c.language != "en" && c.language != "es") c.language.clear();
   c.opted_out_at = text(*item, "opted_out_at", bad);
   c.opt_out_latest_request_at = text(*item, "opt_out_latest_request_at", bad);
   c.opt_out_deadline = text(*item, "opt_out_deadline", bad);

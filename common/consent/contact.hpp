@@ -47,6 +47,10 @@ struct Contact {
   std::string opt_in_method;   ///< how consent was given (web_form, sms_keyword, ...), or empty
   std::string opt_in_disclosure_version;  ///< the disclosure shown with it, or empty
   std::string time_zone;                  ///< the contact's own IANA zone (`time_zone`), or empty
+  /// The language the contact writes in (`language`): "en", "es", or empty (never recorded:
+  /// English). Set from what they text (docs/compliance.md#languages); chooses every reply's
+  /// and template's language. An unknown code reads as empty (English), never blocks a send.
+  std::string language;
   std::string opted_out_at;  ///< RFC 3339 of the earliest pending opt-out request, or empty
   /// RFC 3339 of the latest opt-out request while opted out (later requests keep the
   /// earliest deadline but must still beat older opt-ins), or empty.

@@ -102,10 +102,22 @@ data "aws_iam_policy_document" "opt_out_api" {
     actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.contacts.arn]
   }
+  # An opt-out's consent event and its honour's evidence: PutItem for one, BatchWriteItem for two.
   statement {
     sid       = "MessageLog"
-    actions   = ["dynamodb:PutItem"]
+    actions   = ["dynamodb:PutItem", "dynamodb:BatchWriteItem"]
     resources = [aws_dynamodb_table.message_log.arn]
+  }
+  # The history (GET /contacts/{phone_number}/history) reads the number's own items and its
+  # notify requests; the period report (GET /opt-outs) reads one day of opt-outs a Query.
+  statement {
+    sid       = "History"
+    actions   = ["dynamodb:Query"]
+    resources = [
+      aws_dynamodb_table.message_log.arn,
+      "${aws_dynamodb_table.message_log.arn}/index/notify-by-phone",
+      "${aws_dynamodb_table.message_log.arn}/index/opt-outs-by-day",
+    ]
   }
   # An opt-in through the API takes the number off the list again.
   statement {
@@ -132,6 +144,12 @@ data "aws_iam_policy_document" "deadline_monitor" {
     sid       = "OptOutList"
     actions   = ["sms-voice:PutOptedOutNumber"]
     resources = [aws_pinpointsmsvoicev2_opt_out_list.this.arn]
+  }
+  # The evidence of each opt-out it honours (an opt_out_honored consent event).
+  statement {
+    sid       = "MessageLog"
+    actions   = ["dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.message_log.arn]
   }
 }
 

@@ -65,6 +65,14 @@ resource "aws_dynamodb_table" "message_log" {
     name = "notify_due_at"
     type = "S"
   }
+  attribute {
+    name = "notify_at"
+    type = "S"
+  }
+  attribute {
+    name = "opt_out_day"
+    type = "S"
+  }
 
   # Any inbound or outbound text by End User Messaging's MessageId (sparse: items without one,
   # like consent events and blocked sends, are not in it). Keys only: a lookup is a Query here
@@ -82,6 +90,25 @@ resource "aws_dynamodb_table" "message_log" {
     name            = "notify-due"
     hash_key        = "notify_due_shard"
     range_key       = "notify_due_at"
+    projection_type = "ALL"
+  }
+
+  # A number's notify requests by time (sparse: only notify items have notify_at), which the
+  # history (GET /contacts/{phone_number}/history) merges with the number's time-ordered items:
+  # notify items are keyed by idempotency key, not time. ALL: the history shows the whole item.
+  global_secondary_index {
+    name            = "notify-by-phone"
+    hash_key        = "phone_number"
+    range_key       = "notify_at"
+    projection_type = "ALL"
+  }
+
+  # Opt-outs by the UTC day they were requested (sparse: opt-out consent events and the evidence
+  # of their honour), for the period report (GET /opt-outs): a Query a day, never a scan.
+  global_secondary_index {
+    name            = "opt-outs-by-day"
+    hash_key        = "opt_out_day"
+    range_key       = "sk"
     projection_type = "ALL"
   }
 

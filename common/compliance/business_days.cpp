@@ -168,4 +168,17 @@ int business_days_left(std::chrono::sys_time<std::chrono::milliseconds> now,
   return fewest;
 }
 
+int business_days_elapsed(std::chrono::sys_time<std::chrono::milliseconds> received,
+                          std::chrono::sys_time<std::chrono::milliseconds> honored) {
+  if (honored <= received) return 0;
+  int most = 0;
+  for (const int offset_hours : kUsUtcOffsetHours) {
+    const std::chrono::hours offset{offset_hours};
+    const sys_days from = std::chrono::floor<days>(received + offset);
+    const sys_days to = std::chrono::floor<days>(honored + offset);
+    most = std::max(most, business_days_between(from, to));
+  }
+  return most;
+}
+
 }  // namespace common::compliance

@@ -66,4 +66,14 @@ std::chrono::sys_time<std::chrono::milliseconds> opt_out_deadline(
 int business_days_left(std::chrono::sys_time<std::chrono::milliseconds> now,
                        std::chrono::sys_time<std::chrono::milliseconds> deadline);
 
+/// Business days an opt-out received at `received` took to honour at `honored` (UTC instants),
+/// for the audit record: the business days d with receipt date < d <= honour date, counted on
+/// the calendar dates of the US time zone where the most elapse (the zones of opt_out_deadline),
+/// so it is never fewer than the customer's own count. 0 when honoured on the day of receipt (or
+/// before the next business day begins), and 0 when `honored` is not after `received`. Whether
+/// the honour was in time is `honored <= opt_out_deadline(received)`, an instant comparison;
+/// this count is what the audit shows beside it (47 CFR 64.1200(a)(10)).
+int business_days_elapsed(std::chrono::sys_time<std::chrono::milliseconds> received,
+                          std::chrono::sys_time<std::chrono::milliseconds> honored);
+
 }  // namespace common::compliance

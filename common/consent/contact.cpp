@@ -100,4 +100,14 @@ bool opt_in_applies(const Contact& current, common::TimePoint opted_in_at) {
   return stored && *stored <= opted_in_at;
 }
 
+std::string_view to_string(OptOutChange change) {
+  switch (change) {
+    case OptOutChange::kNew: return "new";
+    case OptOutChange::kEarlier: return "earlier";
+    case OptOutChange::kStale: return "stale";
+    case OptOutChange::kUnchanged: break;
+  }
+  return "unchanged";
+}
+
 }  // namespace common::consent

@@ -105,6 +105,9 @@ enum class OptOutChange {
                ///< (docs/compliance.md#unordered-messages)
 };
 
+/// "new", "earlier", "unchanged" or "stale": the consent event's `change` spelling.
+std::string_view to_string(OptOutChange change);
+
 /// An opt-out older than the contact's current opt-in is stale: messages and channels are
 /// not ordered, and a newer express consent supersedes an older revocation.
 /// The earliest request of a pending revocation wins, since the 10-business-day clock of

@@ -98,6 +98,8 @@ AttributeMap Notification::to_item() const {
     item["sent_at"] = S(time_text(decided_at.value_or(accepted_at)));
   }
   item["attempts"] = N(attempts);
+  // Where the history places it (kNotifyByPhoneIndex): its latest decision, else its acceptance.
+  item["notify_at"] = S(time_text(decided_at.value_or(accepted_at)));
   if (status == NotifyStatus::kDeferred && send_at) {
     item["notify_due_shard"] = N(notify_shard(phone_number, idempotency_key));
     item["notify_due_at"] = S(time_text(*send_at));

@@ -309,7 +309,14 @@ AttributeMap consent_event_item(const ConsentEvent& ev) {
   if (ev.event == "opt_out") {
     item["scope_channels"] = all_channels();
     item["scope_categories"] = S("all");
+    item["opt_out_day"] = S(common::format_rfc3339(ev.occurred_at).substr(0, 10));
   }
+  if (ev.requested_at) {
+    item["requested_at"] = S(common::format_rfc3339(*ev.requested_at));
+  }
+  if (ev.business_days) item["business_days"] = N(*ev.business_days);
+  if (ev.within_deadline) item["within_deadline"] = AttributeValue::Bool(*ev.within_deadline);
+  text("honored_by", ev.honored_by);
   return item;
 }
 
@@ -418,15 +425,6 @@ OptOutRecorded ConsentStore::record_opt_out(const OptOutRequest& r) {
       },
       known_after_failure(std::move(result.condition_failed_item)));
   return out;
-}
-
-bool ConsentStore::mark_opt_out_honored(const std::string& phone, common::TimePoint now,
-                                        bool require_pending) {
-  ContactFinish finish;
-  finish.phone_number = phone;
-  finish.honored_at = now;
-  finish.require_pending = require_pending;
-  return finish_contact(finish).honored;
 }
 
 OptInRecorded ConsentStore::record_opt_in(const OptInRequest& r,

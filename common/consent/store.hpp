@@ -89,7 +89,23 @@ struct ConsentEvent {
   std::string disclosure_version{};             ///< opt-in: the disclosure shown
   std::string disclosure_text{};                ///< opt-in: its text
   std::optional<Evidence> source{};             ///< who reported it / where consent was given
+  // opt_out_honored only (the evidence that an opt-out was honoured, honor.hpp honored_event):
+  std::optional<common::TimePoint> requested_at{};  ///< the opt-out request it honours
+  std::optional<int> business_days{};      ///< business days from request to honour
+  std::optional<bool> within_deadline{};   ///< honoured at or before `deadline`
+  std::string honored_by{};                ///< the function that put the number on the list
 };
+
+/// The sparse message-log index of opt-outs by the UTC day they were requested: partition key
+/// `opt_out_day` ("YYYY-MM-DD"), sort key `sk`. Every opt-out consent event is in it, so the
+/// period report (opt-out-api GET /opt-outs) reads a month in one Query a day, never a scan.
+inline constexpr std::string_view kOptOutsByDayIndex = "opt-outs-by-day";
+
+/// The sparse message-log index of notify requests by number and time: partition key
+/// `phone_number`, sort key `notify_at` (RFC 3339: the acceptance time while a request waits, its
+/// decision time once sent, blocked or expired). Items keyed `notify#<key>` do not sort by time,
+/// so the history reads them through this index beside the time-ordered items.
+inline constexpr std::string_view kNotifyByPhoneIndex = "notify-by-phone";
 
 /// One text that went out, or whose send may have gone out (`outcome_unknown`).
 ///
@@ -292,12 +308,6 @@ class ConsentStore {
   /// request replaces the time and deadline only; a later one changes nothing (opt_out_change).
   /// A new opt-out (the common case) is one UpdateItem with no read.
   OptOutRecorded record_opt_out(const OptOutRequest& request);
-
-  /// Marks the contact's opt-out honoured after the number went on the End User Messaging
-  /// opt-out list: sets `opt_out_list_synced_at`, `opt_out_honored_at` (the first time only) and
-  /// removes `opt_out_pending`. Returns false (nothing written) when the contact is no longer
-  /// opted out, or, with `require_pending`, when it is not pending any more (already honoured).
-  bool mark_opt_out_honored(const std::string& phone, common::TimePoint now, bool require_pending);
 
   /// Records an opt-in with its evidence unless a newer opt-out is on record; clears every
   /// opt-out field (keeping the last opt-out time as `last_opted_out_at`). `known`: the contact's

@@ -191,6 +191,12 @@ HttpRequest parse_http_event(std::string_view payload, std::size_t max_body_byte
       r.headers[lower] = value.get<std::string>();
     }
   }
+  if (auto query = event.find("queryStringParameters");
+      query != event.end() && query->is_object()) {
+    for (auto& [name, value] : query->items()) {
+      if (value.is_string()) r.query[name] = value.get<std::string>();
+    }
+  }
   r.request_id = string_at(*context, "requestId");
   r.source_ip = string_at(*http, "sourceIp");
   r.user_agent = string_at(*http, "userAgent");

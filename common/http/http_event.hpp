@@ -37,6 +37,9 @@ struct HttpRequest {
   /// rawPath without a stage prefix ("/prod/opt-out" on stage "prod" -> "/opt-out").
   std::string path;
   std::map<std::string, std::string> headers;  ///< names lower case, as the gateway sends them
+  /// queryStringParameters as the gateway sends them: decoded, a repeated name's values joined
+  /// with commas; members that are not strings are left out. Empty without a query string.
+  std::map<std::string, std::string> query;
   std::string body;                            ///< decoded when isBase64Encoded
   bool body_too_large = false;                 ///< decoded body over the limit: `body` is empty
   bool body_undecodable = false;               ///< isBase64Encoded but not valid base64

@@ -53,7 +53,7 @@ RunSummary Handler::run(common::TimePoint now, std::chrono::system_clock::time_p
       }
       // The index lags the table: the honoured mark's condition re-checks that it is still
       // pending. A number already on the list only needs the mark.
-      bool honored = false;
+      common::consent::ContactFinished finished;
       if (current.opt_out_list_synced_at.empty()) {
         common::consent::ContactFinish finish;
         finish.phone_number = contact.phone_number;
@@ -65,12 +65,20 @@ RunSummary Handler::run(common::TimePoint now, std::chrono::system_clock::time_p
           error = result.list_error->code;
           missing.push_back("opt_out_list_sync");
         }
-        honored = result.finished.honored;
+        finished = std::move(result.finished);
       } else {
-        honored = store.mark_opt_out_honored(contact.phone_number, common::now_ms(), true);
+        common::consent::ContactFinish finish;
+        finish.phone_number = contact.phone_number;
+        finish.honored_at = common::now_ms();
+        finish.require_pending = true;
+        finished = store.finish_contact(finish);
       }
       if (missing.empty()) {
-        if (honored) {
+        if (finished.honored) {
+          // The honour's evidence, late or not, for the audit (GET /opt-outs): one PutItem.
+          if (auto ev = common::consent::honored_event(finished.contact, "deadline-monitor")) {
+            store.put_consent_event(*ev);
+          }
           ++s.honored;
         } else {
           ++s.already_honored;

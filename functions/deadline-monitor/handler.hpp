@@ -21,7 +21,7 @@ namespace deadline_monitor {
 
 /// The shared settings deadline-monitor reads (scaffold/settings.hpp).
 inline constexpr scaffold::Uses kUses = {.contacts_table = scaffold::kRequired,
-                                         .message_log_table = scaffold::kOptional,
+                                         .message_log_table = scaffold::kRequired,
                                          .opt_out_list_name = scaffold::kRequired};
 
 /// The function's configuration, from environment variables (checked at start-up).

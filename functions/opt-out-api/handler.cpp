@@ -1,5 +1,6 @@
 #include "functions/opt-out-api/handler.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -9,6 +10,7 @@
 
 #include "common/compliance/business_days.hpp"
 #include "common/compliance/phone.hpp"
+#include "common/consent/history.hpp"
 #include "common/consent/honor.hpp"
 #include "common/consent/store.hpp"
 
@@ -188,15 +190,15 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
                                       "opt_out_api"};
   event.deadline = common::compliance::opt_out_deadline(at);
   event.reported_by = caller;
-  event.change = recorded.change == common::consent::OptOutChange::kNew       ? "new"
-                 : recorded.change == common::consent::OptOutChange::kEarlier ? "earlier"
-                 : recorded.change == common::consent::OptOutChange::kStale   ? "stale"
-                                                                               : "unchanged";
+  event.change = common::consent::to_string(recorded.change);
   event.caller_ip = request.source_ip;
   event.source = source;
   event.notes = notes.value_or("");
-  store.put_consent_event(event);
   services_.metrics.add("OptOuts", 1);
+  // The consent event and, once the number is listed, the honour's evidence: one message-log
+  // write after the honour (the event alone when the honour step fails, before its error).
+  common::consent::LogWrites log;
+  log.consent_events.push_back(std::move(event));
 
   common::consent::Contact contact = recorded.contact;
   std::string sync_error;
@@ -204,10 +206,21 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
     // No text for a non-SMS opt-out: straight onto the list, so AWS itself blocks every send.
     common::consent::ContactFinish finish;
     finish.phone_number = *phone;
-    auto honoured =
-        common::consent::honor_opt_out(store, services_.sms, config_.opt_out_list_name, finish);
+    common::consent::HonorResult honoured;
+    try {
+      honoured =
+          common::consent::honor_opt_out(store, services_.sms, config_.opt_out_list_name, finish);
+    } catch (...) {
+      store.write_log(log);
+      throw;
+    }
     if (honoured.listed) {
       if (honoured.finished.written) contact = honoured.finished.contact;
+      if (honoured.finished.honored) {
+        if (auto ev = common::consent::honored_event(contact, "opt-out-api")) {
+          log.consent_events.push_back(std::move(*ev));
+        }
+      }
     } else {
       sync_error = honoured.list_error->code;
       services_.metrics.add("OptOutSyncFailures", 1);
@@ -216,6 +229,7 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
                              {"error", honoured.list_error->describe()}});
     }
   }
+  store.write_log(log);
   services_.logger.info("opt-out recorded",
                         {{"phone", common::compliance::mask_phone_number(*phone)},
                          {"channel", *channel},
@@ -320,7 +334,10 @@ HttpResponse Handler::opt_in(const HttpRequest& request, TimePoint now) {
   return response;
 }
 
-HttpResponse Handler::contact_status(const std::string& raw_phone) {
+namespace {
+
+// The number of a /contacts/{phone_number} path segment, or the 400 that says why not.
+std::variant<std::string, HttpResponse> phone_of_segment(const std::string& raw_phone) {
   std::string decoded;
   if (!percent_decode(raw_phone, decoded)) {
     return error_response(400, "invalid_field", "phone_number is not a valid path segment",
@@ -330,27 +347,167 @@ HttpResponse Handler::contact_status(const std::string& raw_phone) {
   if (!parsed.ok) {
     return error_response(400, "invalid_field", "phone_number " + parsed.error, "phone_number");
   }
+  return parsed.e164;
+}
+
+// The consent status of GET /contacts/{phone_number} (and the history's `contact`).
+json contact_json(const common::consent::Contact& contact, const std::string& e164) {
+  const auto decision = common::consent::may_receive(contact);
+  return {{"phone_number", e164},
+          {"consent_status", contact.consent_status.empty() ? "none" : contact.consent_status},
+          {"may_receive", decision.allowed},
+          {"reason", decision.reason},
+          {"language", contact.language.empty() ? "en" : contact.language},
+          {"opted_in_at", nullable(contact.opted_in_at)},
+          {"opt_in_method", nullable(contact.opt_in_method)},
+          {"opt_in_disclosure_version", nullable(contact.opt_in_disclosure_version)},
+          {"opted_out_at", nullable(contact.opted_out_at)},
+          {"opt_out_channel", nullable(contact.opt_out_channel)},
+          {"deadline", nullable(contact.opt_out_deadline)},
+          {"honored_at", nullable(contact.opt_out_honored_at)},
+          {"pending", contact.opt_out_pending}};
+}
+
+// The query parameters of a GET route: only `allowed` names; the first other is returned.
+std::optional<std::string> unknown_parameter(const HttpRequest& request,
+                                             std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, value] : request.query) {
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) return name;
+  }
+  return std::nullopt;
+}
+
+// `limit` of a paginated route: absent -> fallback; else a whole number in [1, most].
+std::variant<int, HttpResponse> limit_of(const HttpRequest& request, int fallback, int most) {
+  const auto it = request.query.find("limit");
+  if (it == request.query.end()) return fallback;
+  const std::string& text = it->second;
+  int value = 0;
+  bool ok = !text.empty() && text.size() <= 4;
+  for (char c : text) {
+    if (c < '0' || c > '9') ok = false;
+    else value = value * 10 + (c - '0');
+  }
+  if (!ok || value < 1 || value > most) {
+    return error_response(400, "invalid_field",
+                          "limit must be a whole number from 1 to " + std::to_string(most),
+                          "limit");
+  }
+  return value;
+}
+
+// A YYYY-MM-DD query parameter as a UTC day.
+std::optional<std::chrono::sys_days> day_of(const std::string& text) {
+  if (text.size() != 10) return std::nullopt;
+  const auto t = common::parse_rfc3339(text + "T00:00:00Z");
+  if (!t) return std::nullopt;
+  const auto day = std::chrono::floor<std::chrono::days>(*t);
+  if (common::format_rfc3339(TimePoint(day)).substr(0, 10) != text) return std::nullopt;
+  return day;
+}
+
+}  // namespace
+
+HttpResponse Handler::contact_status(const std::string& raw_phone) {
+  auto phone = phone_of_segment(raw_phone);
+  if (auto* error = std::get_if<HttpResponse>(&phone)) return *error;
+  const std::string& e164 = std::get<std::string>(phone);
   common::consent::ConsentStore store(services_.dynamodb,
                                       {config_.contacts_table, config_.message_log_table});
-  const auto contact = store.read(parsed.e164);
+  const auto contact = store.read(e164);
   if (!contact.exists) {
     return error_response(404, "contact_not_found", "no consent record for this number");
   }
-  const auto decision = common::consent::may_receive(contact);
   HttpResponse response;
-  response.body = {
-      {"phone_number", parsed.e164},
-      {"consent_status", contact.consent_status.empty() ? "none" : contact.consent_status},
-      {"may_receive", decision.allowed},
-      {"reason", decision.reason},
-      {"opted_in_at", nullable(contact.opted_in_at)},
-      {"opt_in_method", nullable(contact.opt_in_method)},
-      {"opt_in_disclosure_version", nullable(contact.opt_in_disclosure_version)},
-      {"opted_out_at", nullable(contact.opted_out_at)},
-      {"opt_out_channel", nullable(contact.opt_out_channel)},
-      {"deadline", nullable(contact.opt_out_deadline)},
-      {"honored_at", nullable(contact.opt_out_honored_at)},
-      {"pending", contact.opt_out_pending}};
+  response.body = contact_json(contact, e164);
+  return response;
+}
+
+HttpResponse Handler::history(const HttpRequest& request, const std::string& raw_phone) {
+  auto phone = phone_of_segment(raw_phone);
+  if (auto* error = std::get_if<HttpResponse>(&phone)) return *error;
+  const std::string& e164 = std::get<std::string>(phone);
+  if (auto name = unknown_parameter(request, {"order", "limit", "cursor"})) {
+    return error_response(400, "invalid_field",
+                          "unknown query parameter " + *name + "; use order, limit, cursor", *name);
+  }
+  auto order = common::consent::HistoryOrder::kOldestFirst;
+  if (auto it = request.query.find("order"); it != request.query.end()) {
+    if (it->second == "newest") {
+      order = common::consent::HistoryOrder::kNewestFirst;
+    } else if (it->second != "oldest") {
+      return error_response(400, "invalid_field", "order must be oldest or newest", "order");
+    }
+  }
+  auto limit = limit_of(request, kHistoryPageSize, kMaxHistoryPageSize);
+  if (auto* error = std::get_if<HttpResponse>(&limit)) return *error;
+  const auto cursor = request.query.count("cursor") ? request.query.at("cursor") : "";
+  common::consent::HistoryPage page;
+  try {
+    page = common::consent::read_history(services_.dynamodb, config_.message_log_table, e164,
+                                         order, std::get<int>(limit), cursor);
+  } catch (const std::invalid_argument& e) {
+    return error_response(400, "invalid_field", e.what(), "cursor");
+  }
+  common::consent::ConsentStore store(services_.dynamodb,
+                                      {config_.contacts_table, config_.message_log_table});
+  const auto contact = store.read(e164);
+  if (!contact.exists && page.events.empty() && cursor.empty()) {
+    return error_response(404, "contact_not_found", "no consent record for this number");
+  }
+  HttpResponse response;
+  response.body = {{"phone_number", e164},
+                   {"order", order == common::consent::HistoryOrder::kOldestFirst ? "oldest"
+                                                                                 : "newest"},
+                   {"contact", contact.exists ? contact_json(contact, e164) : json(nullptr)},
+                   {"events", std::move(page.events)},
+                   {"next_cursor", nullable(page.next_cursor)}};
+  return response;
+}
+
+HttpResponse Handler::opt_out_report(const HttpRequest& request, TimePoint now) {
+  if (auto name = unknown_parameter(request, {"from", "to", "limit", "cursor"})) {
+    return error_response(400, "invalid_field",
+                          "unknown query parameter " + *name + "; use from, to, limit, cursor",
+                          *name);
+  }
+  std::optional<std::chrono::sys_days> days[2];
+  const char* names[2] = {"from", "to"};
+  for (int i = 0; i < 2; ++i) {
+    const auto it = request.query.find(names[i]);
+    if (it == request.query.end()) {
+      return error_response(400, "invalid_field",
+                            std::string(names[i]) + " is required (YYYY-MM-DD, UTC)", names[i]);
+    }
+    days[i] = day_of(it->second);
+    if (!days[i]) {
+      return error_response(400, "invalid_field",
+                            std::string(names[i]) + " must be a date YYYY-MM-DD", names[i]);
+    }
+  }
+  if (*days[1] < *days[0] || *days[1] - *days[0] > kMaxReportDays) {
+    return error_response(400, "invalid_field",
+                          "to must be on or after from, at most " +
+                              std::to_string(kMaxReportDays.count()) + " days later",
+                          "to");
+  }
+  auto limit = limit_of(request, kReportPageSize, kMaxReportPageSize);
+  if (auto* error = std::get_if<HttpResponse>(&limit)) return *error;
+  const auto cursor = request.query.count("cursor") ? request.query.at("cursor") : "";
+  common::consent::OptOutReportPage page;
+  try {
+    page = common::consent::read_opt_out_report(services_.dynamodb, config_.message_log_table,
+                                                *days[0], *days[1], std::get<int>(limit), cursor,
+                                                now);
+  } catch (const std::invalid_argument& e) {
+    return error_response(400, "invalid_field", e.what(), "cursor");
+  }
+  HttpResponse response;
+  response.body = {{"from", request.query.at("from")},
+                   {"to", request.query.at("to")},
+                   {"generated_at", common::format_rfc3339(now)},
+                   {"opt_outs", std::move(page.opt_outs)},
+                   {"next_cursor", nullable(page.next_cursor)}};
   return response;
 }
 
@@ -370,16 +527,31 @@ HttpResponse Handler::respond(const HttpRequest& request, TimePoint now) {
     }
     return path == "/opt-out" ? opt_out(request, now) : opt_in(request, now);
   }
-  if (path.compare(0, kContacts.size(), kContacts) == 0 && path.size() > kContacts.size() &&
-      path.find('/', kContacts.size()) == std::string::npos) {
-    if (request.method != "GET") {
-      auto r = error_response(405, "method_not_allowed", "use GET /contacts/{phone_number}");
-      r.headers["allow"] = "GET";
-      return r;
+  const auto get_only = [&request](const std::string& route) -> std::optional<HttpResponse> {
+    if (request.method == "GET") return std::nullopt;
+    auto r = error_response(405, "method_not_allowed", "use GET " + route);
+    r.headers["allow"] = "GET";
+    return r;
+  };
+  if (path.compare(0, kContacts.size(), kContacts) == 0 && path.size() > kContacts.size()) {
+    const std::size_t slash = path.find('/', kContacts.size());
+    const std::string segment = path.substr(kContacts.size(), slash - kContacts.size());
+    if (slash == std::string::npos) {
+      if (auto r = get_only("/contacts/{phone_number}")) return *r;
+      return contact_status(segment);
     }
-    return contact_status(path.substr(kContacts.size()));
+    if (path.compare(slash, std::string::npos, "/history") == 0 && !segment.empty()) {
+      if (auto r = get_only("/contacts/{phone_number}/history")) return *r;
+      return history(request, segment);
+    }
   }
-  return error_response(404, "not_found", "no route; use POST /opt-out, POST /opt-in or GET /contacts/{phone_number}");
+  if (path == "/opt-outs") {
+    if (auto r = get_only("/opt-outs")) return *r;
+    return opt_out_report(request, now);
+  }
+  return error_response(404, "not_found",
+                        "no route; use POST /opt-out, POST /opt-in, GET /contacts/{phone_number}, "
+                        "GET /contacts/{phone_number}/history or GET /opt-outs");
 }
 
 std::string Handler::handle(const scaffold::Invocation& invocation) {
@@ -394,10 +566,15 @@ std::string Handler::handle(const scaffold::Invocation& invocation) {
   }
   // The route, never the raw path: a path is the caller's text and may hold a number the log's
   // masking cannot see (digits glued to letters, "%2B1206555012x").
-  const std::string route = request.path.rfind("/contacts/", 0) == 0 ? "/contacts/{phone_number}"
-                            : request.path == "/opt-out" || request.path == "/opt-in"
-                                ? request.path
-                                : "(no route)";
+  const bool contacts = request.path.rfind("/contacts/", 0) == 0;
+  const bool history = contacts && request.path.size() > 8 &&
+                       request.path.compare(request.path.size() - 8, 8, "/history") == 0;
+  const std::string route =
+      history    ? "/contacts/{phone_number}/history"
+      : contacts ? "/contacts/{phone_number}"
+      : request.path == "/opt-out" || request.path == "/opt-in" || request.path == "/opt-outs"
+          ? request.path
+          : "(no route)";
   HttpResponse response;
   try {
     response = respond(request, common::now_ms());

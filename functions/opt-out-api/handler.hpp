@@ -44,6 +44,15 @@ using common::http::kMaxJsonDepth;
 using common::http::parse_http_event;
 using common::http::percent_decode;
 
+/// History events a page when the caller names no `limit`, and the most it may ask for.
+inline constexpr int kHistoryPageSize = 50;
+inline constexpr int kMaxHistoryPageSize = 200;
+/// Opt-outs a page of the period report by default, and the most (each costs 2 Queries).
+inline constexpr int kReportPageSize = 25;
+inline constexpr int kMaxReportPageSize = 200;
+/// The longest period one report covers (a Query per day).
+inline constexpr std::chrono::days kMaxReportDays{366};
+
 /// Request bodies above this size are refused with 413 (after base64 decoding).
 inline constexpr std::size_t kMaxBodyBytes = 16 * 1024;
 /// A reported request time may run ahead of our clock by this much (clock skew); later is refused,
@@ -58,6 +67,12 @@ inline constexpr std::chrono::minutes kMaxClockSkew{5};
 ///    consented_at?}: express consent with evidence, never over a newer opt-out;
 ///    200 {phone_number, status, applied, ...} (applied false: a newer opt-out stands).
 ///  - GET /contacts/{phone_number}: consent status, deadline, honoured time (no message bodies).
+///  - GET /contacts/{phone_number}/history?order=oldest|newest&limit=1..200&cursor=: the number's
+///    timeline (common/consent/history.hpp), message bodies included: IAM only;
+///    200 {phone_number, order, contact, events, next_cursor}.
+///  - GET /opt-outs?from=YYYY-MM-DD&to=YYYY-MM-DD&limit=1..200&cursor=: the period report, every
+///    opt-out requested on those UTC days with its verdict; 200 {from, to, generated_at,
+///    opt_outs, next_cursor}.
 /// Errors: {"error": {"code", "message", "field"?}} with 400, 404, 405, 413, 415; 500 only for our
 /// own faults (details logged with the request id, never returned). 400 "invalid_event" for an
 /// unusable part of the event (HttpRequest::invalid_field); 400 "invalid_field" also for a member
@@ -77,6 +92,8 @@ class Handler {
   HttpResponse opt_out(const HttpRequest& request, common::TimePoint now);
   HttpResponse opt_in(const HttpRequest& request, common::TimePoint now);
   HttpResponse contact_status(const std::string& raw_phone);
+  HttpResponse history(const HttpRequest& request, const std::string& raw_phone);
+  HttpResponse opt_out_report(const HttpRequest& request, common::TimePoint now);
 
   Config config_;
   Services services_;

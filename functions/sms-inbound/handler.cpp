@@ -184,6 +184,13 @@ class RecordProcessor {
     finish_written_ = true;
     if (!honoured.listed) throw AwsException(*honoured.list_error);
     outcome.actions.push_back("opt_out_list_updated");
+    // The honour's evidence goes with this text's final log items (no extra call). Also when an
+    // earlier attempt marked it: the item's key is the same, so the retry writes what it missed.
+    if (honoured.finished.written) {
+      if (auto ev = common::consent::honored_event(honoured.finished.contact, "sms-inbound")) {
+        writes_.consent_events.push_back(std::move(*ev));
+      }
+    }
   }
 
   enum class Send { kSent, kSkipped, kBlocked };
@@ -466,6 +473,7 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         auto& event = p.consent_event("opt_out", c.rule);
         event.deadline = common::compliance::opt_out_deadline(m.received_at);
         event.superseded_by_opt_in = stale;
+        event.change = std::string(common::consent::to_string(applied.change));
         if (stale) {
           // Texts arrive unordered: an opt-in newer than this STOP stands
           // (docs/compliance.md#unordered-messages).
@@ -498,7 +506,7 @@ Handler::Outcome Handler::process(const InboundSms& m) {
           break;
         }
         services_.metrics.add("OptIns", 1);
-        p.consent_event("opt_in", c.rule);
+        p.consent_event("opt_in", c.rule).applied = true;
         outcome.actions.push_back("opted_in");
         // Off the opt-out list after the consent is recorded. Asked every time (a number
         // not on the list is a cheap ResourceNotFoundException), so a retry of this

@@ -31,3 +31,19 @@ target_compile_definitions(round_trips_test PRIVATE
   SMSC_STACK_DIR="${SMSC_TEST_STACK_DIR}")
 gtest_discover_tests(round_trips_test TEST_PREFIX "round_trips." PROPERTIES LABELS integration
   FIXTURES_REQUIRED local_stack RESOURCE_LOCK local_stack DISCOVERY_TIMEOUT 30)
+
+# The consent history and the period report (opt-out-api GET /contacts/{phone_number}/history and
+# GET /opt-outs), made by the real bootstraps: opt-out-api, reminders, sms-inbound, deadline-monitor.
+add_executable(history_test "${CMAKE_CURRENT_SOURCE_DIR}/history_test.cpp")
+target_link_libraries(history_test PRIVATE smsc_common GTest::gtest_main PkgConfig::TEST_HTTPLIB
+                      smsc_warnings)
+add_dependencies(history_test opt-out-api reminders sms-inbound deadline-monitor lambda-emulator)
+target_compile_definitions(history_test PRIVATE
+  SMSC_EMULATOR="$<TARGET_FILE:lambda-emulator>"
+  SMSC_OPT_OUT_API="$<TARGET_FILE:opt-out-api>"
+  SMSC_REMINDERS="$<TARGET_FILE:reminders>"
+  SMSC_SMS_INBOUND="$<TARGET_FILE:sms-inbound>"
+  SMSC_DEADLINE_MONITOR="$<TARGET_FILE:deadline-monitor>"
+  SMSC_STACK_DIR="${SMSC_TEST_STACK_DIR}")
+gtest_discover_tests(history_test TEST_PREFIX "history." PROPERTIES LABELS integration
+  FIXTURES_REQUIRED local_stack RESOURCE_LOCK local_stack DISCOVERY_TIMEOUT 30)

@@ -162,7 +162,13 @@ export function analyzeHistory(pages, phone, now) {
   let firstConsent = null;
   const texts = [];
 
-  for (const e of events) {
+  // A revocation counts from its request time: one reported as earlier (opt-out-api's
+  // requested_at) also covers the texts between that time and when it was recorded.
+  const effective = (e) => (e.type === 'opt_out' && !Number.isNaN(ms(e.requested_at))
+    ? Math.min(ms(e.at), ms(e.requested_at)) : ms(e.at));
+  const ordered = events.map((e, i) => ({ e, i }))
+    .sort((a, b) => effective(a.e) - effective(b.e) || a.i - b.i).map(({ e }) => e);
+  for (const e of ordered) {
     const t = ms(e.at);
     if (isAppliedOptIn(e)) {
       if (open) {

@@ -177,7 +177,10 @@ function fetchAll(o) {
         const what = e && typeof e === 'object'
           ? `${e.code ?? 'error'}: ${e.message ?? ''}${e.field ? ` (field ${e.field})` : ''}`
           : (body?.message ?? answer.body.slice(0, 500)).toString();
-        throw new ApiError(`${request.label} page ${n}: HTTP ${answer.status} ${maskText(what)}`);
+        // The local bootstrap is built only when missing: one older than these routes says so.
+        const hint = o.emulator && answer.status === 404 && e?.code === 'not_found'
+          ? ` (is ${o.bootstrap} older than this route? rebuild it: scripts/build opt-out-api)` : '';
+        throw new ApiError(`${request.label} page ${n}: HTTP ${answer.status} ${maskText(what)}${hint}`);
       }
       if (body === undefined) throw new Error(`${request.label} page ${n}: the body is not JSON`);
       const where = `${request.label} page ${n}`;

@@ -165,6 +165,23 @@ describe('negative: a history with a text after its revocation', () => {
   });
 });
 
+describe('an opt-out reported as earlier than it was recorded', () => {
+  test('covers the texts sent between its request time and its recording', () => {
+    const dir = join(work, 'earlier');
+    cpSync(join(fixtures, 'history-violation'), dir, { recursive: true });
+    const page = JSON.parse(readFileSync(join(dir, 'first.json'), 'utf8'));
+    const [optIn, optOut] = page.events;
+    page.events = [optIn,
+      { at: '2026-11-01T17:00:00.000Z', type: 'outbound', id: 'o1', kind: 'reminder', status: 'sent', message_id: 'msg-0201' },
+      { at: '2026-11-03T17:00:00.000Z', type: 'outbound', id: 'o2', kind: 'reminder', status: 'sent', message_id: 'msg-0202' },
+      { ...optOut, at: '2026-11-05T09:00:00.000Z', change: 'earlier', method: 'api', channel: 'email' }];
+    writeFileSync(join(dir, 'first.json'), JSON.stringify(page));
+    const r = report('earlier', ['+12065550166', '--from-json', dir]);
+    assert.ok(r.text.includes('VIOLATION: text sent after revocation: 2026-11-03 17:00:00 UTC, reminder (status sent, message id msg-0202), 1 d 7 h after the opt-out requested at 2026-11-02 10:00:00 UTC'), r.text.slice(0, 1200));
+    assert.ok(r.text.includes('2 texts sent (status sent or outcome_unknown): 1 while consent was in force, 1 after a revocation'));
+  });
+});
+
 describe('the period report: one late honour, one overdue opt-out', () => {
   let r;
   before(() => {

@@ -1,5 +1,6 @@
 # HTTP API (API Gateway v2, payload format 2.0) in front of opt-out-api.
-# /opt-in and /contacts need IAM (SigV4) callers; /opt-out may be public.
+# /opt-in, /contacts (status and history, which carries message bodies) and /opt-outs (the period
+# report) need IAM (SigV4) callers; /opt-out may be public.
 
 resource "aws_apigatewayv2_api" "opt_out" {
   name          = "${var.name_prefix}-opt-out"
@@ -17,9 +18,11 @@ resource "aws_apigatewayv2_integration" "opt_out" {
 
 locals {
   api_routes = {
-    "POST /opt-out"                = var.public_opt_out ? "NONE" : "AWS_IAM"
-    "POST /opt-in"                 = "AWS_IAM"
-    "GET /contacts/{phone_number}" = "AWS_IAM"
+    "POST /opt-out"                        = var.public_opt_out ? "NONE" : "AWS_IAM"
+    "POST /opt-in"                         = "AWS_IAM"
+    "GET /contacts/{phone_number}"         = "AWS_IAM"
+    "GET /contacts/{phone_number}/history" = "AWS_IAM"
+    "GET /opt-outs"                        = "AWS_IAM"
   }
 }
 

@@ -102,17 +102,17 @@ data "aws_iam_policy_document" "opt_out_api" {
     actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.contacts.arn]
   }
-  # An opt-out's consent event and its honour's evidence: PutItem for one, BatchWriteItem for two.
+  # An opt-out's consent event and its honour's evidence.
   statement {
     sid       = "MessageLog"
-    actions   = ["dynamodb:PutItem", "dynamodb:BatchWriteItem"]
+    actions   = ["dynamodb:PutItem"]
     resources = [aws_dynamodb_table.message_log.arn]
   }
   # The history (GET /contacts/{phone_number}/history) reads the number's own items and its
   # notify requests; the period report (GET /opt-outs) reads one day of opt-outs a Query.
   statement {
-    sid       = "History"
-    actions   = ["dynamodb:Query"]
+    sid     = "History"
+    actions = ["dynamodb:Query"]
     resources = [
       aws_dynamodb_table.message_log.arn,
       "${aws_dynamodb_table.message_log.arn}/index/notify-by-phone",

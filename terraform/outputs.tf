@@ -1,5 +1,5 @@
 output "api_url" {
-  description = "Base URL of the HTTP API (POST /opt-out, POST /opt-in, GET /contacts/{phone_number})."
+  description = "Base URL of the HTTP API (POST /opt-out, POST /opt-in, GET /contacts/{phone_number}, GET /contacts/{phone_number}/history, GET /opt-outs)."
   value       = aws_apigatewayv2_stage.default.invoke_url
 }
 

@@ -153,9 +153,10 @@ json history_event(const AttributeMap& item) {
   json e = json::object();
   e["at"] = order_time(item);
   const std::string direction = text_or(item, "direction");
-  e["type"] = direction == "consent" ? text_or(item, "event", "consent") : direction;
+  const bool consent = direction == "consent" || direction == "honor";
+  e["type"] = consent ? text_or(item, "event", direction) : direction;
   e["id"] = text_or(item, "sk");
-  if (direction == "consent") {
+  if (consent) {
     for (const char* name : {"channel", "method", "rule", "inbound_message_id", "deadline",
                              "change", "applied", "superseded_by_opt_in", "reported_by", "notes",
                              "disclosure_version", "disclosure_text", "source", "business_days",
@@ -383,7 +384,7 @@ json judge_opt_out(common::aws::DynamoDbClient& db, const std::string& table,
             break;
           }
         }
-        if (direction == "consent" && kind == "opt_out_honored" && honored_at.empty()) {
+        if (direction == "honor" && kind == "opt_out_honored" && honored_at.empty()) {
           honored_at = text_or(item, "occurred_at");
         }
         if (is_text(item) && !confirmation_in_window(item)) {

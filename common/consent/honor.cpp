@@ -27,7 +27,7 @@ std::optional<ConsentEvent> honored_event(const Contact& after, const std::strin
   const auto deadline = common::parse_rfc3339(after.opt_out_deadline);
   if (!honored || !requested || !deadline) return std::nullopt;
   ConsentEvent ev{after.phone_number, "opt_out_honored", *honored,
-                  "honored-" + common::format_rfc3339(*requested),
+                  common::format_rfc3339(*requested),
                   after.opt_out_channel.empty() ? "sms" : after.opt_out_channel, "opt_out_list"};
   ev.deadline = *deadline;
   ev.requested_at = *requested;

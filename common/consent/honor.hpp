@@ -33,9 +33,9 @@ HonorResult honor_opt_out(ConsentStore& store, common::aws::SmsVoiceClient& sms,
                           const std::string& list_name, ContactFinish finish);
 
 /// The message-log evidence that the opt-out standing on `after` (a contact as a write returned
-/// it) was honoured: a consent event "opt_out_honored" at `opt_out_honored_at`, keyed by the
-/// opt-out's request time (sort key `<honored_at>#consent#honored-<requested_at>`, so every
-/// attempt writes the same item), with the request time, deadline, business days taken
+/// it) was honoured: an event "opt_out_honored" (message-log direction "honor") at
+/// `opt_out_honored_at`, keyed by the opt-out's request time (sort key
+/// `<honored_at>#honor#<requested_at>`, so every attempt writes the same item), with the request time, deadline, business days taken
 /// (common::compliance::business_days_elapsed), whether it was in time (47 CFR 64.1200(a)(10))
 /// and `by`, the function that honoured it. nullopt when `after` is not an honoured opt-out or its
 /// times cannot be read.

@@ -299,8 +299,11 @@ AttributeMap consent_event_item(const ConsentEvent& ev) {
   text("disclosure_text", ev.disclosure_text);
   if (ev.source) item["source"] = evidence(*ev.source);
   item["phone_number"] = S(ev.phone_number);
-  item["sk"] = S(common::format_rfc3339(ev.occurred_at) + "#consent#" + ev.event_id);
-  item["direction"] = S("consent");
+  // The honour of an opt-out is the system's act, not the person's: its own direction, so
+  // "consent" items stay the person's decisions.
+  const std::string direction = ev.event == "opt_out_honored" ? "honor" : "consent";
+  item["sk"] = S(common::format_rfc3339(ev.occurred_at) + "#" + direction + "#" + ev.event_id);
+  item["direction"] = S(direction);
   item["event"] = S(ev.event);
   item["channel"] = S(ev.channel);
   item["method"] = S(ev.method);

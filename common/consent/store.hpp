@@ -68,7 +68,8 @@ struct OptInRecorded {
   Contact contact;       ///< the stored state afterwards
 };
 
-/// One consent event for the message log (direction "consent").
+/// One consent event for the message log (direction "consent"; an "opt_out_honored" event, the
+/// system's act, has direction "honor").
 struct ConsentEvent {
   std::string phone_number;
   std::string event;              ///< "opt_out" | "opt_in"

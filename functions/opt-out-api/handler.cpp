@@ -194,11 +194,9 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
   event.caller_ip = request.source_ip;
   event.source = source;
   event.notes = notes.value_or("");
+  // The report is on record before anything else is tried (the list update may hang).
+  store.put_consent_event(event);
   services_.metrics.add("OptOuts", 1);
-  // The consent event and, once the number is listed, the honour's evidence: one message-log
-  // write after the honour (the event alone when the honour step fails, before its error).
-  common::consent::LogWrites log;
-  log.consent_events.push_back(std::move(event));
 
   common::consent::Contact contact = recorded.contact;
   std::string sync_error;
@@ -206,19 +204,14 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
     // No text for a non-SMS opt-out: straight onto the list, so AWS itself blocks every send.
     common::consent::ContactFinish finish;
     finish.phone_number = *phone;
-    common::consent::HonorResult honoured;
-    try {
-      honoured =
-          common::consent::honor_opt_out(store, services_.sms, config_.opt_out_list_name, finish);
-    } catch (...) {
-      store.write_log(log);
-      throw;
-    }
+    auto honoured =
+        common::consent::honor_opt_out(store, services_.sms, config_.opt_out_list_name, finish);
     if (honoured.listed) {
       if (honoured.finished.written) contact = honoured.finished.contact;
+      // The honour's evidence (one PutItem), for the audit.
       if (honoured.finished.honored) {
         if (auto ev = common::consent::honored_event(contact, "opt-out-api")) {
-          log.consent_events.push_back(std::move(*ev));
+          store.put_consent_event(*ev);
         }
       }
     } else {
@@ -229,7 +222,6 @@ HttpResponse Handler::opt_out(const HttpRequest& request, TimePoint now) {
                              {"error", honoured.list_error->describe()}});
     }
   }
-  store.write_log(log);
   services_.logger.info("opt-out recorded",
                         {{"phone", common::compliance::mask_phone_number(*phone)},
                          {"channel", *channel},

@@ -340,6 +340,14 @@ def opt_out_api_inputs():
     yield event("functions/opt-out-api/events/opt-in.json") + SEPARATOR + b"@GetItem 200\n" + \
         b'{"Item":{"phone_number":{"S":"+14255550123"},"consent_status":{"S":"opted_out"},"opted_out_at":{"S":"2026-11-21T09:30:00.123Z"},"version":{"N":"3"}}}' + \
         SEPARATOR + b"@DeleteOptedOutNumber 400 ResourceNotFoundException\n{}"
+    # The history and the period report read back items of every kind, and give cursors.
+    items = b'{"Items":[' + b",".join([
+        b'{"phone_number":{"S":"+12065550123"},"sk":{"S":"2026-11-02T10:00:00.000Z#consent#r1"},"direction":{"S":"consent"},"event":{"S":"opt_out"},"occurred_at":{"S":"2026-11-02T10:00:00.000Z"},"deadline":{"S":"2026-11-16T10:00:00.000Z"},"change":{"S":"new"},"channel":{"S":"sms"},"source":{"M":{"ip":{"S":"x"}}}}',
+        b'{"phone_number":{"S":"+12065550123"},"sk":{"S":"2026-11-02T10:00:01.000Z#out#m1"},"direction":{"S":"outbound"},"kind":{"S":"reminder"},"status":{"S":"sent"},"sent_at":{"S":"2026-11-02T10:00:01.000Z"},"delivery_events":{"L":[{"M":{"event_type":{"S":"TEXT_DELIVERED"},"event_at":{"N":"1795705445000"}}}]}}',
+        b'{"phone_number":{"S":"+12065550123"},"sk":{"S":"2026-11-03T10:00:00.000Z#consent#honored-2026-11-02T10:00:00.000Z"},"direction":{"S":"consent"},"event":{"S":"opt_out_honored"},"occurred_at":{"S":"2026-11-03T10:00:00.000Z"},"business_days":{"N":"1"},"within_deadline":{"BOOL":true}}',
+    ]) + b'],"Count":3,"ScannedCount":3,"LastEvaluatedKey":{"phone_number":{"S":"+12065550123"},"sk":{"S":"2026-11-03T10:00:00.000Z#consent#x"}}}'
+    yield event("functions/opt-out-api/events/contact-history.json") + SEPARATOR + b"@Query 200\n" + items
+    yield event("functions/opt-out-api/events/opt-outs-report.json") + SEPARATOR + b"@Query 200\n" + items
 
 
 # The delivery events of a configuration set's event destination: the samples, the unit tests'

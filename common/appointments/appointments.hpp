@@ -87,7 +87,7 @@ struct Appointment {
 std::string format_when(std::chrono::local_seconds local);
 
 /// "mar 24 de nov a las 2:00 p. m.": format_when's Spanish counterpart, for a contact whose
-/// language is "es" (docs/compliance.md#languages). Weekday and month abbreviated as Spanish
+/// language is "es" (docs/compliance.md#template-languages). Weekday and month abbreviated as Spanish
 /// calendars write them, without the period (dom lun mar mié jue vie sáb; ene feb mar abr may jun
 /// jul ago sept oct nov dic), the day before the month ("24 de nov"), a 12-hour clock with
 /// "a. m."/"p. m." (12:00 p. m. is noon), and "a la" for one o'clock ("a la 1:15 p. m."), "a las"

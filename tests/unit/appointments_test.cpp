@@ -61,7 +61,7 @@ TEST(Appointments, ReplyKeywords) {
 
 }  // namespace
 
-// format_when and its Spanish counterpart (docs/compliance.md#languages): the same instant,
+// format_when and its Spanish counterpart (docs/compliance.md#template-languages): the same instant,
 // the two clocks' edge hours (midnight, noon, one o'clock: Spanish "a la 1").
 TEST(Appointments, FormatWhenInEnglishAndSpanish) {
   using namespace std::chrono;

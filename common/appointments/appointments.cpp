@@ -302,8 +302,8 @@ std::string format_when_es(std::chrono::local_seconds local) {
   using namespace std::chrono;
   static constexpr std::array<const char*, 7> kDays = {"dom", "lun", "mar", "mié",
                                                        "jue", "vie", "sáb"};
-  static constexpr std::array<const char*, 12> kMonths = {"ene", "feb", "mar", "abr", "may", "jun",
-                                                          "jul", "ago", "sept", "oct", "nov", "dic"};
+  static constexpr std::array<const char*, 12> kMonths = {
+      "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"};
   const auto day = floor<days>(local);
   const year_month_day ymd{day};
   const hh_mm_ss hms{local - day};

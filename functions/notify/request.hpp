@@ -89,9 +89,9 @@ struct RequestRules {
 /// Parses and checks one request (JSON text): every member known and of its type, the number
 /// E.164, the template configured and allowed for the category, every variable it names given (a
 /// missing one is an error naming `variables.<name>`, never a half-filled text), the text (and
-/// its Spanish variant) at most kMaxBodyCharacters, expires_at after send_after. (An expires_at already past is the handler's
-/// to judge: a redelivery of a request decided before still answers as it did.) Returns the
-/// request or the first problem; never throws.
+/// its Spanish variant) at most kMaxBodyCharacters, expires_at after send_after. (An expires_at
+/// already past is the handler's to judge: a redelivery of a request decided before still answers
+/// as it did.) Returns the request or the first problem; never throws.
 std::variant<NotifyRequest, FieldError> parse_request(std::string_view json_text,
                                                       const RequestRules& rules);
 

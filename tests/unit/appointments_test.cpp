@@ -61,8 +61,8 @@ TEST(Appointments, ReplyKeywords) {
 
 }  // namespace
 
-// format_when and its Spanish counterpart (docs/compliance.md#template-languages): the same instant,
-// the two clocks' edge hours (midnight, noon, one o'clock: Spanish "a la 1").
+// format_when and its Spanish counterpart (docs/compliance.md#template-languages): the same
+// instant, the two clocks' edge hours (midnight, noon, one o'clock: Spanish "a la 1").
 TEST(Appointments, FormatWhenInEnglishAndSpanish) {
   using namespace std::chrono;
   const auto wall = [](int y, unsigned m, unsigned d, int h, int min) {

@@ -83,12 +83,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     SMSC_FUZZ_CHECK(!es.body.empty() && characters(es.body) <= notify::kMaxBodyCharacters,
                     "variant length");
     SMSC_FUZZ_CHECK(smsc_fuzz::is_utf8(es.body), "the variant is valid UTF-8");
-    SMSC_FUZZ_CHECK(common::sms::smart_encode(es.body).text == es.body, "the variant is smart-encoded");
-    SMSC_FUZZ_CHECK(es.segments == common::sms::count_segments(es.body).parts, "variant parts counted");
+    SMSC_FUZZ_CHECK(common::sms::smart_encode(es.body).text == es.body,
+                    "the variant is smart-encoded");
+    SMSC_FUZZ_CHECK(es.segments == common::sms::count_segments(es.body).parts,
+                    "variant parts counted");
     if (r.category == common::consent::Category::kMarketing) {
-      SMSC_FUZZ_CHECK(es.body.find("STOP") != std::string::npos ||
-                          es.body.find("ALTO") != std::string::npos,
-                      "a marketing variant says how to opt out");
+      SMSC_FUZZ_CHECK(
+          es.body.find("STOP") != std::string::npos || es.body.find("ALTO") != std::string::npos,
+          "a marketing variant says how to opt out");
     }
   } else {
     SMSC_FUZZ_CHECK(r.template_name != "spring_offer", "a template with a variant renders it");

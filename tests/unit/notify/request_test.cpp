@@ -178,11 +178,12 @@ TEST(NotifyTemplates, SpanishVariantIsAcceptedAndRenderedBesideTheEnglishText) {
 }
 
 TEST(NotifyTemplates, SpanishVariantNeedsTheSameVariablesAndIsNamedWhenBad) {
-  EXPECT_EQ(template_error(R"({"u": {"text": "{program}: Hi {name}", "text_es": "{program}: Hola"}})"),
-            "template 'u': text_es must use the variables of text: {name} is missing");
-  EXPECT_EQ(template_error(
-                R"({"u": {"text": "{program}: Hi", "text_es": "{program}: Hola {name}"}})"),
-            "template 'u': text_es must use the variables of text: {name} is not in text");
+  EXPECT_EQ(
+      template_error(R"({"u": {"text": "{program}: Hi {name}", "text_es": "{program}: Hola"}})"),
+      "template 'u': text_es must use the variables of text: {name} is missing");
+  EXPECT_EQ(
+      template_error(R"({"u": {"text": "{program}: Hi", "text_es": "{program}: Hola {name}"}})"),
+      "template 'u': text_es must use the variables of text: {name} is not in text");
   EXPECT_EQ(template_error(R"({"u": {"text": "{program}: Hi", "text_es": "{program: Hola"}})")
                 .rfind("template 'u': text_es: template: ", 0),
             0u);
@@ -201,8 +202,9 @@ TEST(NotifyTemplates, SpanishVariantNeedsTheSameVariablesAndIsNamedWhenBad) {
                                    "text_es": "{program}: 20% menos. Responda ALTO para salir."}})"),
             "(accepted)");
   // The English text still needs STOP (ALTO alone is not an English opt-out instruction).
-  EXPECT_EQ(template_error(R"({"o": {"text": "{program}: 20% off. ALTO.", "category": "marketing"}})"),
-            "template 'o': a marketing template must tell how to opt out (STOP)");
+  EXPECT_EQ(
+      template_error(R"({"o": {"text": "{program}: 20% off. ALTO.", "category": "marketing"}})"),
+      "template 'o': a marketing template must tell how to opt out (STOP)");
 }
 
 TEST(NotifyRequest, SpanishVariantOverTheLengthLimitIsRefusedNamingIt) {

@@ -316,19 +316,22 @@ variable "alert_email" {
 }
 
 variable "notify_templates" {
-  description = "notify's texts: name -> {text, category}. {program} is PROGRAM_NAME; every other {name} comes from the request's variables (a missing one is a 400, never a half-filled text). category (transactional or marketing) restricts what the template may be sent as; a marketing template must tell how to opt out (STOP). Checked at start-up (an init error names the template)."
+  description = "notify's texts: name -> {text, category, text_es}. {program} is PROGRAM_NAME; every other {name} comes from the request's variables (a missing one is a 400, never a half-filled text). category (transactional or marketing) restricts what the template may be sent as; a marketing template must tell how to opt out (STOP). text_es, optional, is the Spanish variant sent to a contact whose language is es (docs/compliance.md#template-languages): exactly the variables of text, and STOP or ALTO when marketing. Checked at start-up (an init error names the template and text_es)."
   type = map(object({
     text     = string
     category = optional(string)
+    text_es  = optional(string)
   }))
   default = {
     appointment_update = {
       text     = "{program}: Hi {name}, your appointment has changed: {details}. Reply STOP to opt out."
       category = "transactional"
+      text_es  = "{program}: Hola {name}, su cita ha cambiado: {details}. Responda ALTO para no recibir mensajes."
     }
     order_shipped = {
       text     = "{program}: Hi {name}, your order {order} has shipped. Reply STOP to opt out."
       category = "transactional"
+      text_es  = "{program}: Hola {name}, su pedido {order} ha sido enviado. Responda ALTO para no recibir mensajes."
     }
   }
 
@@ -343,6 +346,14 @@ variable "notify_templates" {
   validation {
     condition     = alltrue([for t in values(var.notify_templates) : coalesce(t.category, "transactional") != "marketing" || strcontains(t.text, "STOP")])
     error_message = "A marketing template must tell how to opt out (STOP)."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.notify_templates) : t.text_es == null || try(length(t.text_es) > 0, false)])
+    error_message = "A notify template's text_es (its Spanish variant) is left out or not empty."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.notify_templates) : coalesce(t.category, "transactional") != "marketing" || t.text_es == null || strcontains(coalesce(t.text_es, "STOP"), "STOP") || strcontains(coalesce(t.text_es, "ALTO"), "ALTO")])
+    error_message = "A marketing template's text_es must tell how to opt out (STOP or ALTO)."
   }
 }
 

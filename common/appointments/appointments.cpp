@@ -297,4 +297,23 @@ std::string format_when(std::chrono::local_seconds local) {
          std::to_string(static_cast<unsigned>(ymd.day())) + " at " + std::to_string(h12) + ":" +
          minute + (h24 < 12 ? " AM" : " PM");
 }
+
+std::string format_when_es(std::chrono::local_seconds local) {
+  using namespace std::chrono;
+  static constexpr std::array<const char*, 7> kDays = {"dom", "lun", "mar", "mié",
+                                                       "jue", "vie", "sáb"};
+  static constexpr std::array<const char*, 12> kMonths = {
+      "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"};
+  const auto day = floor<days>(local);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{local - day};
+  const int h24 = static_cast<int>(hms.hours().count());
+  const int h12 = h24 % 12 == 0 ? 12 : h24 % 12;
+  char minute[3];
+  std::snprintf(minute, sizeof minute, "%02d", static_cast<int>(hms.minutes().count()));
+  return std::string(kDays[weekday(day).c_encoding()]) + " " +
+         std::to_string(static_cast<unsigned>(ymd.day())) + " de " +
+         kMonths[static_cast<unsigned>(ymd.month()) - 1] + (h12 == 1 ? " a la " : " a las ") +
+         std::to_string(h12) + ":" + minute + (h24 < 12 ? " a. m." : " p. m.");
+}
 }  // namespace common::appointments

@@ -86,6 +86,14 @@ struct Appointment {
 /// replies to them show it (US English, 12-hour clock).
 std::string format_when(std::chrono::local_seconds local);
 
+/// "mar 24 de nov a las 2:00 p. m.": format_when's Spanish counterpart, for a contact whose
+/// language is "es" (docs/compliance.md#template-languages). Weekday and month abbreviated as
+/// Spanish calendars write them, without the period (dom lun mar mié jue vie sáb; ene feb mar abr
+/// may jun jul ago sept oct nov dic), the day before the month ("24 de nov"), a 12-hour clock with
+/// "a. m."/"p. m." (12:00 p. m. is noon), and "a la" for one o'clock ("a la 1:15 p. m."), "a las"
+/// otherwise. UTF-8 (é in mié, á in sáb); smart encoding (common/sms/segments) sends them as GSM-7.
+std::string format_when_es(std::chrono::local_seconds local);
+
 /// What a reply to a reminder asks for.
 enum class ReplyAction { kConfirm, kReschedule };
 

@@ -75,6 +75,7 @@ AttributeMap Notification::to_item() const {
   item["message_body"] = S(body);
   item["segments"] = N(segments);
   item["encoding"] = S(encoding);
+  if (!language.empty()) item["language"] = S(language);
   item["fingerprint"] = S(fingerprint);
   item["accepted_at"] = S(time_text(accepted_at));
   if (send_after) item["send_after"] = S(time_text(*send_after));
@@ -132,6 +133,7 @@ std::optional<Notification> Notification::from_item(const AttributeMap& item, st
   n.body = common::aws::get_s(item, "message_body").value_or("");
   n.segments = static_cast<int>(common::aws::get_int(item, "segments").value_or(0));
   n.encoding = common::aws::get_s(item, "encoding").value_or("");
+  n.language = common::aws::get_s(item, "language").value_or("");
   n.fingerprint = common::aws::get_s(item, "fingerprint").value_or("");
   n.send_after = time_at(item, "send_after");
   n.expires_at = time_at(item, "expires_at");

@@ -51,6 +51,10 @@ struct Notification {
   std::string body;             ///< the text to send: rendered and smart-encoded
   int segments = 0;             ///< message parts of `body`
   std::string encoding;         ///< "GSM-7" | "UCS-2"
+  /// The language of `body` (`language`): "es" for a template's Spanish variant chosen by the
+  /// contact's language, "en" for a template's English text, empty for a raw body (its caller's
+  /// own words). Chosen when the request is first decided; a deferred text keeps it.
+  std::string language{};
   std::string fingerprint;      ///< digest of the request, to tell a replay from a key reuse
   common::TimePoint accepted_at{};
   std::optional<common::TimePoint> send_after{};

@@ -339,6 +339,7 @@ AttributeMap outbound_item(const OutboundRecord& r) {
   if (!r.message_id.empty()) item["message_id"] = S(r.message_id);
   if (!r.in_reply_to.empty()) item["in_reply_to"] = S(r.in_reply_to);
   if (!r.quiet_hours.empty()) item["quiet_hours"] = S(r.quiet_hours);
+  if (!r.language.empty()) item["language"] = S(r.language);
   return item;
 }
 

@@ -137,6 +137,9 @@ struct OutboundRecord {
   /// "any_state(unknown_area_code)@America/Chicago"; empty for replies (message-log attribute
   /// `quiet_hours`, docs/compliance.md#unknown-state).
   std::string quiet_hours{};
+  /// The language of the text ("en", "es"; message-log attribute `language`), when it was
+  /// chosen by the contact's language (docs/compliance.md#template-languages); empty: not written.
+  std::string language{};
 
   /// The message-log sort key (see above).
   std::string message_ref() const;

@@ -220,12 +220,33 @@ struct Handler::State {
     n.status = NotifyStatus::kSent;
   }
 
+  // The text in the contact's language (docs/compliance.md#template-languages): a template's
+  // Spanish variant for a contact whose language is "es", else its English text. Chosen once,
+  // at the request's first decision, and stored with it (`language`), so a deferred text is
+  // released as accepted. A raw body is its caller's own words: no language is recorded.
+  static void choose_language(Notification& n, const NotifyRequest& r,
+                              const common::consent::Contact& contact) {
+    if (r.template_name.empty()) return;
+    if (contact.language == "es" && r.body_es) {
+      n.body = r.body_es->body;
+      n.segments = r.body_es->segments;
+      n.encoding = r.body_es->encoding;
+      n.language = "es";
+    } else {
+      n.language = "en";
+    }
+  }
+
   // The gate's decision on `n` with the contact as stored now; for a text to send, after the
   // pacer's wait, with consent read and decided again when there was one (an opt-out may have
   // landed meanwhile: fail closed). False, with no wait, when the wait would run into the end of
   // the invocation.
-  bool decide_paced(Notification& n) {
-    decide(n, consent.read(n.phone_number));
+  // With `request` (a new request, not a release), the contact's language also picks the text
+  // first (choose_language), from the same read.
+  bool decide_paced(Notification& n, const NotifyRequest* request = nullptr) {
+    const common::consent::Contact contact = consent.read(n.phone_number);
+    if (request) choose_language(n, *request, contact);
+    decide(n, contact);
     if (n.status != NotifyStatus::kSent) return true;
     const Paced paced = pace();
     if (paced == Paced::kOutOfTime) return false;
@@ -392,7 +413,7 @@ struct Handler::State {
         a.error = {"expires_at", "is in the past"};
         return a;
       }
-      if (!decide_paced(n)) {
+      if (!decide_paced(n, &r)) {
         a.kind = Answer::Kind::kTransient;
         a.detail = "invocation time is short";
         return a;
@@ -484,6 +505,7 @@ struct Handler::State {
     if (!n.message_id.empty()) ctx["message_id"] = n.message_id;
     ctx["segments"] = n.segments;
     ctx["encoding"] = n.encoding;
+    if (!n.language.empty()) ctx["language"] = n.language;
     if (n.status == NotifyStatus::kSent) {
       s.logger.info("notification sent", ctx);
     } else if (n.status == NotifyStatus::kDeferred) {

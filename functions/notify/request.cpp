@@ -84,6 +84,19 @@ std::map<std::string, std::string> string_map(const json& body, const char* name
   return out;
 }
 
+RenderedText rendered(const std::string& text) {
+  const auto encoded = common::sms::smart_encode(text);
+  return {encoded.text, encoded.segments.parts,
+          encoded.segments.encoding == common::sms::Encoding::kGsm7 ? "GSM-7" : "UCS-2"};
+}
+
+// The opt-out instruction a marketing text must carry (docs/compliance.md#notify): STOP, or in a
+// Spanish variant STOP or ALTO (a Spanish opt-out keyword, docs/compliance.md#opt-out-keywords).
+bool says_how_to_opt_out(std::string_view text, bool spanish) {
+  return text.find("STOP") != std::string_view::npos ||
+         (spanish && text.find("ALTO") != std::string_view::npos);
+}
+
 NotifyRequest parse(std::string_view text, const RequestRules& rules) {
   if (auto problem = common::http::check_json(text, common::http::kMaxJsonDepth, true)) {
     fail(problem->field.empty() ? "body" : problem->field, problem->message);
@@ -141,6 +154,7 @@ NotifyRequest parse(std::string_view text, const RequestRules& rules) {
   r.template_name = string_field(body, "template", false);
   const std::string raw = string_field(body, "body", false);
   std::string text_out;
+  std::optional<std::string> text_es;
   if (!r.template_name.empty() && body.contains("body")) {
     fail("body", "cannot be given with a template");
   }
@@ -166,23 +180,37 @@ NotifyRequest parse(std::string_view text, const RequestRules& rules) {
     values["program"] = rules.program_name;
     try {
       text_out = found->second.text.render(values);
+      // The variant has the same variables (parse_templates): it renders whenever `text` does.
+      if (found->second.text_es) text_es = found->second.text_es->render(values);
     } catch (const common::sms::TextTemplate::MissingVariable& missing) {
       fail("variables." + missing.name(), "is required by template '" + r.template_name + "'");
     }
   }
-  if (r.category == common::consent::Category::kMarketing &&
-      text_out.find("STOP") == std::string::npos) {
-    fail(r.template_name.empty() ? "body" : "template",
-         "a marketing text must tell how to opt out (STOP)");
+  if (r.category == common::consent::Category::kMarketing) {
+    if (!says_how_to_opt_out(text_out, false)) {
+      fail(r.template_name.empty() ? "body" : "template",
+           "a marketing text must tell how to opt out (STOP)");
+    }
+    if (text_es && !says_how_to_opt_out(*text_es, true)) {
+      fail("template", "a marketing text must tell how to opt out (STOP or ALTO in text_es)");
+    }
   }
-  const auto encoded = common::sms::smart_encode(text_out);
-  r.body = encoded.text;
-  r.segments = encoded.segments.parts;
-  r.encoding = encoded.segments.encoding == common::sms::Encoding::kGsm7 ? "GSM-7" : "UCS-2";
+  RenderedText english = rendered(text_out);
+  r.body = std::move(english.body);
+  r.segments = english.segments;
+  r.encoding = std::move(english.encoding);
   if (characters(r.body) > kMaxBodyCharacters) {
     fail(r.template_name.empty() ? "body" : "variables",
          "make a text of " + std::to_string(characters(r.body)) + " characters, over " +
              std::to_string(kMaxBodyCharacters));
+  }
+  if (text_es) {
+    r.body_es = rendered(*text_es);
+    if (characters(r.body_es->body) > kMaxBodyCharacters) {
+      fail("variables", "make a Spanish text (text_es) of " +
+                            std::to_string(characters(r.body_es->body)) + " characters, over " +
+                            std::to_string(kMaxBodyCharacters));
+    }
   }
   // What the request means, without its key: the same key with another meaning is a conflict.
   json meaning = {{"phone_number", r.phone_number},
@@ -215,36 +243,73 @@ Templates parse_templates(std::string_view json_text) {
     }
     std::string text;
     std::optional<common::consent::Category> category;
+    std::optional<std::string> text_es;
     if (value.is_string()) {
       text = value.get<std::string>();
     } else if (value.is_object() && value.contains("text") && value["text"].is_string()) {
       text = value["text"].get<std::string>();
       for (const auto& [key, member] : value.items()) {
-        if (key != "text" && key != "category") {
+        if (key != "text" && key != "category" && key != "text_es") {
           throw std::invalid_argument(where + ": unknown member '" + key + "'");
         }
       }
-      if (value.contains("category")) {
+      // null is absent: Terraform's jsonencode writes an optional attribute left unset as null.
+      if (value.contains("category") && !value["category"].is_null()) {
         category = value["category"].is_string()
                        ? category_of(value["category"].get<std::string>()) : std::nullopt;
         if (!category) {
           throw std::invalid_argument(where + ": category must be transactional or marketing");
         }
       }
+      if (value.contains("text_es") && !value["text_es"].is_null()) {
+        if (!value["text_es"].is_string()) {
+          throw std::invalid_argument(where + ": text_es must be a string (the Spanish text)");
+        }
+        text_es = value["text_es"].get<std::string>();
+        if (text_es->empty()) throw std::invalid_argument(where + ": text_es is empty");
+      }
     } else {
       throw std::invalid_argument(where + ": must be a string or {\"text\": \"...\"}");
     }
     if (text.empty()) throw std::invalid_argument(where + ": text is empty");
-    try {
-      NotifyTemplate t{common::sms::TextTemplate(text), category};
-      if (category == common::consent::Category::kMarketing &&
-          text.find("STOP") == std::string::npos) {
-        throw std::invalid_argument("a marketing template must tell how to opt out (STOP)");
-      }
-      out.emplace(name, std::move(t));
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(where + ": " + e.what());
+    const bool marketing = category == common::consent::Category::kMarketing;
+    NotifyTemplate t{[&] {
+                       try {
+                         return common::sms::TextTemplate(text);
+                       } catch (const std::invalid_argument& e) {
+                         throw std::invalid_argument(where + ": " + e.what());
+                       }
+                     }(),
+                     category};
+    if (marketing && !says_how_to_opt_out(text, false)) {
+      throw std::invalid_argument(where + ": a marketing template must tell how to opt out (STOP)");
     }
+    if (text_es) {
+      try {
+        t.text_es = common::sms::TextTemplate(*text_es);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(where + ": text_es: " + e.what());
+      }
+      // The same variables in both languages: a request is checked once, against `text`, and
+      // must never be refused (or half filled) only because the contact reads Spanish.
+      for (const auto& v : t.text.variables()) {
+        if (!t.text_es->variables().count(v)) {
+          throw std::invalid_argument(where + ": text_es must use the variables of text: {" + v +
+                                      "} is missing");
+        }
+      }
+      for (const auto& v : t.text_es->variables()) {
+        if (!t.text.variables().count(v)) {
+          throw std::invalid_argument(where + ": text_es must use the variables of text: {" + v +
+                                      "} is not in text");
+        }
+      }
+      if (marketing && !says_how_to_opt_out(*text_es, true)) {
+        throw std::invalid_argument(
+            where + ": text_es: a marketing template must tell how to opt out (STOP or ALTO)");
+      }
+    }
+    out.emplace(name, std::move(t));
   }
   return out;
 }

@@ -164,8 +164,14 @@ class Run {
     const std::string text_zone = !a.time_zone.empty() ? a.time_zone : zones.front();
     const auto tz = common::tz::TimeZone::load(text_zone);
     if (!tz) return block(a, "unknown_time_zone:" + text_zone, ctx);
-    std::string when = common::appointments::format_when(std::chrono::local_seconds(
-        tz->to_local(a.starts_at).time_since_epoch()));
+    // The contact's language picks the template (docs/compliance.md#template-languages): read
+    // with consent above, so choosing it costs no call.
+    const bool spanish = recipient.contact.language == "es";
+    const std::string language = spanish ? "es" : "en";
+    const std::string& template_text = spanish ? config_.template_text_es : config_.template_text;
+    const std::chrono::local_seconds local(tz->to_local(a.starts_at).time_since_epoch());
+    std::string when = spanish ? common::appointments::format_when_es(local)
+                               : common::appointments::format_when(local);
     // With no zone known for the recipient the time alone would be read in their own zone: name
     // the zone it is given in ("Tue, Nov 19 at 2:30 PM EST").
     if (a.time_zone.empty() && where.zone_unknown()) {
@@ -174,13 +180,13 @@ class Run {
     // Smart-encoded before counting (common/sms/segments.hpp): a typographic quote in the
     // template or the location never makes the text UCS-2.
     std::string body = common::sms::smart_encode(render_reminder(
-        config_.template_text, config_.program_name, when, a.location)).text;
+        template_text, config_.program_name, when, a.location, language)).text;
     auto segments = common::sms::count_segments(body);
     if (segments.parts > 1 && !a.location.empty()) {
       // One part when the data allows it (healthcare reminders: 160 characters or fewer): the
       // location is what may be long, so it goes first.
       std::string shorter = common::sms::smart_encode(
-          render_reminder(config_.template_text, config_.program_name, when, "")).text;
+          render_reminder(template_text, config_.program_name, when, "", language)).text;
       const auto short_segments = common::sms::count_segments(shorter);
       if (short_segments.parts < segments.parts) {
         body = std::move(shorter);
@@ -239,12 +245,14 @@ class Run {
     common::consent::OutboundRecord outbound{a.phone_number, "reminder", body, message_id, "",
                                              config_.origination_identity, "TRANSACTIONAL", now()};
     outbound.quiet_hours = quiet_basis;
+    outbound.language = language;
     consent_.record_outbound(outbound);
     summary_.segments += segments.parts;
     json sctx = ctx;
     sctx["message_id"] = message_id;
     sctx["quiet_hours"] = quiet_basis;
     sctx["segments"] = segments.parts;
+    sctx["language"] = language;
     sctx["encoding"] = segments.encoding == common::sms::Encoding::kGsm7 ? "GSM-7" : "UCS-2";
     if (!finished) sctx["warning"] = "claim expired before the reminder was recorded";
     s_.logger.info("reminder sent", sctx);
@@ -356,18 +364,23 @@ Config config_from_environment(const common::aws::Environment& env) {
   Config c;
   scaffold::read_settings(settings, kUses, "reminders", c);
   c.template_text = settings.get_or("REMINDER_TEMPLATE", c.template_text);
-  try {
-    // Checked once here, so no run ever sends a half-filled text.
-    const common::sms::TextTemplate parsed(c.template_text);
-    for (const auto& name : parsed.variables()) {
-      if (name != "program" && name != "when" && name != "location" && name != "at_location") {
-        settings.problem("REMINDER_TEMPLATE: unknown variable {" + name +
-                         "} (known: {program}, {when}, {location}, {at_location})");
+  c.template_text_es = settings.get_or("REMINDER_TEMPLATE_ES", c.template_text_es);
+  // Checked once here, each language the same way, so no run ever sends a half-filled text.
+  const auto check_template = [&](const char* variable, const std::string& text) {
+    try {
+      const common::sms::TextTemplate parsed(text);
+      for (const auto& name : parsed.variables()) {
+        if (name != "program" && name != "when" && name != "location" && name != "at_location") {
+          settings.problem(std::string(variable) + ": unknown variable {" + name +
+                           "} (known: {program}, {when}, {location}, {at_location})");
+        }
       }
+    } catch (const std::invalid_argument& e) {
+      settings.problem(std::string(variable) + ": " + e.what());
     }
-  } catch (const std::invalid_argument& e) {
-    settings.problem(std::string("REMINDER_TEMPLATE: ") + e.what());
-  }
+  };
+  check_template("REMINDER_TEMPLATE", c.template_text);
+  check_template("REMINDER_TEMPLATE_ES", c.template_text_es);
   if (auto leads = env.get("REMINDER_LEAD_TIMES")) {
     auto parsed = common::appointments::parse_lead_times(*leads);
     if (!parsed) {
@@ -392,12 +405,14 @@ Config config_from_environment(const common::aws::Environment& env) {
 }
 
 std::string render_reminder(const std::string& template_text, const std::string& program,
-                            const std::string& when, const std::string& location) {
+                            const std::string& when, const std::string& location,
+                            const std::string& language) {
+  const std::string at = language == "es" ? " en " : " at ";
   return common::sms::TextTemplate(template_text)
       .render({{"program", program},
                {"when", when},
                {"location", location},
-               {"at_location", location.empty() ? std::string() : std::string(" at ") + location}});
+               {"at_location", location.empty() ? std::string() : at + location}});
 }
 
 std::string Handler::handle(const scaffold::Invocation& invocation) {

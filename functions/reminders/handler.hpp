@@ -37,6 +37,16 @@ struct Config : scaffold::Settings {
   std::string template_text =
       "{program}: Reminder: your appointment is {when}{at_location}. Reply C to confirm, "
       "R to reschedule, STOP to opt out.";
+  /// REMINDER_TEMPLATE_ES: the Spanish reminder, sent instead when the contact's language is
+  /// "es" (common::consent::Contact::language; docs/compliance.md#template-languages). The same
+  /// variables, checked the same way; here {when} is Spanish ("mar 24 de nov a las 2:00 p. m.",
+  /// common::appointments::format_when_es) and {at_location} is " en <location>". C and R are
+  /// the reply words (sms-inbound reads them in either language), ALTO the opt-out (a Spanish
+  /// keyword, docs/compliance.md#opt-out-keywords). The Spanish {when} ends with "p. m." or
+  /// "a. m.": a template should not put a period right after it (hence "el {when} tiene...").
+  std::string template_text_es =
+      "{program}: Recordatorio: el {when} tiene una cita{at_location}. Responda C para "
+      "confirmar, R para cambiarla, ALTO para no recibir mensajes.";
   std::vector<std::chrono::minutes> lead_times{std::chrono::hours(24)};  // REMINDER_LEAD_TIMES
   int shards = 8;                                   // REMINDER_SHARDS (must match the writers)
   std::chrono::hours lookback{25};                  // REMINDER_LOOKBACK_HOURS (default: longest lead + 1 h)
@@ -62,9 +72,14 @@ struct Services : scaffold::Services {
   std::function<void(std::chrono::microseconds)> sleep = {};  ///< pacing waits (default: this thread)
 };
 
-/// The reminder text from `template_text` (see Config::template_text).
+/// The reminder text from `template_text` (see Config::template_text) in `language` ("es":
+/// {at_location} is " en <location>"; anything else: " at <location>"). `when` is already in
+/// that language (format_when / format_when_es). Throws std::invalid_argument for a template that
+/// does not parse, TextTemplate::MissingVariable for an unknown variable (both excluded at
+/// start-up by config_from_environment).
 std::string render_reminder(const std::string& template_text, const std::string& program,
-                            const std::string& when, const std::string& location);
+                            const std::string& when, const std::string& location,
+                            const std::string& language = "en");
 
 /// One run per invocation: queries the due reminders, and for each decides, claims, sends and
 /// records. Returns a JSON summary {"now","sent","blocked":{reason:n},"deferred","missed",

@@ -124,3 +124,33 @@ run "malformed_variables" {
     var.function_settings,
   ]
 }
+
+# A Spanish variant of a marketing template without opt-out instructions (STOP or ALTO), and an
+# empty variant: refused at plan time, before notify would refuse them at start-up.
+run "notify_template_spanish_variant_without_opt_out" {
+  command = plan
+
+  variables {
+    notify_templates = {
+      offer = {
+        text     = "{program}: 20% off this week. Reply STOP to opt out."
+        category = "marketing"
+        text_es  = "{program}: 20% de descuento esta semana."
+      }
+    }
+  }
+
+  expect_failures = [var.notify_templates]
+}
+
+run "notify_template_empty_spanish_variant" {
+  command = plan
+
+  variables {
+    notify_templates = {
+      update = { text = "{program}: your order shipped.", text_es = "" }
+    }
+  }
+
+  expect_failures = [var.notify_templates]
+}

@@ -305,6 +305,32 @@ run "options" {
   }
 }
 
+# A template's Spanish variant (text_es) reaches notify in NOTIFY_TEMPLATES; a template without
+# one carries null, which notify reads as no variant (functions/notify/request.hpp).
+run "notify_template_spanish_variant" {
+  command = plan
+
+  variables {
+    notify_templates = {
+      offer = {
+        text     = "{program}: {name}, 20% off. Reply STOP to opt out."
+        category = "marketing"
+        text_es  = "{program}: {name}, 20% de descuento. Responda ALTO para no recibir mensajes."
+      }
+      note = { text = "{program}: {text}" }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_function.fn["notify"].environment[0].variables["NOTIFY_TEMPLATES"]).offer.text_es == "{program}: {name}, 20% de descuento. Responda ALTO para no recibir mensajes."
+    error_message = "text_es must reach notify's NOTIFY_TEMPLATES"
+  }
+  assert {
+    condition     = jsondecode(aws_lambda_function.fn["notify"].environment[0].variables["NOTIFY_TEMPLATES"]).note.text_es == null
+    error_message = "a template without text_es reaches notify with text_es null"
+  }
+}
+
 # functions/functions.json gives each function's memory and timeout; function_settings changes
 # only what it names. log_format reaches every function (Lambda sets AWS_LAMBDA_LOG_FORMAT).
 run "function_settings_and_text_logs" {

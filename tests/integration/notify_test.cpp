@@ -33,7 +33,8 @@ constexpr const char* kNight = "2026-12-01T06:00:00Z";
 constexpr const char* kMorning = "2026-12-01T16:00:00.000Z";
 
 const char* const kTemplates = R"({
-  "appointment_update": {"text": "{program}: Hi {name}, your appointment has changed: {details}. Reply STOP to opt out.", "category": "transactional"},
+  "appointment_update": {"text": "{program}: Hi {name}, your appointment has changed: {details}. Reply STOP to opt out.", "category": "transactional",
+                         "text_es": "{program}: Hola {name}, su cita ha cambiado: {details}. Responda ALTO para no recibir mensajes."},
   "spring_offer": {"text": "{program}: {name}, 20% off whitening until {until}. Reply STOP to opt out.", "category": "marketing"},
   "note": "{program}: {text}"
 })";
@@ -108,6 +109,17 @@ class Notify : public ::testing::Test {
     r.source = {{"channel", "web"}};
     r.disclosure_version = disclosure_version;
     ASSERT_TRUE(consent_->record_opt_in(r).applied);
+  }
+
+  // The contact's language as sms-inbound records it (the contact item's `language`).
+  void set_language(const std::string& phone, const std::string& language) {
+    auto contact = stack_.item(stack_.env("CONTACTS_TABLE"), phone);
+    ASSERT_TRUE(contact) << "opt in first";
+    (*contact)["language"] = common::aws::AttributeValue::S(language);
+    common::aws::PutItemRequest put;
+    put.table_name = stack_.env("CONTACTS_TABLE");
+    put.item = *contact;
+    stack_.db().put_item(put).value();
   }
 
   // POST /messages at `at`: {status code, body, headers}.
@@ -601,6 +613,80 @@ TEST_F(Notify, TheFourthMarketingTextInADayWaitsInACappedState) {
   release_at("2026-12-02T15:00:30Z");
   EXPECT_EQ(status_of(florida, fourth), "sent");
   EXPECT_EQ(stack_.outbox_for(florida).size(), 5u);
+}
+
+// The contact's language picks the template's variant (docs/compliance.md#template-languages):
+// Spanish for "es" when the template has one, English otherwise; the choice is recorded.
+TEST_F(Notify, TheContactsLanguagePicksTheTemplatesSpanishVariant) {
+  const json vars = {{"name", "Ana"}, {"details", "martes a las 3:30"}};
+  const std::string spanish =
+      "Acme Dental: Hola Ana, su cita ha cambiado: martes a las 3:30. Responda ALTO para no "
+      "recibir mensajes.";
+  const std::string english =
+      "Acme Dental: Hi Ana, your appointment has changed: martes a las 3:30. Reply STOP to opt "
+      "out.";
+
+  const std::string es = fresh_number(206);
+  opt_in(es, "web_form", "2026-01");
+  set_language(es, "es");
+  const std::string key = fresh_id("es");
+  auto r = post(request(key, es, "transactional", "appointment_update", vars), kDaytime);
+  EXPECT_EQ(r.body["status"], "sent") << r.body.dump() << r.log;
+  auto out = stack_.outbox_for(es);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["MessageBody"], spanish);
+  auto stored = item(es, key);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(get_s(*stored, "language"), "es");
+  EXPECT_EQ(get_s(*stored, "message_body"), spanish);
+  // The same request again is a replay (the fingerprint is the request's, not the language's).
+  r = post(request(key, es, "transactional", "appointment_update", vars), kDaytime);
+  EXPECT_EQ(r.headers["idempotent-replayed"], "true") << r.body.dump();
+  EXPECT_EQ(stack_.outbox_for(es).size(), 1u);
+
+  // A template with no Spanish variant: English, even to a Spanish reader.
+  const std::string note_key = fresh_id("es-note");
+  r = post(request(note_key, es, "transactional", "note", {{"text", "see you soon"}}), kDaytime);
+  EXPECT_EQ(r.body["status"], "sent") << r.body.dump();
+  out = stack_.outbox_for(es);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1]["MessageBody"], "Acme Dental: see you soon");
+  EXPECT_EQ(get_s(item(es, note_key).value(), "language"), "en");
+
+  // "en" and no language recorded: English.
+  for (const std::string language : {"en", ""}) {
+    const std::string phone = fresh_number(206);
+    opt_in(phone, "web_form", "2026-01");
+    if (!language.empty()) set_language(phone, language);
+    const std::string k = fresh_id("en");
+    r = post(request(k, phone, "transactional", "appointment_update", vars), kDaytime);
+    EXPECT_EQ(r.body["status"], "sent") << r.body.dump();
+    out = stack_.outbox_for(phone);
+    ASSERT_EQ(out.size(), 1u) << "language '" << language << "'";
+    EXPECT_EQ(out[0]["MessageBody"], english);
+    EXPECT_EQ(get_s(item(phone, k).value(), "language"), "en");
+  }
+}
+
+// A deferred text keeps the language it was accepted in: the release sends the stored text.
+TEST_F(Notify, ADeferredSpanishTextIsReleasedInSpanish) {
+  const std::string phone = fresh_number(206);
+  opt_in(phone, "web_form", "2026-01");
+  set_language(phone, "es");
+  const std::string key = fresh_id("es-night");
+  const auto r = post(request(key, phone, "transactional", "appointment_update",
+                              {{"name", "Luis"}, {"details", "mañana"}}),
+                      kNight);
+  EXPECT_EQ(r.body["status"], "deferred") << r.body.dump();
+  EXPECT_EQ(get_s(item(phone, key).value(), "language"), "es");
+  release_at("2026-12-01T16:00:30Z");
+  const auto out = stack_.outbox_for(phone);
+  ASSERT_EQ(out.size(), 1u);
+  // Smart encoding keeps ñ (GSM-7).
+  EXPECT_EQ(out[0]["MessageBody"],
+            "Acme Dental: Hola Luis, su cita ha cambiado: mañana. Responda ALTO para no recibir "
+            "mensajes.");
+  EXPECT_EQ(get_s(item(phone, key).value(), "status"), "sent");
 }
 
 }  // namespace

@@ -692,4 +692,65 @@ TEST_F(Reminders, TenThousandRemindersAreEachSentOnce) {
   EXPECT_EQ(per_phone.size(), 10000u);
 }
 
+// The contact's language picks the reminder's template (docs/compliance.md#template-languages):
+// "es" gets REMINDER_TEMPLATE_ES with the time in Spanish, "en" and no language the English
+// text; the message log records which. The Spanish default with the location would take two
+// parts, so it goes without it (as any reminder does).
+TEST_F(Reminders, TheContactsLanguagePicksTheReminderTemplate) {
+  const std::string es = fresh_number(212), en = fresh_number(212), none = fresh_number(212);
+  put_contact(es, {{"language", S::S("es")}});
+  put_contact(en, {{"language", S::S("en")}});
+  put_contact(none);
+  for (const auto& phone : {es, en, none}) {
+    put_appointment(phone, "2031-09-16T18:00:00Z", "America/New_York");  // Tue 2:00 PM EDT
+  }
+  const auto summary = run_at("2031-09-15T18:05:00Z");
+  EXPECT_GE(summary["sent"].get<int>(), 3) << summary.dump();
+
+  const auto spanish = outbox_for(es);
+  ASSERT_EQ(spanish.size(), 1u);
+  EXPECT_EQ(spanish[0]["MessageBody"],
+            "Acme Dental: Recordatorio: el mar 16 de sept a las 2:00 p. m. tiene una cita. Responda "
+            "C para confirmar, R para cambiarla, ALTO para no recibir mensajes.");
+  EXPECT_EQ(spanish[0]["segments"], 1);
+  auto logged = log_items(es, "outbound");
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(get_s(logged[0], "language"), "es");
+
+  for (const auto& phone : {en, none}) {
+    const auto english = outbox_for(phone);
+    ASSERT_EQ(english.size(), 1u);
+    EXPECT_EQ(english[0]["MessageBody"],
+              "Acme Dental: Reminder: your appointment is Tue, Sep 16 at 2:00 PM at 12 Main St. "
+              "Reply C to confirm, R to reschedule, STOP to opt out.");
+    logged = log_items(phone, "outbound");
+    ASSERT_EQ(logged.size(), 1u);
+    EXPECT_EQ(get_s(logged[0], "language"), "en");
+  }
+}
+
+// A configured Spanish template, with the location in Spanish; and REMINDER_TEMPLATE_ES is
+// checked at start-up exactly as REMINDER_TEMPLATE is.
+TEST_F(Reminders, ConfiguredSpanishTemplateIsUsedAndCheckedAtStartUp) {
+  const std::string phone = fresh_number(212);
+  put_contact(phone, {{"language", S::S("es")}});
+  put_appointment(phone, "2031-11-18T14:30:00Z", "America/New_York");  // Tue 9:30 AM EST
+  run_at("2031-11-17T15:00:00Z", {"REMINDER_TEMPLATE_ES={program}: cita el {when}{at_location}"});
+  const auto texts = outbox_for(phone);
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_EQ(texts[0]["MessageBody"], "Acme Dental: cita el mar 18 de nov a las 9:30 a. m. en 12 Main St");
+
+  const std::string unknown = run_command(emulator_command(
+      {"2030-10-15T17:00:00Z"}, {"REMINDER_TEMPLATE_ES={program}: su cita {when}, {nombre}"}, 30,
+      "rem"));
+  EXPECT_NE(unknown.find("init_error"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("REMINDER_TEMPLATE_ES: unknown variable {nombre}"), std::string::npos)
+      << unknown;
+  const std::string brace = run_command(emulator_command(
+      {"2030-10-15T17:00:00Z"}, {"REMINDER_TEMPLATE_ES={program: {when}"}, 30, "rem"));
+  EXPECT_NE(brace.find("REMINDER_TEMPLATE_ES: template: variable names are letters"),
+            std::string::npos)
+      << brace;
+}
+
 }  // namespace

@@ -60,3 +60,26 @@ TEST(Appointments, ReplyKeywords) {
 }
 
 }  // namespace
+
+// format_when and its Spanish counterpart (docs/compliance.md#template-languages): the same
+// instant, the two clocks' edge hours (midnight, noon, one o'clock: Spanish "a la 1").
+TEST(Appointments, FormatWhenInEnglishAndSpanish) {
+  using namespace std::chrono;
+  const auto wall = [](int y, unsigned m, unsigned d, int h, int min) {
+    return local_seconds(local_days(year(y) / month(m) / day(d)).time_since_epoch()) + hours(h) +
+           minutes(min);
+  };
+  EXPECT_EQ(common::appointments::format_when(wall(2026, 11, 24, 14, 0)), "Tue, Nov 24 at 2:00 PM");
+  EXPECT_EQ(common::appointments::format_when_es(wall(2026, 11, 24, 14, 0)),
+            "mar 24 de nov a las 2:00 p. m.");
+  EXPECT_EQ(common::appointments::format_when_es(wall(2026, 11, 25, 9, 5)),
+            "mié 25 de nov a las 9:05 a. m.");
+  EXPECT_EQ(common::appointments::format_when_es(wall(2026, 11, 28, 0, 30)),
+            "sáb 28 de nov a las 12:30 a. m.");
+  EXPECT_EQ(common::appointments::format_when_es(wall(2026, 11, 29, 12, 0)),
+            "dom 29 de nov a las 12:00 p. m.");
+  EXPECT_EQ(common::appointments::format_when_es(wall(2026, 9, 7, 13, 15)),
+            "lun 7 de sept a la 1:15 p. m.");
+  EXPECT_EQ(common::appointments::format_when_es(wall(2027, 1, 1, 1, 0)),
+            "vie 1 de ene a la 1:00 a. m.");
+}

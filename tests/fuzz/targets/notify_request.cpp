@@ -6,8 +6,10 @@
 // accepted request has an E.164 number, a key of 1-128 allowed characters, a body of 1-1600
 // characters of valid UTF-8 that smart encoding leaves as it is, its parts counted, a marketing
 // body with opt-out instructions, a 64-hex fingerprint, at most 3 context entries, and parsing it
-// again gives the same fingerprint. (Templates) parse_templates throws only
-// std::invalid_argument, and every marketing template it accepts says STOP.
+// again gives the same fingerprint; a Spanish variant (text_es), when the template has one, is
+// held to the same limits (STOP or ALTO for marketing) and has no variant otherwise.
+// (Templates) parse_templates throws only std::invalid_argument, and every marketing template it
+// accepts says STOP (its variant STOP or ALTO) and has a variant with the text's variables.
 #include "functions/notify/request.hpp"
 
 #include <cstdint>
@@ -22,7 +24,8 @@ namespace {
 const notify::Templates& templates() {
   static const notify::Templates t = notify::parse_templates(R"({
     "appointment_update": {"text": "{program}: Hi {name}, your appointment has changed: {details}. Reply STOP to opt out.", "category": "transactional"},
-    "spring_offer": {"text": "{program}: {name}, 20% off until {until}. Reply STOP to opt out.", "category": "marketing"},
+    "spring_offer": {"text": "{program}: {name}, 20% off until {until}. Reply STOP to opt out.", "category": "marketing",
+                     "text_es": "{program}: {name}, 20% de descuento hasta el {until}. Responda ALTO para no recibir mensajes."},
     "note": "{program}: {text}"
   })");
   return t;
@@ -45,7 +48,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const auto parsed = notify::parse_templates(input);
       for (const auto& [name, t] : parsed) {
         SMSC_FUZZ_CHECK(!name.empty() && name.size() <= 64, "template names are 1-64 characters");
-        (void)t;
+        if (t.text_es) {
+          SMSC_FUZZ_CHECK(t.text_es->variables() == t.text.variables(),
+                          "a variant has exactly the text's variables");
+        }
       }
     } catch (const std::invalid_argument&) {
     }
@@ -70,6 +76,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SMSC_FUZZ_CHECK(r.segments == common::sms::count_segments(r.body).parts, "its parts are counted");
   if (r.category == common::consent::Category::kMarketing) {
     SMSC_FUZZ_CHECK(r.body.find("STOP") != std::string::npos, "a marketing text says how to opt out");
+  }
+  if (r.body_es) {
+    const auto& es = *r.body_es;
+    SMSC_FUZZ_CHECK(!r.template_name.empty(), "only a template has a Spanish variant");
+    SMSC_FUZZ_CHECK(!es.body.empty() && characters(es.body) <= notify::kMaxBodyCharacters,
+                    "variant length");
+    SMSC_FUZZ_CHECK(smsc_fuzz::is_utf8(es.body), "the variant is valid UTF-8");
+    SMSC_FUZZ_CHECK(common::sms::smart_encode(es.body).text == es.body,
+                    "the variant is smart-encoded");
+    SMSC_FUZZ_CHECK(es.segments == common::sms::count_segments(es.body).parts,
+                    "variant parts counted");
+    if (r.category == common::consent::Category::kMarketing) {
+      SMSC_FUZZ_CHECK(
+          es.body.find("STOP") != std::string::npos || es.body.find("ALTO") != std::string::npos,
+          "a marketing variant says how to opt out");
+    }
+  } else {
+    SMSC_FUZZ_CHECK(r.template_name != "spring_offer", "a template with a variant renders it");
   }
   SMSC_FUZZ_CHECK(r.fingerprint.size() == 64, "fingerprint is SHA-256 hex");
   SMSC_FUZZ_CHECK(r.context.size() <= notify::kMaxCallerContext, "context entries");

@@ -141,6 +141,85 @@ TEST(NotifyTemplates, ConfigurationErrorsNameTheTemplate) {
   EXPECT_EQ(templates().size(), 3u);
 }
 
+// Spanish variants (docs/compliance.md#template-languages): text_es beside text, checked like it.
+std::string template_error(const std::string& config) {
+  try {
+    notify::parse_templates(config);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+TEST(NotifyTemplates, SpanishVariantIsAcceptedAndRenderedBesideTheEnglishText) {
+  const auto t = notify::parse_templates(R"({
+    "update": {"text": "{program}: Hi {name}, {details}. Reply STOP to opt out.",
+               "category": "transactional",
+               "text_es": "{program}: Hola {name}, {details}. Responda ALTO para no recibir mensajes."},
+    "plain": {"text": "{program}: {text}", "category": null, "text_es": null}
+  })");
+  ASSERT_EQ(t.size(), 2u);
+  ASSERT_TRUE(t.at("update").text_es);
+  EXPECT_FALSE(t.at("plain").text_es) << "null is absent (Terraform's unset optional attribute)";
+  EXPECT_FALSE(t.at("plain").category);
+  const auto r = notify::parse_request(base().dump(), {&t, "Acme Dental", false});
+  ASSERT_TRUE(std::holds_alternative<notify::NotifyRequest>(r));
+  const auto& req = std::get<notify::NotifyRequest>(r);
+  EXPECT_EQ(req.body, "Acme Dental: Hi Ana, order 1042 shipped. Reply STOP to opt out.");
+  ASSERT_TRUE(req.body_es);
+  EXPECT_EQ(req.body_es->body,
+            "Acme Dental: Hola Ana, order 1042 shipped. Responda ALTO para no recibir mensajes.");
+  EXPECT_EQ(req.body_es->segments, 1);
+  EXPECT_EQ(req.body_es->encoding, "GSM-7");
+  // The fingerprint is the request's meaning: the same with or without a variant configured.
+  EXPECT_EQ(req.fingerprint, std::get<notify::NotifyRequest>(parse(base())).fingerprint);
+  // No variant: nothing to choose from; a raw body never has one.
+  EXPECT_FALSE(std::get<notify::NotifyRequest>(parse(base())).body_es);
+}
+
+TEST(NotifyTemplates, SpanishVariantNeedsTheSameVariablesAndIsNamedWhenBad) {
+  EXPECT_EQ(
+      template_error(R"({"u": {"text": "{program}: Hi {name}", "text_es": "{program}: Hola"}})"),
+      "template 'u': text_es must use the variables of text: {name} is missing");
+  EXPECT_EQ(
+      template_error(R"({"u": {"text": "{program}: Hi", "text_es": "{program}: Hola {name}"}})"),
+      "template 'u': text_es must use the variables of text: {name} is not in text");
+  EXPECT_EQ(template_error(R"({"u": {"text": "{program}: Hi", "text_es": "{program: Hola"}})")
+                .rfind("template 'u': text_es: template: ", 0),
+            0u);
+  EXPECT_EQ(template_error(R"({"u": {"text": "{program}: Hi", "text_es": ""}})"),
+            "template 'u': text_es is empty");
+  EXPECT_EQ(template_error(R"({"u": {"text": "{program}: Hi", "text_es": 5}})"),
+            "template 'u': text_es must be a string (the Spanish text)");
+  EXPECT_EQ(template_error(R"({"u": {"text": "{program}: Hi", "text_fr": "Salut"}})"),
+            "template 'u': unknown member 'text_fr'");
+  // Marketing: the variant must say how to opt out too, with STOP or the Spanish ALTO.
+  EXPECT_EQ(template_error(R"({"o": {"text": "{program}: 20% off. Reply STOP to opt out.",
+                                   "category": "marketing", "text_es": "{program}: 20% menos."}})"),
+            "template 'o': text_es: a marketing template must tell how to opt out (STOP or ALTO)");
+  EXPECT_EQ(template_error(R"({"o": {"text": "{program}: 20% off. Reply STOP to opt out.",
+                                   "category": "marketing",
+                                   "text_es": "{program}: 20% menos. Responda ALTO para salir."}})"),
+            "(accepted)");
+  // The English text still needs STOP (ALTO alone is not an English opt-out instruction).
+  EXPECT_EQ(
+      template_error(R"({"o": {"text": "{program}: 20% off. ALTO.", "category": "marketing"}})"),
+      "template 'o': a marketing template must tell how to opt out (STOP)");
+}
+
+TEST(NotifyRequest, SpanishVariantOverTheLengthLimitIsRefusedNamingIt) {
+  const auto t = notify::parse_templates(R"({
+    "note": {"text": "{program}: {text}", "text_es": "{program}: {text} {text}"}})");
+  auto b = base();
+  b["template"] = "note";
+  b["variables"] = {{"text", std::string(900, 'x')}};
+  const auto r = notify::parse_request(b.dump(), {&t, "Acme Dental", false});
+  ASSERT_TRUE(std::holds_alternative<notify::FieldError>(r));
+  const auto& e = std::get<notify::FieldError>(r);
+  EXPECT_EQ(e.field, "variables");
+  EXPECT_NE(e.message.find("Spanish text (text_es)"), std::string::npos) << e.message;
+}
+
 TEST(SqsEvent, MalformedRecordsAreMarkedAndTheRestKept) {
   const auto e = common::events::parse_sqs_event(R"({"Records": [
     {"messageId": "a", "body": "{}", "eventSource": "aws:sqs", "attributes": {"ApproximateReceiveCount": "3"}},
@@ -174,6 +253,7 @@ TEST(Notification, ItemRoundTripsAndOnlyADeferredItemIsInTheDueIndex) {
   n.segments = 1;
   n.encoding = "GSM-7";
   n.fingerprint = std::string(64, 'a');
+  n.language = "es";
   n.accepted_at = kNow;
   n.expires_at = kNow + std::chrono::hours(2);
   n.context = {{"order", "1"}};
@@ -192,6 +272,9 @@ TEST(Notification, ItemRoundTripsAndOnlyADeferredItemIsInTheDueIndex) {
   EXPECT_EQ(back->send_at, n.send_at);
   EXPECT_EQ(back->expires_at, n.expires_at);
   EXPECT_EQ(back->reason, n.reason);
+  EXPECT_EQ(back->language, "es");
+  n.language.clear();  // a raw body: no language attribute
+  EXPECT_EQ(n.to_item().count("language"), 0u);
   n.status = common::consent::NotifyStatus::kSent;
   EXPECT_EQ(n.to_item().count("notify_due_at"), 0u);
   std::string error;

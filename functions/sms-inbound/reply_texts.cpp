@@ -76,7 +76,10 @@ std::string quote_name(std::string_view name) {
     --cut;
   }
   std::string out(1, '\'');
-  out.append(name.data(), cut);
+  // Control characters, quotes and ';' (the problems' separator) would garble the message.
+  for (char c : name.substr(0, cut)) {
+    out.push_back(static_cast<unsigned char>(c) < 0x20 || c == ';' || c == '\'' ? '?' : c);
+  }
   out.append(cut < name.size() ? "...'" : "'");
   return out;
 }
@@ -222,7 +225,7 @@ ReplyTexts::ReplyTexts(const ReplyTextsConfig& config)
       for (std::string_view code : kReplyLanguages) {
         if (!parsed.contains(std::string(code))) {
           // One frequency is one fact: stated in every language or in none.
-          problems.push_back(where + " must give every language (en, es); " +
+          problems.push_back(where + " must give every language (en, es): " +
                              std::string(code) + " is missing");
         }
       }

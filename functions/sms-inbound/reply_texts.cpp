@@ -260,8 +260,9 @@ ReplyTexts::ReplyTexts(const ReplyTextsConfig& config)
           continue;
         }
         for (const auto& [name, value] : texts.items()) {
+          const std::string& key = name;  // clang 14 cannot capture a structured binding
           const auto reply = std::find_if(kReplies.begin(), kReplies.end(),
-                                          [&](Reply r) { return reply_name(r) == name; });
+                                          [&](Reply r) { return reply_name(r) == key; });
           if (reply == kReplies.end()) {
             problems.push_back(where + " " + code + ": unknown text " + quote_name(name) +
                                " (known: help, opt_out_confirmation, opt_in_confirmation, "

@@ -665,6 +665,7 @@ std::string Handler::handle(const scaffold::Invocation& invocation) {
         entry["rule"] = outcome.rule;
         entry["actions"] = outcome.actions;
         if (outcome.possible_revocation) entry["possible_revocation"] = true;
+        if (!outcome.language.empty()) entry["language"] = outcome.language;
         services_.logger.info("inbound processed",
                               {{"phone", masked(m.origination_number)},
                                {"message_id", m.message_id()},

@@ -73,7 +73,8 @@ class Handler {
   Handler(Config config, Services services);
 
   /// One invocation: the SNS event in, a JSON summary out
-  /// ({"records","processed","duplicates","malformed","failed","results":[...]}).
+  /// ({"records","processed","duplicates","malformed","failed","results":[...]}; a result has
+  /// "language" when the text showed one, docs/compliance.md#languages).
   /// Throws runtime::FunctionError("InvalidEvent") for an event that is not an
   /// SNS event, and ("RecordsFailed") when any record failed retryably.
   std::string handle(const scaffold::Invocation& invocation);

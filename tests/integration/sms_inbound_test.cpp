@@ -649,6 +649,7 @@ TEST_F(SmsInbound, AltoGetsTheSpanishOptOutConfirmationAndRecordsSpanish) {
   auto response =
       invoke_ok(event_of({sns_record(phone, "Alto", fresh_id("in"), fresh_id("sns"), now_text())}));
   EXPECT_EQ(response["results"][0]["intent"], "opt_out");
+  EXPECT_EQ(response["results"][0]["language"], "es");
   const AttributeMap c = existing_contact(phone);
   EXPECT_EQ(get_s(c, "consent_status"), "opted_out");
   EXPECT_EQ(get_s(c, "language"), "es");

@@ -19,9 +19,9 @@ constexpr std::array kEnglishKeywords = {"HELP"sv, "INFO"sv, "START"sv, "UNSTOP"
 
 // The Spanish revocation phrases of keywords.cpp (kRevocationPhrases, kWholeMessagePhrases).
 constexpr std::array kSpanishPhrases = {
-    "no me envien"sv,    "no me manden"sv, "no mas mensajes"sv, "dejen de enviar"sv,
-    "dejen de mandar"sv, "darme de baja"sv, "dar de baja"sv,    "no quiero mensajes"sv,
-    "no mas"sv,
+    "no me envien"sv,    "no me manden"sv,       "no mas mensajes"sv,
+    "dejen de enviar"sv, "dejen de mandar"sv,    "darme de baja"sv,
+    "dar de baja"sv,     "no quiero mensajes"sv, "no mas"sv,
 };
 
 // English reminder replies (common/appointments parse_reply) as the whole text.
@@ -29,11 +29,11 @@ constexpr std::array kEnglishReplies = {"confirm"sv, "confirmed"sv, "reschedule"
 
 // One of these is enough: Spanish words (accents folded) that are not English words.
 constexpr std::array kStrongWords = {
-    "gracias"sv,   "hola"sv,      "cita"sv,       "citas"sv,     "confirmar"sv, "confirmo"sv,
-    "confirmada"sv, "confirmado"sv, "cambiar"sv,   "cambio"sv,    "reprogramar"sv,
-    "manana"sv,    "buenos"sv,    "buenas"sv,     "quiero"sv,    "necesito"sv,  "puedo"sv,
-    "usted"sv,     "ustedes"sv,   "estoy"sv,      "tengo"sv,     "senor"sv,     "senora"sv,
-    "adios"sv,     "disculpe"sv,  "perdon"sv,
+    "gracias"sv,    "hola"sv,       "cita"sv,    "citas"sv,    "confirmar"sv,   "confirmo"sv,
+    "confirmada"sv, "confirmado"sv, "cambiar"sv, "cambio"sv,   "reprogramar"sv, "manana"sv,
+    "buenos"sv,     "buenas"sv,     "quiero"sv,  "necesito"sv, "puedo"sv,       "usted"sv,
+    "ustedes"sv,    "estoy"sv,      "tengo"sv,   "senor"sv,    "senora"sv,      "adios"sv,
+    "disculpe"sv,   "perdon"sv,
 };
 // Phrases that are enough (matched on word boundaries).
 constexpr std::array kStrongPhrases = {"por favor"sv, "no puedo"sv, "de acuerdo"sv, "no voy"sv,
@@ -41,9 +41,9 @@ constexpr std::array kStrongPhrases = {"por favor"sv, "no puedo"sv, "de acuerdo"
 // Two different ones are needed: short, common Spanish words that could turn up in an English
 // text on their own (a name, an abbreviation, "si" as a typo of "so").
 constexpr std::array kWeakWords = {
-    "si"sv,  "de"sv,   "que"sv,  "para"sv, "con"sv,  "por"sv,   "los"sv, "las"sv,
-    "una"sv, "pero"sv, "bien"sv, "hoy"sv,  "voy"sv,  "mi"sv,    "es"sv,  "y"sv,
-    "en"sv,  "muy"sv,  "esta"sv, "nos"sv,  "hora"sv, "dia"sv,   "mas"sv, "bueno"sv,
+    "si"sv,   "de"sv,    "que"sv,   "para"sv,   "con"sv,   "por"sv,   "los"sv, "las"sv,
+    "una"sv,  "pero"sv,  "bien"sv,  "hoy"sv,    "voy"sv,   "mi"sv,    "es"sv,  "y"sv,
+    "en"sv,   "muy"sv,   "esta"sv,  "nos"sv,    "hora"sv,  "dia"sv,   "mas"sv, "bueno"sv,
     "aqui"sv, "ahora"sv, "tarde"sv, "llamar"sv, "llego"sv, "vamos"sv,
 };
 
@@ -64,7 +64,9 @@ bool has_phrase(std::string_view text, std::string_view phrase) {
 
 }  // namespace
 
-bool is_known_language(std::string_view code) { return code == kEnglish || code == kSpanish; }
+bool is_known_language(std::string_view code) {
+  return code == kEnglish || code == kSpanish;
+}
 
 bool reads_as_spanish(std::string_view normalized) {
   for (std::string_view phrase : kStrongPhrases) {

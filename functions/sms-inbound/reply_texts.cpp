@@ -111,9 +111,9 @@ bool mentions(std::string_view text, std::string_view normalized_text, std::stri
 
 // "Msg & data rates may apply" and its usual variants, normalised ("&" is a word break).
 constexpr std::array kRatesEnglish = {
-    "msg data rates may apply"sv,      "msg and data rates may apply"sv,
-    "msgs data rates may apply"sv,     "msgs and data rates may apply"sv,
-    "message data rates may apply"sv,  "message and data rates may apply"sv,
+    "msg data rates may apply"sv,          "msg and data rates may apply"sv,
+    "msgs data rates may apply"sv,         "msgs and data rates may apply"sv,
+    "message data rates may apply"sv,      "message and data rates may apply"sv,
     "messages and data rates may apply"sv, "messaging and data rates may apply"sv,
 };
 constexpr std::array kRatesSpanish = {
@@ -123,25 +123,31 @@ constexpr std::array kRatesSpanish = {
 };
 // A frequency stated in other words than MESSAGE_FREQUENCY's ("4 msgs/mo" -> "4 msgs mo").
 constexpr std::array kFrequencyEnglish = {
-    "frequency"sv, "msgs mo"sv,   "msgs month"sv, "msgs wk"sv,   "msgs week"sv, "msgs day"sv,
-    "msg mo"sv,    "per month"sv, "per week"sv,   "per day"sv,   "monthly"sv,   "weekly"sv,
-    "daily"sv,     "recurring"sv,
+    "frequency"sv, "msgs mo"sv, "msgs month"sv, "msgs wk"sv,   "msgs week"sv,
+    "msgs day"sv,  "msg mo"sv,  "per month"sv,  "per week"sv,  "per day"sv,
+    "monthly"sv,   "weekly"sv,  "daily"sv,      "recurring"sv,
 };
 constexpr std::array kFrequencySpanish = {
-    "frecuencia"sv, "al mes"sv,  "por mes"sv,  "a la semana"sv, "por semana"sv, "al dia"sv,
-    "por dia"sv,    "mensual"sv, "semanal"sv,  "diario"sv,      "recurrentes"sv,
+    "frecuencia"sv, "al mes"sv,  "por mes"sv, "a la semana"sv, "por semana"sv,  "al dia"sv,
+    "por dia"sv,    "mensual"sv, "semanal"sv, "diario"sv,      "recurrentes"sv,
 };
 
 }  // namespace
 
 std::string_view reply_name(Reply reply) {
   switch (reply) {
-    case Reply::kHelp: return "help";
-    case Reply::kOptOutConfirmation: return "opt_out_confirmation";
-    case Reply::kOptInConfirmation: return "opt_in_confirmation";
-    case Reply::kAppointmentConfirmed: return "appointment_confirmed";
-    case Reply::kAppointmentReschedule: return "appointment_reschedule";
-    case Reply::kAppointmentNotFound: return "appointment_not_found";
+    case Reply::kHelp:
+      return "help";
+    case Reply::kOptOutConfirmation:
+      return "opt_out_confirmation";
+    case Reply::kOptInConfirmation:
+      return "opt_in_confirmation";
+    case Reply::kAppointmentConfirmed:
+      return "appointment_confirmed";
+    case Reply::kAppointmentReschedule:
+      return "appointment_reschedule";
+    case Reply::kAppointmentNotFound:
+      return "appointment_not_found";
   }
   return "help";
 }
@@ -225,8 +231,8 @@ ReplyTexts::ReplyTexts(const ReplyTextsConfig& config)
       for (std::string_view code : kReplyLanguages) {
         if (!parsed.contains(std::string(code))) {
           // One frequency is one fact: stated in every language or in none.
-          problems.push_back(where + " must give every language (en, es): " +
-                             std::string(code) + " is missing");
+          problems.push_back(where + " must give every language (en, es): " + std::string(code) +
+                             " is missing");
         }
       }
     } catch (const std::exception&) {
@@ -246,8 +252,9 @@ ReplyTexts::ReplyTexts(const ReplyTextsConfig& config)
       ok = false;
     }
     if (!ok || !parsed.is_object()) {
-      problems.push_back(where + " must be a JSON object of language -> {text name -> text}, e.g. "
-                                 "{\"es\": {\"help\": \"...\"}}");
+      problems.push_back(where +
+                         " must be a JSON object of language -> {text name -> text}, e.g. "
+                         "{\"es\": {\"help\": \"...\"}}");
     } else {
       for (const auto& [code, texts] : parsed.items()) {
         auto it = languages_.find(code);
@@ -346,8 +353,8 @@ std::string format_when_in(std::chrono::local_seconds local, std::string_view la
   using namespace std::chrono;
   static constexpr std::array<const char*, 7> kDays = {"dom", "lun", "mar", "mié",
                                                        "jue", "vie", "sáb"};
-  static constexpr std::array<const char*, 12> kMonths = {"ene", "feb", "mar", "abr", "may", "jun",
-                                                          "jul", "ago", "sept", "oct", "nov", "dic"};
+  static constexpr std::array<const char*, 12> kMonths = {
+      "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"};
   const auto day = floor<days>(local);
   const year_month_day ymd{day};
   const hh_mm_ss hms{local - day};
@@ -358,8 +365,7 @@ std::string format_when_in(std::chrono::local_seconds local, std::string_view la
   return std::string(kDays[weekday(day).c_encoding()]) + " " +
          std::to_string(static_cast<unsigned>(ymd.day())) + " de " +
          kMonths[static_cast<unsigned>(ymd.month()) - 1] + (h12 == 1 ? " a la " : " a las ") +
-         std::to_string(h12) + ":" +
-         minute + (h24 < 12 ? " a. m." : " p. m.");
+         std::to_string(h12) + ":" + minute + (h24 < 12 ? " a. m." : " p. m.");
 }
 
 }  // namespace sms_inbound

@@ -11,12 +11,16 @@ using common::compliance::detect_language;
 using common::compliance::MessageIntent;
 using common::compliance::reads_as_spanish;
 
-std::string language_of(std::string_view body) { return detect_language(classify_message(body)); }
+std::string language_of(std::string_view body) {
+  return detect_language(classify_message(body));
+}
 
 TEST(SpanishKeywords, OptInWordsAreExactWholeMessages_Ctia) {
-  for (const auto& [body, rule] : std::vector<std::pair<std::string, std::string>>{
-           {"COMENZAR", "keyword:COMENZAR"}, {"alta", "keyword:ALTA"}, {"Sí", "keyword:SI"},
-           {" si. ", "keyword:SI"}}) {
+  for (const auto& [body, rule] :
+       std::vector<std::pair<std::string, std::string>>{{"COMENZAR", "keyword:COMENZAR"},
+                                                        {"alta", "keyword:ALTA"},
+                                                        {"Sí", "keyword:SI"},
+                                                        {" si. ", "keyword:SI"}}) {
     const auto c = classify_message(body);
     EXPECT_EQ(c.intent, MessageIntent::kOptIn) << body;
     EXPECT_EQ(c.rule, rule) << body;
@@ -29,7 +33,8 @@ TEST(SpanishKeywords, OptInWordsAreExactWholeMessages_Ctia) {
 }
 
 TEST(DetectLanguage, SpanishKeywordsAreSpanish) {
-  for (const char* body : {"ALTO", "parar", "Baja", "CANCELAR", "Ayuda", "COMENZAR", "ALTA", "Sí"}) {
+  for (const char* body :
+       {"ALTO", "parar", "Baja", "CANCELAR", "Ayuda", "COMENZAR", "ALTA", "Sí"}) {
     EXPECT_EQ(language_of(body), "es") << body;
   }
 }

@@ -30,20 +30,23 @@ std::string error_of(const std::string& reply_texts, const std::string& frequenc
   }
 }
 
-std::string one_text(const std::string& language, const std::string& name, const std::string& text) {
+std::string one_text(const std::string& language, const std::string& name,
+                     const std::string& text) {
   return nlohmann::json{{language, {{name, text}}}}.dump();
 }
 
 TEST(ReplyTexts, EnglishDefaultsKeepTodaysWordingAndAddTheFrequency) {
   const ReplyTexts texts(config());
-  EXPECT_EQ(texts.render(Reply::kHelp, "en"),
-            "Acme Dental: Help at help@acme.example. Msg&data rates may apply. Reply STOP to cancel.");
+  EXPECT_EQ(
+      texts.render(Reply::kHelp, "en"),
+      "Acme Dental: Help at help@acme.example. Msg&data rates may apply. Reply STOP to cancel.");
   EXPECT_EQ(texts.render(Reply::kOptOutConfirmation, "en"),
             "Acme Dental: You are unsubscribed and will receive no more messages. Reply START to "
             "resubscribe.");
-  EXPECT_EQ(texts.render(Reply::kOptInConfirmation, "en"),
-            "Acme Dental: You are subscribed again. Msg frequency varies. Msg&data rates may apply. "
-            "Reply HELP for help, STOP to cancel.");
+  EXPECT_EQ(
+      texts.render(Reply::kOptInConfirmation, "en"),
+      "Acme Dental: You are subscribed again. Msg frequency varies. Msg&data rates may apply. "
+      "Reply HELP for help, STOP to cancel.");
   EXPECT_EQ(texts.render(Reply::kAppointmentConfirmed, "en", "Tue, Nov 24 at 2:00 PM"),
             "Acme Dental: Confirmed. See you Tue, Nov 24 at 2:00 PM.");
   EXPECT_EQ(texts.render(Reply::kAppointmentNotFound, "en"),
@@ -53,9 +56,10 @@ TEST(ReplyTexts, EnglishDefaultsKeepTodaysWordingAndAddTheFrequency) {
 
 TEST(ReplyTexts, SpanishDefaults) {
   const ReplyTexts texts(config());
-  EXPECT_EQ(texts.render(Reply::kHelp, "es"),
-            "Acme Dental: Ayuda en help@acme.example. Pueden aplicarse tarifas de mensajes y datos. "
-            "Responda ALTO o STOP para cancelar.");
+  EXPECT_EQ(
+      texts.render(Reply::kHelp, "es"),
+      "Acme Dental: Ayuda en help@acme.example. Pueden aplicarse tarifas de mensajes y datos. "
+      "Responda ALTO o STOP para cancelar.");
   EXPECT_EQ(texts.render(Reply::kOptInConfirmation, "es"),
             "Acme Dental: Se ha suscrito de nuevo. La frecuencia de mensajes varía. Pueden "
             "aplicarse tarifas de mensajes y datos. Responda AYUDA o HELP para obtener ayuda, ALTO "
@@ -77,9 +81,11 @@ TEST(ReplyTexts, OverridesReplaceOnlyWhatTheyName) {
       R"({"es": {"help": "{program}: Llame al {help_contact}. Responda ALTO para cancelar."}})"));
   EXPECT_EQ(texts.render(Reply::kHelp, "es"),
             "Acme Dental: Llame al help@acme.example. Responda ALTO para cancelar.");
-  EXPECT_EQ(texts.render(Reply::kHelp, "en"),
-            "Acme Dental: Help at help@acme.example. Msg&data rates may apply. Reply STOP to cancel.");
-  EXPECT_NE(texts.render(Reply::kOptInConfirmation, "es").find("Se ha suscrito"), std::string::npos);
+  EXPECT_EQ(
+      texts.render(Reply::kHelp, "en"),
+      "Acme Dental: Help at help@acme.example. Msg&data rates may apply. Reply STOP to cancel.");
+  EXPECT_NE(texts.render(Reply::kOptInConfirmation, "es").find("Se ha suscrito"),
+            std::string::npos);
 }
 
 TEST(ReplyTexts, MessageFrequencyPerLanguage) {
@@ -91,7 +97,8 @@ TEST(ReplyTexts, MessageFrequencyPerLanguage) {
             std::string::npos);
   EXPECT_EQ(texts.frequency("es"), "Hasta 4 mensajes al mes");
   // One fact, stated in every language or in none.
-  EXPECT_NE(error_of("", R"({"en": "Up to 4 msgs/month"})").find("es is missing"), std::string::npos);
+  EXPECT_NE(error_of("", R"({"en": "Up to 4 msgs/month"})").find("es is missing"),
+            std::string::npos);
   EXPECT_NE(error_of("", R"({"en": "x", "es": "y", "fr": "z"})").find("unknown language 'fr'"),
             std::string::npos);
   EXPECT_NE(error_of("", R"({"en": "", "es": "y"})").find("MESSAGE_FREQUENCY en must be"),
@@ -103,15 +110,18 @@ TEST(ReplyTexts, MessageFrequencyPerLanguage) {
 TEST(ReplyTexts, ShapeErrorsNameWhatToFix) {
   EXPECT_NE(error_of("not json").find("REPLY_TEXTS must be a JSON object"), std::string::npos);
   EXPECT_NE(error_of("[]").find("REPLY_TEXTS must be a JSON object"), std::string::npos);
-  EXPECT_NE(error_of(R"({"fr": {}})").find("REPLY_TEXTS: unknown language 'fr'"), std::string::npos);
+  EXPECT_NE(error_of(R"({"fr": {}})").find("REPLY_TEXTS: unknown language 'fr'"),
+            std::string::npos);
   EXPECT_NE(error_of(R"({"es": "x"})").find("REPLY_TEXTS es must be an object"), std::string::npos);
   EXPECT_NE(error_of(R"({"es": {"goodbye": "x"}})").find("REPLY_TEXTS es: unknown text 'goodbye'"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"en": {"help": 3}})").find("REPLY_TEXTS en.help must be a non-empty string"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(R"({"en": {"help": 3}})").find("REPLY_TEXTS en.help must be a non-empty string"),
+      std::string::npos);
   EXPECT_NE(error_of(R"({"en": {"help": ""}})").find("REPLY_TEXTS en.help must be a non-empty"),
             std::string::npos);
-  EXPECT_NE(error_of(one_text("en", "help", "{program: STOP {help_contact}")).find("REPLY_TEXTS en.help: template"),
+  EXPECT_NE(error_of(one_text("en", "help", "{program: STOP {help_contact}"))
+                .find("REPLY_TEXTS en.help: template"),
             std::string::npos);
   EXPECT_NE(error_of(one_text("en", "help", "{program} {help_contact} STOP {name}"))
                 .find("REPLY_TEXTS en.help: unknown variable {name}"),
@@ -120,7 +130,8 @@ TEST(ReplyTexts, ShapeErrorsNameWhatToFix) {
   EXPECT_NE(error_of(one_text("en", "appointment_not_found", "{program}: none {when}"))
                 .find("unknown variable {when}"),
             std::string::npos);
-  EXPECT_EQ(error_of(one_text("es", "appointment_reschedule", "{program}: cambio para el {when}")), "");
+  EXPECT_EQ(error_of(one_text("es", "appointment_reschedule", "{program}: cambio para el {when}")),
+            "");
   EXPECT_NE(error_of(one_text("en", "help", std::string(1601, 'a'))).find("over 1600 characters"),
             std::string::npos);
 }
@@ -138,8 +149,9 @@ class RequiredContent : public ::testing::TestWithParam<Missing> {};
 TEST_P(RequiredContent, MissingElementIsNamed) {
   const Missing& m = GetParam();
   const std::string error = error_of(one_text(m.language, m.text_name, m.text));
-  EXPECT_NE(error.find("REPLY_TEXTS " + m.language + "." + m.text_name + " lacks '" + m.element + "'"),
-            std::string::npos)
+  EXPECT_NE(
+      error.find("REPLY_TEXTS " + m.language + "." + m.text_name + " lacks '" + m.element + "'"),
+      std::string::npos)
       << error;
   // Only that element: the text has everything else.
   EXPECT_EQ(error.find("; "), std::string::npos) << error;
@@ -159,19 +171,24 @@ INSTANTIATE_TEST_SUITE_P(
         Missing{"es", "help", "{program}: Ayuda en {help_contact}.", "opt_out_instructions"},
         // Opt-in confirmation: program, frequency, rates, HELP, STOP.
         Missing{"en", "opt_in_confirmation",
-                "Subscribed. {frequency}. Msg&data rates may apply. Reply HELP for help, STOP to cancel.",
+                "Subscribed. {frequency}. Msg&data rates may apply. Reply HELP for help, STOP to "
+                "cancel.",
                 "program"},
+        Missing{
+            "en", "opt_in_confirmation",
+            "{program}: Subscribed. Msg&data rates may apply. Reply HELP for help, STOP to cancel.",
+            "frequency"},
         Missing{"en", "opt_in_confirmation",
-                "{program}: Subscribed. Msg&data rates may apply. Reply HELP for help, STOP to cancel.",
-                "frequency"},
-        Missing{"en", "opt_in_confirmation",
-                "{program}: Subscribed. {frequency}. Reply HELP for help, STOP to cancel.", "rates"},
-        Missing{"en", "opt_in_confirmation",
-                "{program}: Subscribed. {frequency}. Msg&data rates may apply. Reply STOP to cancel.",
-                "help_instructions"},
-        Missing{"en", "opt_in_confirmation",
-                "{program}: Subscribed. {frequency}. Msg&data rates may apply. Reply HELP for help.",
-                "stop_instructions"},
+                "{program}: Subscribed. {frequency}. Reply HELP for help, STOP to cancel.",
+                "rates"},
+        Missing{
+            "en", "opt_in_confirmation",
+            "{program}: Subscribed. {frequency}. Msg&data rates may apply. Reply STOP to cancel.",
+            "help_instructions"},
+        Missing{
+            "en", "opt_in_confirmation",
+            "{program}: Subscribed. {frequency}. Msg&data rates may apply. Reply HELP for help.",
+            "stop_instructions"},
         Missing{"es", "opt_in_confirmation",
                 "Suscrito. {frequency}. Pueden aplicarse tarifas de mensajes y datos. AYUDA, ALTO.",
                 "program"},
@@ -180,11 +197,13 @@ INSTANTIATE_TEST_SUITE_P(
                 "frequency"},
         Missing{"es", "opt_in_confirmation", "{program}: Suscrito. {frequency}. AYUDA, ALTO.",
                 "rates"},
+        Missing{
+            "es", "opt_in_confirmation",
+            "{program}: Suscrito. {frequency}. Pueden aplicarse tarifas de mensajes y datos. ALTO.",
+            "help_instructions"},
         Missing{"es", "opt_in_confirmation",
-                "{program}: Suscrito. {frequency}. Pueden aplicarse tarifas de mensajes y datos. ALTO.",
-                "help_instructions"},
-        Missing{"es", "opt_in_confirmation",
-                "{program}: Suscrito. {frequency}. Pueden aplicarse tarifas de mensajes y datos. AYUDA.",
+                "{program}: Suscrito. {frequency}. Pueden aplicarse tarifas de mensajes y datos. "
+                "AYUDA.",
                 "stop_instructions"},
         // Opt-out confirmation: the program.
         Missing{"en", "opt_out_confirmation", "You are unsubscribed.", "program"},

@@ -39,6 +39,8 @@ locals {
     BACKEND_URL           = var.backend_url
     STATE_EMERGENCIES     = join(",", var.state_emergencies)
     NOTIFY_ALLOW_RAW_BODY = var.notify_allow_raw_body ? "1" : ""
+    REPLY_TEXTS           = length(var.reply_texts) > 0 ? jsonencode(var.reply_texts) : ""
+    MESSAGE_FREQUENCY     = length(var.message_frequency) > 0 ? jsonencode(var.message_frequency) : ""
   }
   function_environment = {
     for name, f in local.functions : name => merge(

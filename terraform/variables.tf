@@ -196,6 +196,41 @@ variable "help_contact" {
   }
 }
 
+variable "reply_texts" {
+  description = "sms-inbound's reply texts per language, overriding the defaults (docs/compliance.md#languages): language (en, es) -> text name (help, opt_out_confirmation, opt_in_confirmation, appointment_confirmed, appointment_reschedule, appointment_not_found) -> text with {program}, {help_contact}, {frequency} and, in the two appointment texts, {when}. Any subset; empty keeps every default. The function checks at start-up that HELP and the confirmations keep the content CTIA requires (docs/compliance.md#required-content): a text that lacks it is an init error naming the element and the language."
+  type        = map(map(string))
+  default     = {}
+
+  validation {
+    condition     = alltrue([for language in keys(var.reply_texts) : contains(["en", "es"], language)])
+    error_message = "reply_texts languages are en and es."
+  }
+  validation {
+    condition = alltrue(flatten([for texts in values(var.reply_texts) : [for name in keys(texts) : contains(
+    ["help", "opt_out_confirmation", "opt_in_confirmation", "appointment_confirmed", "appointment_reschedule", "appointment_not_found"], name)]]))
+    error_message = "reply_texts names are help, opt_out_confirmation, opt_in_confirmation, appointment_confirmed, appointment_reschedule and appointment_not_found."
+  }
+  validation {
+    condition     = alltrue(flatten([for texts in values(var.reply_texts) : [for text in values(texts) : length(trimspace(text)) > 0]]))
+    error_message = "A reply text must not be empty."
+  }
+}
+
+variable "message_frequency" {
+  description = "The message frequency the opt-in confirmation states ({frequency}; CTIA), per language: {en = \"Up to 4 msgs/month\", es = \"Hasta 4 mensajes al mes\"}. Empty keeps the defaults (\"Msg frequency varies\", \"La frecuencia de mensajes varía\"); when set, both languages."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = length(var.message_frequency) == 0 || (length(var.message_frequency) == 2 && contains(keys(var.message_frequency), "en") && contains(keys(var.message_frequency), "es"))
+    error_message = "message_frequency is empty or gives exactly en and es."
+  }
+  validation {
+    condition     = alltrue([for text in values(var.message_frequency) : length(trimspace(text)) > 0 && length(text) <= 160])
+    error_message = "A message_frequency text is 1-160 characters."
+  }
+}
+
 variable "backend_url" {
   description = "Optional https:// URL that sms-inbound POSTs ordinary texts from consenting contacts to; empty to disable."
   type        = string

@@ -143,8 +143,13 @@ std::optional<ReplyAction> parse_reply(std::string_view text) {
   std::size_t start = 0;
   while (start < word.size() && is_trim(word[start])) ++start;
   word = word.substr(start);
-  if (word == "C" || word == "CONFIRM" || word == "CONFIRMED") return ReplyAction::kConfirm;
-  if (word == "R" || word == "RESCHEDULE") return ReplyAction::kReschedule;
+  if (word == "C" || word == "CONFIRM" || word == "CONFIRMED" || word == "CONFIRMAR" ||
+      word == "CONFIRMO" || word == "CONFIRMADO") {
+    return ReplyAction::kConfirm;
+  }
+  if (word == "R" || word == "RESCHEDULE" || word == "CAMBIAR" || word == "REPROGRAMAR") {
+    return ReplyAction::kReschedule;
+  }
   return std::nullopt;
 }
 

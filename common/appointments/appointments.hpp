@@ -98,8 +98,10 @@ std::string format_when_es(std::chrono::local_seconds local);
 enum class ReplyAction { kConfirm, kReschedule };
 
 /// The reply keyword of an inbound text, normalised as keywords are (trimmed, case-folded,
-/// trailing punctuation dropped): C, CONFIRM, CONFIRMED -> kConfirm; R, RESCHEDULE -> kReschedule.
-/// YES is not included: it is the opt-in word, and the caller decides (see README, reminders).
+/// trailing punctuation dropped): C, CONFIRM, CONFIRMED and Spanish CONFIRMAR, CONFIRMO,
+/// CONFIRMADO -> kConfirm; R, RESCHEDULE and Spanish CAMBIAR, REPROGRAMAR -> kReschedule
+/// (docs/compliance.md#languages). YES and SI are not included: they are opt-in words, and the
+/// caller decides (see README, reminders).
 std::optional<ReplyAction> parse_reply(std::string_view text);
 
 /// How a reminder run finished one reminder (the `last_reminder_status` written).

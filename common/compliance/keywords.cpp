@@ -41,11 +41,12 @@ constexpr std::array kOptOutKeywords = {
 };
 
 // Opt-in and HELP lists (CTIA Messaging Principles and Best Practices), exact only
-// (docs/compliance.md#opt-in-keywords, #help-answers).
+// (docs/compliance.md#opt-in-keywords, #help-answers). COMENZAR ("start"), ALTA ("sign up", the
+// counterpart of BAJA) and SI ("yes"; "Sí" folds to "si") are the Spanish opt-in words
+// (docs/compliance.md#languages).
 constexpr std::array kOptInKeywords = {
-    Keyword{"start", "START"},
-    Keyword{"unstop", "UNSTOP"},
-    Keyword{"yes", "YES"},
+    Keyword{"start", "START"},   Keyword{"unstop", "UNSTOP"}, Keyword{"yes", "YES"},
+    Keyword{"comenzar", "COMENZAR"}, Keyword{"alta", "ALTA"}, Keyword{"si", "SI"},
 };
 constexpr std::array kHelpKeywords = {
     Keyword{"help", "HELP"},

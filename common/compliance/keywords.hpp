@@ -46,7 +46,8 @@ std::string normalize_message(std::string_view body);
 
 /// Classifies an inbound SMS body. Precedence, first match wins:
 ///  1. whole message is an opt-out keyword (compliance.md list)      -> kOptOut, "keyword:..."
-///  2. whole message is an opt-in (START UNSTOP YES) or HELP (HELP INFO AYUDA) keyword
+///  2. whole message is an opt-in (START UNSTOP YES COMENZAR ALTA SI) or HELP (HELP INFO AYUDA)
+///     keyword
 ///                                                                   -> kOptIn / kHelp
 ///  3. a revocation phrase inside the message (47 CFR 64.1200(a)(10)) -> kOptOut, "phrase:..."
 ///  4. STOP, STOPALL, UNSUBSCRIBE, REVOKE, OPTOUT or OPT OUT as a word -> kOptOut, "word:..."

@@ -611,6 +611,8 @@ InboundApplied ConsentStore::apply_inbound(const InboundChange& change) {
   // that would make it anything but new (new_opt_out_condition).
   ContactUpdate u;
   count_inbound(m, change.conversation_state, u);
+  // The language rides on the same write (docs/compliance.md#languages): no extra call.
+  if (!change.language.empty()) u.set("language", S(change.language));
   if (change.opt_out) {
     write_new_opt_out(*change.opt_out, u, change.claim_confirmation);
   }
@@ -673,6 +675,8 @@ InboundApplied ConsentStore::apply_inbound(const InboundChange& change) {
         }
         if (current.last_counted_inbound != sk) {
           count_inbound(m, state, next);
+          // With the count only: a redelivery never puts back the language of an older text.
+          if (!change.language.empty()) next.set("language", S(change.language));
           write = true;
         } else if (!state.empty() && write) {
           next.set("conversation_state", S(state));
@@ -782,6 +786,7 @@ void ConsentStore::write_log(const LogWrites& w) {
     item["actions"] = S(actions);
     item["processed_at"] = S(common::format_rfc3339(common::now_ms()));
     if (w.inbound_result.reply_claimed) item["reply_claimed_at"] = item["processed_at"];
+    if (!w.inbound_result.language.empty()) item["language"] = S(w.inbound_result.language);
     items.push_back(std::move(item));
   }
   if (items.empty()) return;

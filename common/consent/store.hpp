@@ -137,8 +137,9 @@ struct OutboundRecord {
   /// "any_state(unknown_area_code)@America/Chicago"; empty for replies (message-log attribute
   /// `quiet_hours`, docs/compliance.md#unknown-state).
   std::string quiet_hours{};
-  /// The language of the text ("en", "es"; message-log attribute `language`), when it was
-  /// chosen by the contact's language (docs/compliance.md#template-languages); empty: not written.
+  /// The language of the text ("en", "es": message-log attribute `language`): the contact's, for
+  /// a reply (docs/compliance.md#languages) or a template with a variant
+  /// (docs/compliance.md#template-languages); empty (not written) when not chosen by language.
   std::string language{};
 
   /// The message-log sort key (see above).
@@ -179,6 +180,9 @@ struct InboundResult {
   bool possible_revocation = false;
   std::vector<std::string> actions;
   bool reply_claimed = false;  ///< a reply to it was claimed (kept on the item)
+  /// The language the text showed ("en", "es"; item attribute `language`), empty when it did
+  /// not tell (docs/compliance.md#languages).
+  std::string language{};
 };
 
 /// What claim_inbound found.
@@ -215,6 +219,9 @@ struct InboundChange {
   /// Claim the opt-out confirmation for this message when the opt-out is this message's and
   /// none was claimed or the number listed yet (the caller checks the 5-minute window).
   bool claim_confirmation = false;
+  /// The language the text showed ("en", "es"; common::compliance::detect_language), written as
+  /// the contact's `language` in the same write; empty: unchanged (docs/compliance.md#languages).
+  std::string language{};
 };
 
 /// What apply_inbound did.

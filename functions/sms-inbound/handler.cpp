@@ -8,6 +8,7 @@
 
 #include "common/appointments/appointments.hpp"
 #include "common/compliance/business_days.hpp"
+#include "common/compliance/language.hpp"
 #include "common/compliance/phone.hpp"
 #include "common/consent/delivery.hpp"
 #include "common/consent/honor.hpp"
@@ -46,6 +47,7 @@ struct Handler::Outcome {
   bool possible_revocation = false;
   std::vector<std::string> actions;
   std::string reason;
+  std::string language;  // what the text showed (detect_language), may be empty
 };
 
 Config config_from_environment(const common::aws::Environment& env) {
@@ -62,34 +64,26 @@ Config config_from_environment(const common::aws::Environment& env) {
       static_cast<long long>(settings.number("BACKEND_TIMEOUT_MS", 3000, 1, 900000)));
   c.processing_lease = std::chrono::seconds(
       static_cast<long long>(settings.number("PROCESSING_LEASE_SECONDS", 900, 1, 86400)));
+  // The reply texts and their required content (docs/compliance.md#required-content), once the
+  // values they name are there (a missing one is already a problem of its own).
+  if (!c.program_name.empty() && !c.help_contact.empty()) {
+    try {
+      c.reply_texts.emplace(ReplyTextsConfig{c.program_name, c.help_contact,
+                                             settings.get_or("REPLY_TEXTS", ""),
+                                             settings.get_or("MESSAGE_FREQUENCY", "")});
+    } catch (const std::invalid_argument& e) {
+      settings.problem(e.what());
+    }
+  }
   settings.check("sms-inbound");
   return c;
 }
 
-std::string help_text(const Config& c) {
-  return c.program_name + ": Help at " + c.help_contact +
-         ". Msg&data rates may apply. Reply STOP to cancel.";
-}
-
-std::string opt_out_confirmation_text(const Config& c) {
-  return c.program_name +
-         ": You are unsubscribed and will receive no more messages. Reply START to resubscribe.";
-}
-
-std::string appointment_reply_text(const Config& c, bool confirm, const std::string& when) {
-  if (when.empty()) {
-    return c.program_name + ": We found no upcoming appointment for this number. Help at " +
-           c.help_contact + ".";
+Handler::Handler(Config config, Services services)
+    : config_(std::move(config)), services_(services) {
+  if (!config_.reply_texts) {
+    config_.reply_texts.emplace(ReplyTextsConfig{config_.program_name, config_.help_contact, "", ""});
   }
-  return confirm ? c.program_name + ": Confirmed. See you " + when + "."
-                 : c.program_name + ": Thanks, we will contact you to reschedule your " + when +
-                       " appointment.";
-}
-
-std::string opt_in_confirmation_text(const Config& c) {
-  return c.program_name +
-         ": You are subscribed again. Msg&data rates may apply. Reply HELP for help, STOP to "
-         "cancel.";
 }
 
 namespace {
@@ -151,15 +145,29 @@ class RecordProcessor {
   // Lets a redelivery take over at once after this attempt failed.
   void release() noexcept { store_.release_inbound(rec_, owner_); }
 
-  // The text's one contact write (ConsentStore::apply_inbound).
+  // The text's one contact write (ConsentStore::apply_inbound), with the language the text
+  // showed (empty: unchanged). Every reply after it is in the contact's language as written
+  // (docs/compliance.md#languages).
   InboundApplied apply(const std::string& conversation_state,
-                       std::optional<common::consent::OptOutRequest> opt_out, bool claim_confirmation) {
+                       std::optional<common::consent::OptOutRequest> opt_out, bool claim_confirmation,
+                       const std::string& language) {
     common::consent::InboundChange change;
     change.message = &rec_;
     change.conversation_state = conversation_state;
     change.opt_out = std::move(opt_out);
     change.claim_confirmation = claim_confirmation;
-    return store_.apply_inbound(change);
+    change.language = language;
+    auto applied = store_.apply_inbound(change);
+    language_ = applied.contact.language.empty() ? std::string(common::compliance::kEnglish)
+                                                 : applied.contact.language;
+    return applied;
+  }
+
+  // The language of this text's replies: the contact's after apply() ("en" when none recorded).
+  const std::string& language() const { return language_; }
+  // A configured reply in the contact's language.
+  std::string text(Reply reply, const std::string& when = {}) const {
+    return config_.reply_texts->render(reply, language_, when);
   }
 
   Contact read_contact() { return store_.read(m_.origination_number); }
@@ -225,7 +233,7 @@ class RecordProcessor {
     const std::string kind = "opt_out_confirmation";
     switch (applied.confirmation) {
       case Confirmation::kClaimed: {
-        auto sent = send(kind, opt_out_confirmation_text(config_), outcome, [this] {
+        auto sent = send(kind, text(Reply::kOptOutConfirmation), outcome, [this] {
           store_.release_confirmation(m_.origination_number, m_.message_id());
         });
         if (sent == Send::kSent) finish_.confirmation_message_id = last_message_id_;
@@ -236,14 +244,14 @@ class RecordProcessor {
       }
       case Confirmation::kSentBefore:
         // An earlier attempt sent it and recorded its MessageId: its log item, once more.
-        writes_.outbound.push_back(outbound(kind, opt_out_confirmation_text(config_),
+        writes_.outbound.push_back(outbound(kind, text(Reply::kOptOutConfirmation),
                                             applied.confirmation_message_id, false));
         outcome.actions.push_back("confirmation_already_sent");
         return;
       case Confirmation::kOutcomeUnknown:
         // An earlier attempt claimed it and stopped before recording the send: it may have gone
         // out, so it is never sent again; the log says so.
-        writes_.outbound.push_back(outbound(kind, opt_out_confirmation_text(config_), "", true));
+        writes_.outbound.push_back(outbound(kind, text(Reply::kOptOutConfirmation), "", true));
         finish_.confirmation_outcome_unknown_at = common::format_rfc3339(common::now_ms());
         outcome.actions.push_back("confirmation_outcome_unknown");
         s_.logger.warn("opt-out confirmation of an interrupted attempt: outcome unknown, not resent",
@@ -265,7 +273,7 @@ class RecordProcessor {
     if (!finish_written_) (void)store_.finish_contact(finish_);
     writes_.inbound = &rec_;
     writes_.inbound_result = {outcome.intent, outcome.rule, outcome.possible_revocation,
-                              outcome.actions, reply_claimed_};
+                              outcome.actions, reply_claimed_, outcome.language};
     store_.write_log(writes_);
   }
 
@@ -336,6 +344,8 @@ class RecordProcessor {
     r.ref_id = m_.message_id();
     r.ref_at = m_.received_at;
     r.outcome_unknown = outcome_unknown;
+    // A backend's reply is its own text, in a language we do not know.
+    if (kind != "reply") r.language = language_;
     return r;
   }
 
@@ -357,18 +367,20 @@ class RecordProcessor {
   bool finish_written_ = false;
   bool last_outcome_unknown_ = false;
   std::string last_message_id_;
+  std::string language_ = std::string(common::compliance::kEnglish);
   common::consent::ContactFinish finish_;
   common::consent::LogWrites writes_;
 };
 
 // "Tue, Nov 24 at 2:00 PM" in the appointment's zone; in UTC (and saying so) when the
 // appointment carries no zone we know.
-std::string appointment_when(const common::appointments::Appointment& a) {
+std::string appointment_when(const common::appointments::Appointment& a, std::string_view language) {
   if (auto zone = common::tz::TimeZone::load(a.time_zone)) {
-    return common::appointments::format_when(zone->to_local(a.starts_at));
+    return format_when_in(zone->to_local(a.starts_at), language);
   }
-  return common::appointments::format_when(std::chrono::local_seconds(
-             std::chrono::floor<std::chrono::seconds>(a.starts_at).time_since_epoch())) +
+  return format_when_in(std::chrono::local_seconds(
+                            std::chrono::floor<std::chrono::seconds>(a.starts_at).time_since_epoch()),
+                        language) +
          " UTC";
 }
 
@@ -385,7 +397,9 @@ std::optional<std::string> handle_appointment_reply(const Config& config, Servic
   using common::appointments::ReplyAction;
   if (config.appointments_table.empty()) return std::nullopt;
   std::optional<ReplyAction> action;
-  const bool yes = c.intent == MessageIntent::kOptIn && c.rule == "keyword:YES";
+  // YES and its Spanish SI (docs/compliance.md#opt-in-keywords).
+  const bool yes = c.intent == MessageIntent::kOptIn &&
+                   (c.rule == "keyword:YES" || c.rule == "keyword:SI");
   if (c.intent == MessageIntent::kOther) action = common::appointments::parse_reply(m.message_body);
   if (yes) action = ReplyAction::kConfirm;
   if (!action) return std::nullopt;
@@ -410,8 +424,11 @@ std::optional<std::string> handle_appointment_reply(const Config& config, Servic
                        : confirm ? "AppointmentsConfirmed"
                                  : "AppointmentRescheduleRequests",
                        1);
-  const std::string when = recorded ? appointment_when(*next) : std::string();
-  p.reply("appointment_reply", appointment_reply_text(config, confirm, when), false, outcome);
+  const std::string when = recorded ? appointment_when(*next, p.language()) : std::string();
+  const Reply reply = !recorded ? Reply::kAppointmentNotFound
+                      : confirm ? Reply::kAppointmentConfirmed
+                                : Reply::kAppointmentReschedule;
+  p.reply("appointment_reply", p.text(reply, when), false, outcome);
   return recorded ? (confirm ? "appointment_confirmed" : "reschedule_requested") : "open";
 }
 
@@ -457,7 +474,9 @@ Handler::Outcome Handler::process(const InboundSms& m) {
       opt_out->rule = c.rule;
       opt_out->inbound_message_id = m.message_id();
     }
-    const InboundApplied applied = p.apply(state, opt_out, opt_out && within_window);
+    outcome.language = common::compliance::detect_language(c);
+    const InboundApplied applied =
+        p.apply(state, opt_out, opt_out && within_window, outcome.language);
 
     if (auto next_state = handle_appointment_reply(config_, services_, p, applied.contact, m, c,
                                                    outcome)) {
@@ -533,13 +552,13 @@ Handler::Outcome Handler::process(const InboundSms& m) {
           p.finish().conversation_state = "opted_out";
           break;
         }
-        p.reply("opt_in_confirmation", opt_in_confirmation_text(config_), true, outcome);
+        p.reply("opt_in_confirmation", p.text(Reply::kOptInConfirmation), true, outcome);
         break;
       }
       case MessageIntent::kHelp: {
         // HELP is answered to everyone, subscribed or not (CTIA).
         services_.metrics.add("HelpRequests", 1);
-        p.reply("help", help_text(config_), true, outcome);
+        p.reply("help", p.text(Reply::kHelp), true, outcome);
         break;
       }
       case MessageIntent::kOther: {
@@ -654,6 +673,7 @@ std::string Handler::handle(const scaffold::Invocation& invocation) {
         entry["rule"] = outcome.rule;
         entry["actions"] = outcome.actions;
         if (outcome.possible_revocation) entry["possible_revocation"] = true;
+        if (!outcome.language.empty()) entry["language"] = outcome.language;
         services_.logger.info("inbound processed",
                               {{"phone", masked(m.origination_number)},
                                {"message_id", m.message_id()},

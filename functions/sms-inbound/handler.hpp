@@ -14,6 +14,7 @@
 #include "common/consent/contact.hpp"
 #include "common/observe/logger.hpp"
 #include "common/observe/metrics.hpp"
+#include "functions/sms-inbound/reply_texts.hpp"
 #include "functions/sms-inbound/sns_event.hpp"
 #include "scaffold/invocation.hpp"
 #include "scaffold/services.hpp"
@@ -38,6 +39,10 @@ struct Config : scaffold::Settings {
   /// How long one delivery owns a message before a redelivery may take over (a
   /// crashed attempt's lease expires). Must exceed the function timeout.
   std::chrono::seconds processing_lease{900};  // PROCESSING_LEASE_SECONDS
+  /// The reply texts per language: the defaults with REPLY_TEXTS and MESSAGE_FREQUENCY, checked
+  /// for the required content (docs/compliance.md#required-content). Unset (a Config built by
+  /// hand): the Handler uses the defaults for program_name and help_contact.
+  std::optional<ReplyTexts> reply_texts;
 };
 
 /// Reads Config. Throws std::invalid_argument naming every missing or bad
@@ -55,17 +60,6 @@ inline constexpr std::chrono::minutes kConfirmationWindow{5};
 /// Records are kept at least 4 years (28 U.S.C. 1658); shared with every function.
 inline constexpr std::chrono::days kRetention = common::consent::kRetention;
 
-/// The HELP answer: program name, support contact, "Msg&data rates may apply",
-/// "Reply STOP to cancel" (CTIA Messaging Principles, HELP response).
-std::string help_text(const Config& config);
-/// The single opt-out confirmation: no marketing, names the program and how to opt back in.
-std::string opt_out_confirmation_text(const Config& config);
-/// The answer to an opt-in keyword (START/UNSTOP/YES).
-std::string opt_in_confirmation_text(const Config& config);
-/// The answer to a reminder reply (C/CONFIRM or R/RESCHEDULE): `when` is the appointment's
-/// local time as format_when() gives it, or empty when no upcoming appointment was found.
-std::string appointment_reply_text(const Config& config, bool confirm, const std::string& when);
-
 /// Processes SNS events of inbound SMS. Each record is handled on its own:
 /// malformed ones are logged and counted, failed ones (AWS errors that a retry
 /// may fix) make the invocation fail after the others are done, so Lambda
@@ -74,10 +68,13 @@ std::string appointment_reply_text(const Config& config, bool confirm, const std
 /// once, when processed, as the numerators of ResponseRate and OptOutRate (docs/metrics.md).
 class Handler {
  public:
-  Handler(Config config, Services services) : config_(std::move(config)), services_(services) {}
+  /// Throws std::invalid_argument when `config` has no reply_texts and the default ones cannot
+  /// be built (an empty program_name or help_contact).
+  Handler(Config config, Services services);
 
   /// One invocation: the SNS event in, a JSON summary out
-  /// ({"records","processed","duplicates","malformed","failed","results":[...]}).
+  /// ({"records","processed","duplicates","malformed","failed","results":[...]}; a result has
+  /// "language" when the text showed one, docs/compliance.md#languages).
   /// Throws runtime::FunctionError("InvalidEvent") for an event that is not an
   /// SNS event, and ("RecordsFailed") when any record failed retryably.
   std::string handle(const scaffold::Invocation& invocation);

@@ -642,6 +642,152 @@ TEST_F(SmsInbound, ReplyWordsFromOptedOutContactDoNothingAndYesOptsIn) {
   EXPECT_FALSE(item->count("appointment_status"));
 }
 
+// Languages (docs/compliance.md#languages): ALTO opts out like STOP, records Spanish on the
+// contact in the same write, and the one confirmation (47 CFR 64.1200(a)(12)) is in Spanish.
+TEST_F(SmsInbound, AltoGetsTheSpanishOptOutConfirmationAndRecordsSpanish) {
+  const std::string phone = fresh_number();
+  auto response =
+      invoke_ok(event_of({sns_record(phone, "Alto", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(response["results"][0]["intent"], "opt_out");
+  EXPECT_EQ(response["results"][0]["language"], "es");
+  const AttributeMap c = existing_contact(phone);
+  EXPECT_EQ(get_s(c, "consent_status"), "opted_out");
+  EXPECT_EQ(get_s(c, "language"), "es");
+  EXPECT_TRUE(on_opt_out_list(phone));
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 1u);
+  // Smart-encoded as sent (accents to their GSM-7 base letters).
+  EXPECT_EQ(sent[0]["MessageBody"],
+            "Acme Dental: Se ha dado de baja y no recibira mas mensajes. Responda COMENZAR o START "
+            "para volver a suscribirse.");
+  auto outbound = log_items(phone, "outbound");
+  ASSERT_EQ(outbound.size(), 1u);
+  EXPECT_EQ(get_s(outbound[0], "kind"), "opt_out_confirmation");
+  EXPECT_EQ(get_s(outbound[0], "language"), "es");
+  auto inbound = log_items(phone, "inbound");
+  ASSERT_EQ(inbound.size(), 1u);
+  EXPECT_EQ(get_s(inbound[0], "language"), "es");
+}
+
+// CTIA HELP in Spanish: program, contact, rates and opt-out instructions (ALTO and STOP).
+TEST_F(SmsInbound, AyudaGetsSpanishHelp) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "AYUDA", fresh_id("in"), fresh_id("sns"), now_text())}));
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0]["MessageBody"],
+            "Acme Dental: Ayuda en help@acme.example. Pueden aplicarse tarifas de mensajes y datos. "
+            "Responda ALTO o STOP para cancelar.");
+  EXPECT_EQ(get_s(existing_contact(phone), "language"), "es");
+  EXPECT_FALSE(existing_contact(phone).count("consent_status")) << "HELP is no consent";
+}
+
+// COMENZAR is a Spanish opt-in keyword (docs/compliance.md#opt-in-keywords); its confirmation
+// states the program, the frequency, the rates and AYUDA/ALTO (CTIA).
+TEST_F(SmsInbound, ComenzarOptsInWithTheSpanishConfirmation) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_FALSE(existing_contact(phone).count("language")) << "STOP tells no language";
+  auto response = invoke_ok(
+      event_of({sns_record(phone, "Comenzar", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(response["results"][0]["intent"], "opt_in");
+  const AttributeMap c = existing_contact(phone);
+  EXPECT_EQ(get_s(c, "consent_status"), "opted_in");
+  EXPECT_EQ(get_s(c, "language"), "es");
+  EXPECT_FALSE(on_opt_out_list(phone));
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 2u);  // the English opt-out confirmation, then the Spanish opt-in one
+  EXPECT_NE(sent[0]["MessageBody"].get<std::string>().find("unsubscribed"), std::string::npos);
+  EXPECT_EQ(sent[1]["MessageBody"],
+            "Acme Dental: Se ha suscrito de nuevo. La frecuencia de mensajes varia. Pueden aplicarse "
+            "tarifas de mensajes y datos. Responda AYUDA o HELP para obtener ayuda, ALTO o STOP "
+            "para cancelar.");
+}
+
+// A Spanish reply to a reminder (CONFIRMAR) is answered in Spanish, with the time in Spanish.
+TEST_F(SmsInbound, SpanishReminderReplyGetsTheSpanishAnswer) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "START", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(get_s(existing_contact(phone), "language"), "en");
+  const std::string id = fresh_id("appt");
+  common::aws::PutItemRequest put;
+  put.table_name = env_["APPOINTMENTS_TABLE"];
+  put.item = {{"appointment_id", AttributeValue::S(id)},
+              {"phone_number", AttributeValue::S(phone)},
+              {"starts_at", AttributeValue::S("2099-11-24T22:00:00.000Z")},  // Tue 2:00 PM PST
+              {"time_zone", AttributeValue::S("America/Los_Angeles")}};
+  ASSERT_FALSE(db_->put_item(put).value().condition_failed);
+  const std::vector<std::string> env = {"APPOINTMENTS_TABLE=" + env_["APPOINTMENTS_TABLE"]};
+
+  auto response = invoke_ok(
+      event_of({sns_record(phone, "CONFIRMAR", fresh_id("in"), fresh_id("sns"), now_text())}), env);
+  EXPECT_EQ(response["results"][0]["actions"][0], "appointment_confirmed");
+  auto item = db_->get_item({env_["APPOINTMENTS_TABLE"], {{"appointment_id", AttributeValue::S(id)}}, true})
+                  .value();
+  ASSERT_TRUE(item);
+  EXPECT_EQ(get_s(*item, "appointment_status"), "confirmed");
+  EXPECT_EQ(get_s(existing_contact(phone), "language"), "es");
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1]["MessageBody"],
+            "Acme Dental: Cita confirmada para el mar 24 de nov a las 2:00 p. m. ¡Le esperamos!");
+
+  // CAMBIAR asks to reschedule, in Spanish too.
+  invoke_ok(event_of({sns_record(phone, "cambiar", fresh_id("in"), fresh_id("sns"), now_text())}), env);
+  sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_NE(sent[2]["MessageBody"].get<std::string>().find("se cambiara"), std::string::npos)
+      << sent[2]["MessageBody"];
+}
+
+// The language follows what the contact last wrote: English HELP after Spanish answers in
+// English and records "en"; STOP (carrier-wide, no language) keeps what is recorded.
+TEST_F(SmsInbound, EnglishHelpAfterSpanishSwitchesBack) {
+  const std::string phone = fresh_number();
+  invoke_ok(event_of({sns_record(phone, "ayuda", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(get_s(existing_contact(phone), "language"), "es");
+  invoke_ok(event_of({sns_record(phone, "HELP", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(get_s(existing_contact(phone), "language"), "en");
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_NE(sent[0]["MessageBody"].get<std::string>().find("Ayuda en"), std::string::npos);
+  EXPECT_EQ(sent[1]["MessageBody"],
+            "Acme Dental: Help at help@acme.example. Msg&data rates may apply. Reply STOP to cancel.");
+
+  invoke_ok(event_of({sns_record(phone, "Hola, gracias", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(get_s(existing_contact(phone), "language"), "es") << "an ordinary Spanish text";
+  invoke_ok(event_of({sns_record(phone, "STOP", fresh_id("in"), fresh_id("sns"), now_text())}));
+  EXPECT_EQ(get_s(existing_contact(phone), "language"), "es");
+  sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_NE(sent[2]["MessageBody"].get<std::string>().find("Se ha dado de baja"), std::string::npos);
+}
+
+// Configured texts that lack CTIA's required content are an init error naming the element and
+// the language (docs/compliance.md#required-content), under the Runtime API emulator.
+TEST_F(SmsInbound, ReplyTextsMissingAnElementIsAnInitError) {
+  const std::string reply_texts = json{{"es",
+                                        {{"opt_in_confirmation",
+                                          "{program}: Se ha suscrito. Pueden aplicarse tarifas de "
+                                          "mensajes y datos. Responda AYUDA o ALTO."}}}}
+                                      .dump();
+  auto lines = invoke(event_of({}), {"REPLY_TEXTS=" + reply_texts});
+  ASSERT_FALSE(lines.empty()) << last_log_;
+  EXPECT_EQ(lines[0]["status"], "init_error");
+  const std::string message = lines[0]["error"]["errorMessage"];
+  EXPECT_NE(message.find("REPLY_TEXTS es.opt_in_confirmation lacks 'frequency'"), std::string::npos)
+      << message;
+
+  // And a configuration that has everything starts and answers with it.
+  const std::string phone = fresh_number();
+  const std::string good = json{{"es", {{"help", "{program}: Llame al {help_contact}. Responda ALTO."}}}}.dump();
+  invoke_ok(event_of({sns_record(phone, "AYUDA", fresh_id("in"), fresh_id("sns"), now_text())}),
+            {"REPLY_TEXTS=" + good, "MESSAGE_FREQUENCY={\"en\": \"Up to 4 msgs/month\", \"es\": \"Hasta 4 mensajes al mes\"}"});
+  auto sent = outbox_for(phone);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0]["MessageBody"], "Acme Dental: Llame al help@acme.example. Responda ALTO.");
+}
+
 // Start-up configuration is checked: a missing variable is an init error naming it.
 TEST_F(SmsInbound, MissingConfigurationIsAnInitError) {
   auto lines = invoke(event_of({}), {"HELP_CONTACT="});

@@ -57,6 +57,13 @@ TEST(Appointments, ReplyKeywords) {
   EXPECT_EQ(parse_reply("RESCHEDULE."), ReplyAction::kReschedule);
   EXPECT_FALSE(parse_reply("yes"));  // the opt-in word: the caller decides
   EXPECT_FALSE(parse_reply("can we reschedule"));
+  // Spanish replies (docs/compliance.md#languages); SI, like YES, is the opt-in word.
+  EXPECT_EQ(parse_reply("Confirmar"), ReplyAction::kConfirm);
+  EXPECT_EQ(parse_reply("confirmado."), ReplyAction::kConfirm);
+  EXPECT_EQ(parse_reply("CAMBIAR"), ReplyAction::kReschedule);
+  EXPECT_EQ(parse_reply("reprogramar!"), ReplyAction::kReschedule);
+  EXPECT_FALSE(parse_reply("si"));
+  EXPECT_FALSE(parse_reply("quiero cambiar la cita"));
 }
 
 }  // namespace

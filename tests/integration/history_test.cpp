@@ -273,6 +273,11 @@ TEST_F(History, AWholeConsentLifeIsInTheHistoryInOrderWithItsEvidence) {
   ASSERT_TRUE(confirmed);
   EXPECT_LE(*confirmed - *requested, minutes(5));
   EXPECT_EQ(events[5]["status"], "sent");
+  // In Spanish: ALTO recorded the contact's language (docs/compliance.md#languages).
+  EXPECT_EQ(events[5]["language"], "es");
+  EXPECT_NE(events[5]["body"].get<std::string>().find("Responda"), std::string::npos)
+      << events[5]["body"];
+  EXPECT_EQ(events[4]["language"], "es");
   // The honour: on the list within the deadline, 0 business days after the request.
   const json& honored = events[6];
   EXPECT_EQ(honored["requested_at"], stop["requested_at"]);
@@ -301,6 +306,8 @@ TEST_F(History, AWholeConsentLifeIsInTheHistoryInOrderWithItsEvidence) {
   auto [status, first] = api(http_get("/contacts/" + phone + "/history", {{"limit", "1"}}));
   ASSERT_EQ(status, 200);
   EXPECT_EQ(first["contact"]["consent_status"], "opted_in");
+  // START is an English keyword: the contact writes in English again.
+  EXPECT_EQ(first["contact"]["language"], "en");
   EXPECT_EQ(first["contact"]["may_receive"], true);
 }
 

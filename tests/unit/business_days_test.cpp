@@ -416,5 +416,31 @@ TEST(BusinessDaysLeft, AgreesWithOptOutDeadline) {
   }
 }
 
+// How long an honour took, for the audit: business days after the receipt date up to the honour
+// date, in the US zone where the most elapse (47 CFR 64.1200(a)(10)).
+TEST(BusinessDaysElapsed, CountsBusinessDaysAfterTheReceiptDay) {
+  // Tue 2026-11-03 15:00 UTC (Tuesday in every US zone): honoured the same afternoon -> 0.
+  EXPECT_EQ(business_days_elapsed(at(ymd(2026, 11, 3), 15h), at(ymd(2026, 11, 3), 16h)), 0);
+  // The next day: 1. Not after the receipt (or before it): 0.
+  EXPECT_EQ(business_days_elapsed(at(ymd(2026, 11, 3), 15h), at(ymd(2026, 11, 4), 15h)), 1);
+  EXPECT_EQ(business_days_elapsed(at(ymd(2026, 11, 3), 15h), at(ymd(2026, 11, 3), 15h)), 0);
+  EXPECT_EQ(business_days_elapsed(at(ymd(2026, 11, 3), 15h), at(ymd(2026, 11, 2), 15h)), 0);
+  // Fri 2026-11-20 15:00 UTC to Mon 2026-11-30 15:00 UTC: on the mainland Mon-Wed, Fri
+  // (Thanksgiving Thu 11-26 is not a business day) and Mon 11-30, 5; in Guam (UTC+10) it is Sat
+  // 11-21 to Tue 12-01, 6, and the most count.
+  EXPECT_EQ(business_days_elapsed(at(ymd(2026, 11, 20), 15h), at(ymd(2026, 11, 30), 15h)), 6);
+  // Fri 2026-11-20 15:00 UTC to Mon 2026-11-30 12:00 UTC (Mon 22:00 in Guam): 5 everywhere.
+  EXPECT_EQ(business_days_elapsed(at(ymd(2026, 11, 20), 15h), at(ymd(2026, 11, 30), 12h)), 5);
+  // At its deadline an opt-out has taken exactly 10, in the zone that set the deadline.
+  const auto received = at(ymd(2025, 11, 21), 12h, 4min);
+  EXPECT_EQ(business_days_elapsed(received, opt_out_deadline(received)), 10);
+  // An hour that crosses midnight in UTC but in no US zone (UTC-11 to -4, +10): 0; a whole day
+  // later: 1.
+  EXPECT_EQ(business_days_elapsed(at(ymd(2026, 11, 3), 23h, 30min), at(ymd(2026, 11, 4), 0h, 30min)),
+            0);
+  EXPECT_EQ(business_days_elapsed(at(ymd(2026, 11, 3), 23h, 30min), at(ymd(2026, 11, 4), 23h, 30min)),
+            1);
+}
+
 }  // namespace
 }  // namespace common::compliance

@@ -284,41 +284,50 @@ bool AppointmentStore::record_reply(const std::string& appointment_id, ReplyActi
   return applied(db_.update_item(u));
 }
 
-std::string format_when(std::chrono::local_seconds local) {
+namespace {
+
+// The parts of a local time both formats name: weekday (0 = Sunday), month (0-based), day of the
+// month, the hour on a 12-hour clock, the minutes as two digits, and whether it is before noon.
+struct WhenParts {
+  unsigned weekday = 0, month = 0, day = 0;
+  int h12 = 12;
+  std::string minute;
+  bool am = true;
+};
+
+WhenParts when_parts(std::chrono::local_seconds local) {
   using namespace std::chrono;
+  const auto day = floor<days>(local);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{local - day};
+  const int h24 = static_cast<int>(hms.hours().count());
+  char minute[3];
+  std::snprintf(minute, sizeof minute, "%02d", static_cast<int>(hms.minutes().count()));
+  return {weekday(day).c_encoding(), static_cast<unsigned>(ymd.month()) - 1,
+          static_cast<unsigned>(ymd.day()), h24 % 12 == 0 ? 12 : h24 % 12, minute, h24 < 12};
+}
+
+}  // namespace
+
+std::string format_when(std::chrono::local_seconds local) {
   static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
                                                        "Thu", "Fri", "Sat"};
   static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const auto day = floor<days>(local);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{local - day};
-  const int h24 = static_cast<int>(hms.hours().count());
-  const int h12 = h24 % 12 == 0 ? 12 : h24 % 12;
-  char minute[3];
-  std::snprintf(minute, sizeof minute, "%02d", static_cast<int>(hms.minutes().count()));
-  return std::string(kDays[weekday(day).c_encoding()]) + ", " +
-         kMonths[static_cast<unsigned>(ymd.month()) - 1] + " " +
-         std::to_string(static_cast<unsigned>(ymd.day())) + " at " + std::to_string(h12) + ":" +
-         minute + (h24 < 12 ? " AM" : " PM");
+  const WhenParts w = when_parts(local);
+  return std::string(kDays[w.weekday]) + ", " + kMonths[w.month] + " " + std::to_string(w.day) +
+         " at " + std::to_string(w.h12) + ":" + w.minute + (w.am ? " AM" : " PM");
 }
 
 std::string format_when_es(std::chrono::local_seconds local) {
-  using namespace std::chrono;
   static constexpr std::array<const char*, 7> kDays = {"dom", "lun", "mar", "mié",
                                                        "jue", "vie", "sáb"};
   static constexpr std::array<const char*, 12> kMonths = {
       "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"};
-  const auto day = floor<days>(local);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{local - day};
-  const int h24 = static_cast<int>(hms.hours().count());
-  const int h12 = h24 % 12 == 0 ? 12 : h24 % 12;
-  char minute[3];
-  std::snprintf(minute, sizeof minute, "%02d", static_cast<int>(hms.minutes().count()));
-  return std::string(kDays[weekday(day).c_encoding()]) + " " +
-         std::to_string(static_cast<unsigned>(ymd.day())) + " de " +
-         kMonths[static_cast<unsigned>(ymd.month()) - 1] + (h12 == 1 ? " a la " : " a las ") +
-         std::to_string(h12) + ":" + minute + (h24 < 12 ? " a. m." : " p. m.");
+  const WhenParts w = when_parts(local);
+  return std::string(kDays[w.weekday]) + " " + std::to_string(w.day) + " de " + kMonths[w.month] +
+         (w.h12 == 1 ? " a la " : " a las ") + std::to_string(w.h12) + ":" + w.minute +
+         (w.am ? " a. m." : " p. m.");
 }
+
 }  // namespace common::appointments

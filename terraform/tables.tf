@@ -103,8 +103,8 @@ resource "aws_dynamodb_table" "message_log" {
     projection_type = "ALL"
   }
 
-  # Opt-outs by the UTC day they were requested (sparse: opt-out consent events and the evidence
-  # of their honour), for the period report (GET /opt-outs): a Query a day, never a scan.
+  # Opt-outs by the UTC day they were requested (sparse: only opt-out consent events have
+  # opt_out_day), for the period report (GET /opt-outs): a Query a day, never a scan.
   global_secondary_index {
     name            = "opt-outs-by-day"
     hash_key        = "opt_out_day"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/compliance/business_days.hpp"
+#include "common/consent/contact.hpp"
 #include "common/consent/store.hpp"
 
 namespace common::consent {
@@ -99,6 +100,8 @@ void copy(const AttributeMap& item, std::string_view name, json& out, std::strin
     out[key] = *b;
   } else if (auto n = v.as_int()) {
     out[key] = *n;
+  } else if (v.type() == AttributeValue::Type::kN && v.scalar() != nullptr) {
+    out[key] = *v.scalar();  // a decimal (a price): its exact text
   } else if (const AttributeMap* m = v.as_map()) {
     json o = json::object();
     for (const auto& [k, mv] : *m) {
@@ -120,7 +123,9 @@ json delivery_of(const AttributeMap& item) {
   copy(item, "delivery_status", d, "status");
   copy(item, "delivery_final", d, "final");
   copy(item, "delivery_status_description", d, "description");
-  copy(item, "delivery_event_at", d, "at");
+  if (auto at = common::aws::get_int(item, "delivery_event_at")) {
+    d["at"] = common::format_rfc3339(common::TimePoint(std::chrono::milliseconds(*at)));
+  }
   copy(item, "delivery_price", d, "price");
   json events = json::array();
   if (auto it = item.find("delivery_events"); it != item.end()) {
@@ -215,8 +220,14 @@ void read_state(const std::vector<std::string>& f, std::size_t at, bool notify,
   if (state == "d") {
     s.done = true;
   } else if (state == "k") {
-    if (f[at + 1].empty()) throw std::invalid_argument("cursor is not one this API gave");
-    s.last = {{"phone_number", S(phone)}, {"sk", S(f[at + 1])}};
+    // Keys DynamoDB would refuse (a ValidationException, a 500) are refused here as a 400.
+    const std::string& sk = f[at + 1];
+    const bool sk_ok = !sk.empty() && sk.size() <= 1024 &&
+                       (notify ? sk.rfind(kNotifyPrefix, 0) == 0 : sk < kNotifyPrefix);
+    if (!sk_ok || (notify && !common::parse_rfc3339(f[at + 2]))) {
+      throw std::invalid_argument("cursor is not one this API gave");
+    }
+    s.last = {{"phone_number", S(phone)}, {"sk", S(sk)}};
     if (notify) s.last["notify_at"] = S(f[at + 2]);
   } else if (state != "s") {
     throw std::invalid_argument("cursor is not one this API gave");
@@ -290,7 +301,14 @@ HistoryPage read_history(common::aws::DynamoDbClient& db, const std::string& tab
     page.events.push_back(history_event(item));
   }
   for (Stream* s : {&main, &notify}) {
-    if (!s->done && s->exhausted() && s->more.empty()) s->done = true;
+    if (s->done || !s->exhausted()) continue;
+    if (s->more.empty()) {
+      s->done = true;
+    } else {
+      // All it fetched is on this page (or it fetched nothing and has more): go on after the
+      // key DynamoDB stopped at, so the next page never repeats this one.
+      s->last = s->more;
+    }
   }
   if (main.done && notify.done) return page;
   const auto state = [](const Stream& s, std::vector<std::string>& f, bool with_at) {
@@ -312,12 +330,20 @@ HistoryPage read_history(common::aws::DynamoDbClient& db, const std::string& tab
 
 namespace {
 
-// What became of one opt-out, judged from the number's items after it.
-json judge_opt_out(common::aws::DynamoDbClient& db, const std::string& table,
-                   const AttributeMap& event, common::TimePoint now) {
+// A reply's sort key carries the receipt time of the text it answers, which may come before an
+// opt-out while the reply itself went out after it: the texts of this long before a request are
+// read too, and judged by when they were sent (the processing lease's default).
+constexpr std::chrono::minutes kReplyMargin{15};
+
+// What became of one opt-out, judged from the number's items after it; nullopt for an event
+// without the number or the request time (nothing to judge it by).
+std::optional<json> judge_opt_out(common::aws::DynamoDbClient& db, const Tables& tables,
+                                  const AttributeMap& event, common::TimePoint now) {
   json out = json::object();
   const std::string phone = text_or(event, "phone_number");
   const std::string requested = text_or(event, "occurred_at");
+  const auto requested_at = common::parse_rfc3339(requested);
+  if (phone.empty() || !requested_at) return std::nullopt;
   out["phone_number"] = phone;
   out["requested_at"] = requested;
   for (const char* name : {"channel", "method", "rule", "deadline", "change", "reported_by"}) {
@@ -327,6 +353,7 @@ json judge_opt_out(common::aws::DynamoDbClient& db, const std::string& table,
   out["honored_at"] = nullptr;
   out["business_days"] = nullptr;
   out["texts_after"] = json::array();
+  // An event without `change` predates the member: a revocation, as it was written for one.
   const std::string change = text_or(event, "change", "new");
   if (change == "unchanged") {
     out["status"] = "already_opted_out";
@@ -336,84 +363,105 @@ json judge_opt_out(common::aws::DynamoDbClient& db, const std::string& table,
     out["status"] = "superseded";
     return out;
   }
-  const auto requested_at = common::parse_rfc3339(requested);
-  const auto deadline = common::parse_rfc3339(text_or(event, "deadline"));
-  // The number's items from the request on, until an applied opt-in ends the revocation.
-  std::string ended_at;  // the applied opt-in's time, or empty
+  // An event without its deadline (a carrier opt-out before it had one) gets the rule's.
+  auto deadline = common::parse_rfc3339(text_or(event, "deadline"));
+  if (!deadline) {
+    deadline = common::compliance::opt_out_deadline(*requested_at);
+    out["deadline"] = common::format_rfc3339(*deadline);
+  }
+  std::string ended_at;  // the time of the applied opt-in that ended the revocation, or empty
   std::string honored_at;
+  bool confirmation_allowed = true;  // the one confirmation within 5 minutes (47 CFR 64.1200(a)(12))
   json texts = json::array();
-  const auto is_text = [](const AttributeMap& item) {
+  // A text that went out (or may have) at `sent` after the request, unless it is the one
+  // confirmation.
+  const auto consider_text = [&](const AttributeMap& item, const std::string& sent) {
     const std::string status = text_or(item, "status");
-    return text_or(item, "direction") == "outbound" &&
-           (status == "sent" || status == "outcome_unknown");
-  };
-  const auto confirmation_in_window = [&](const AttributeMap& item) {
-    if (text_or(item, "kind") != "opt_out_confirmation" || !requested_at) return false;
-    const auto sent = common::parse_rfc3339(text_or(item, "sent_at"));
-    return sent && *sent - *requested_at <= kConfirmationWindow;
-  };
-  const auto text_entry = [](const AttributeMap& item, const std::string& at) {
-    json t = {{"at", at}, {"kind", text_or(item, "kind")}, {"id", text_or(item, "sk")}};
-    copy(item, "message_id", t);
-    copy(item, "status", t);
-    return t;
+    if (text_or(item, "direction") != "outbound" ||
+        (status != "sent" && status != "outcome_unknown") || sent < requested ||
+        (!ended_at.empty() && sent >= ended_at)) {
+      return;
+    }
+    if (confirmation_allowed && text_or(item, "kind") == "opt_out_confirmation") {
+      const auto t = common::parse_rfc3339(sent);
+      if (t && *t - *requested_at <= kConfirmationWindow) {
+        confirmation_allowed = false;
+        return;
+      }
+    }
+    json entry = {{"at", sent}, {"kind", text_or(item, "kind")}, {"id", text_or(item, "sk")}};
+    copy(item, "message_id", entry);
+    copy(item, "status", entry);
+    texts.push_back(std::move(entry));
   };
   {
+    // The number's time-ordered items from shortly before the request, until an applied opt-in
+    // after it ends the revocation.
     common::aws::QueryRequest q;
-    q.table_name = table;
+    q.table_name = tables.message_log;
     auto& e = q.expression;
-    q.key_condition_expression = e.name("phone_number") + " = " + e.value(S(phone)) + " AND " +
-                                 e.name("sk") + " BETWEEN " + e.value(S(requested)) + " AND " +
-                                 e.value(S(std::string(kNotifyPrefix)));
+    q.key_condition_expression =
+        e.name("phone_number") + " = " + e.value(S(phone)) + " AND " + e.name("sk") +
+        " BETWEEN " + e.value(S(common::format_rfc3339(*requested_at - kReplyMargin))) + " AND " +
+        e.value(S(std::string(kNotifyPrefix)));
     q.consistent_read = true;
     AttributeMap start;
-    bool ended = false;
+    std::vector<AttributeMap> replies;  // texts, judged once the end is known
     do {
       q.exclusive_start_key = start;
       auto r = db.query(q).value();
-      for (const AttributeMap& item : r.items) {
+      for (AttributeMap& item : r.items) {
+        const std::string at = order_time(item);
         const std::string direction = text_or(item, "direction");
         const std::string kind = text_or(item, "event");
-        if (direction == "consent" && kind == "opt_in") {
+        if (direction == "consent" && kind == "opt_in" && at > requested) {
           // An opt-in event without `applied` predates the member: read it as applied.
           const auto it = item.find("applied");
-          const bool applied = it == item.end() || it->second.as_bool().value_or(true);
-          if (applied) {
-            ended_at = order_time(item);
-            ended = true;
+          if (it == item.end() || it->second.as_bool().value_or(true)) {
+            ended_at = at;
             break;
           }
         }
-        if (direction == "honor" && kind == "opt_out_honored" && honored_at.empty()) {
-          honored_at = text_or(item, "occurred_at");
+        if (direction == "honor" && kind == "opt_out_honored" && at >= requested &&
+            honored_at.empty()) {
+          honored_at = text_or(item, "occurred_at", at);
         }
-        if (is_text(item) && !confirmation_in_window(item)) {
-          texts.push_back(text_entry(item, text_or(item, "sent_at", order_time(item))));
-        }
+        if (direction == "outbound") replies.push_back(std::move(item));
       }
       start = std::move(r.last_evaluated_key);
-      if (ended) break;
-    } while (!start.empty());
+    } while (!start.empty() && ended_at.empty());
+    for (const AttributeMap& item : replies) {
+      consider_text(item, text_or(item, "sent_at", order_time(item)));
+    }
   }
   {
-    // Notify requests decided after the request (sent before the revocation's end).
+    // Notify requests decided from the request on (and before the end, when there is one).
     common::aws::QueryRequest q;
-    q.table_name = table;
+    q.table_name = tables.message_log;
     q.index_name = std::string(kNotifyByPhoneIndex);
     auto& e = q.expression;
     q.key_condition_expression = e.name("phone_number") + " = " + e.value(S(phone)) + " AND " +
-                                 e.name("notify_at") + " >= " + e.value(S(requested));
+                                 e.name("notify_at") + " BETWEEN " + e.value(S(requested)) +
+                                 " AND " + e.value(S(ended_at.empty() ? "9" : ended_at));
     AttributeMap start;
     do {
       q.exclusive_start_key = start;
       auto r = db.query(q).value();
       for (const AttributeMap& item : r.items) {
-        const std::string at = text_or(item, "sent_at", text_or(item, "notify_at"));
-        if (!ended_at.empty() && at >= ended_at) continue;
-        if (is_text(item) && at >= requested) texts.push_back(text_entry(item, at));
+        consider_text(item, text_or(item, "sent_at", text_or(item, "notify_at")));
       }
       start = std::move(r.last_evaluated_key);
     } while (!start.empty());
+  }
+  if (honored_at.empty() && ended_at.empty()) {
+    // The honour's evidence may be missing (a crash between the contact's mark and its log
+    // item): the contact still standing opted out and honoured says when.
+    const Contact contact = Contact::from_item(
+        db.get_item({tables.contacts, {{"phone_number", S(phone)}}, true}).value());
+    if (contact.opted_out() && !contact.opt_out_honored_at.empty()) {
+      honored_at = contact.opt_out_honored_at;
+      out["honored_from"] = "contact";
+    }
   }
   std::stable_sort(texts.begin(), texts.end(),
                    [](const json& a, const json& b) { return a["at"] < b["at"]; });
@@ -421,16 +469,16 @@ json judge_opt_out(common::aws::DynamoDbClient& db, const std::string& table,
   if (!honored_at.empty()) {
     out["honored_at"] = honored_at;
     const auto h = common::parse_rfc3339(honored_at);
-    if (h && requested_at) {
-      out["business_days"] = common::compliance::business_days_elapsed(*requested_at, *h);
-    }
-    out["status"] = deadline && h && *h <= *deadline ? "honored_in_time" : "honored_late";
+    if (h) out["business_days"] = common::compliance::business_days_elapsed(*requested_at, *h);
+    out["status"] = h && *h <= *deadline ? "honored_in_time" : "honored_late";
   } else if (!ended_at.empty()) {
-    // Consent given again before the number was listed: the revocation ended unhonoured.
-    out["status"] = "superseded";
+    // Consent given again before the number was listed: the revocation ended unhonoured, which
+    // was lawful only while its deadline had not passed.
     out["ended_at"] = ended_at;
+    const auto end = common::parse_rfc3339(ended_at);
+    out["status"] = end && *end <= *deadline ? "ended_by_opt_in" : "overdue";
   } else {
-    out["status"] = deadline && now <= *deadline ? "pending" : "overdue";
+    out["status"] = now <= *deadline ? "pending" : "overdue";
   }
   return out;
 }
@@ -441,7 +489,7 @@ std::string day_text(std::chrono::sys_days d) {
 
 }  // namespace
 
-OptOutReportPage read_opt_out_report(common::aws::DynamoDbClient& db, const std::string& table,
+OptOutReportPage read_opt_out_report(common::aws::DynamoDbClient& db, const Tables& tables,
                                      std::chrono::sys_days from, std::chrono::sys_days to,
                                      int limit, std::string_view cursor, common::TimePoint now) {
   limit = std::clamp(limit, 1, 200);
@@ -456,14 +504,17 @@ OptOutReportPage read_opt_out_report(common::aws::DynamoDbClient& db, const std:
     if (day < from || day > to) {
       throw std::invalid_argument("cursor is not one this API gave for this period");
     }
+    if (f[2].empty() != f[3].empty() || f[2].size() > 1024 || f[3].size() > 32) {
+      throw std::invalid_argument("cursor is not one this API gave");
+    }
     if (!f[2].empty()) {
-      start = {{"opt_out_day", S(f[1])}, {"sk", S(f[2])}, {"phone_number", S(f[3])}};
+      start = {{"opt_out_day", S(day_text(day))}, {"sk", S(f[2])}, {"phone_number", S(f[3])}};
     }
   }
   OptOutReportPage page;
   while (day <= to) {
     common::aws::QueryRequest q;
-    q.table_name = table;
+    q.table_name = tables.message_log;
     q.index_name = std::string(kOptOutsByDayIndex);
     auto& e = q.expression;
     q.key_condition_expression = e.name("opt_out_day") + " = " + e.value(S(day_text(day)));
@@ -472,7 +523,7 @@ OptOutReportPage read_opt_out_report(common::aws::DynamoDbClient& db, const std:
     auto r = db.query(q).value();
     for (const AttributeMap& item : r.items) {
       if (text_or(item, "event") != "opt_out") continue;
-      page.opt_outs.push_back(judge_opt_out(db, table, item, now));
+      if (auto entry = judge_opt_out(db, tables, item, now)) page.opt_outs.push_back(*entry);
     }
     start = std::move(r.last_evaluated_key);
     if (start.empty()) day += std::chrono::days(1);

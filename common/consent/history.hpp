@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/aws/dynamodb.hpp"
+#include "common/consent/store.hpp"
 #include "common/time.hpp"
 
 namespace common::consent {
@@ -49,17 +50,24 @@ struct OptOutReportPage {
 };
 
 /// The opt-outs received on the UTC days `from` to `to` (inclusive), in order, from the sparse
-/// index kOptOutsByDayIndex (one Query a day and page), each judged against the number's own
-/// later items (two Queries an opt-out: its time-ordered items from the request on, its notify
-/// requests from the request on): `status` honored_in_time, honored_late, pending, overdue
-/// (deadline passed at `now` and not honoured), already_opted_out (a repeat report), superseded
-/// (an opt-in newer than it stood, or came before any honour); `honored_at`, `business_days`;
-/// `texts_after`, every text sent or maybe sent (outcome_unknown) after the request and before
-/// the next applied opt-in, except the one opt-out confirmation within 5 minutes
-/// (47 CFR 64.1200(a)(10), (a)(12)): it must be empty. At most `limit` opt-outs a page (1-200).
-/// Throws std::invalid_argument("cursor ...") for a cursor it did not give; DynamoDB failures as
-/// common::aws::AwsException.
-OptOutReportPage read_opt_out_report(common::aws::DynamoDbClient& db, const std::string& table,
+/// index kOptOutsByDayIndex of `tables.message_log` (one Query a day and page), each judged
+/// against the number's own items (two Queries an opt-out: its time-ordered items from 15 minutes
+/// before the request on, since a reply is keyed by the time of the text it answers; its notify
+/// requests decided from the request on; and a GetItem of its contact in `tables.contacts` when
+/// no honour is logged):
+///  - `status`: honored_in_time, honored_late (the honour's evidence, else the contact's
+///    `opt_out_honored_at`, then `honored_from` "contact"), pending, overdue (not honoured and the
+///    deadline passed at `now`, or consent given again only after it), ended_by_opt_in (consent
+///    given again before the deadline, never honoured), already_opted_out (a repeat report),
+///    superseded (an opt-in newer than the request stood: it never revoked anything);
+///  - `honored_at`, `business_days` (common::compliance::business_days_elapsed);
+///  - `texts_after`: every text sent or maybe sent (outcome_unknown) after the request and before
+///    consent was given again, except the first opt-out confirmation within 5 minutes
+///    (47 CFR 64.1200(a)(10), (a)(12)): it must be empty.
+/// At most `limit` opt-outs a page (1-200); an event without its number or request time is left
+/// out. Throws std::invalid_argument("cursor ...") for a cursor it did not give; DynamoDB
+/// failures as common::aws::AwsException.
+OptOutReportPage read_opt_out_report(common::aws::DynamoDbClient& db, const Tables& tables,
                                      std::chrono::sys_days from, std::chrono::sys_days to,
                                      int limit, std::string_view cursor, common::TimePoint now);
 

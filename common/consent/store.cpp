@@ -484,7 +484,12 @@ OptOutChange ConsentStore::record_carrier_opt_out(const std::string& phone, comm
   request.source = Evidence{{"source", "carrier"}, {ref_name, ref_id}};
   const auto recorded = record_opt_out(request);
   if (recorded.change == OptOutChange::kNew || recorded.change == OptOutChange::kEarlier) {
-    put_consent_event({phone, "opt_out", now, "carrier-" + ref_id, "sms", "carrier", {}});
+    ConsentEvent ev{phone, "opt_out", now, "carrier-" + ref_id, "sms", "carrier", {}};
+    ev.rule = request.rule;
+    ev.deadline = common::compliance::opt_out_deadline(now);
+    ev.change = std::string(to_string(recorded.change));
+    ev.source = request.source;
+    put_consent_event(ev);
   }
   return recorded.change;
 }

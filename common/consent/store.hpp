@@ -72,7 +72,7 @@ struct OptInRecorded {
 /// system's act, has direction "honor").
 struct ConsentEvent {
   std::string phone_number;
-  std::string event;              ///< "opt_out" | "opt_in"
+  std::string event;              ///< "opt_out" | "opt_in" | "opt_out_honored"
   common::TimePoint occurred_at;  ///< the request time (sort key prefix)
   std::string event_id;           ///< unique per source event (inbound SMS id, API request id)
   std::string channel;            ///< sms | email | voice | web | api

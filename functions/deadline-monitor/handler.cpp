@@ -75,9 +75,16 @@ RunSummary Handler::run(common::TimePoint now, std::chrono::system_clock::time_p
       }
       if (missing.empty()) {
         if (finished.honored) {
-          // The honour's evidence, late or not, for the audit (GET /opt-outs): one PutItem.
+          // The honour's evidence, late or not, for the audit (GET /opt-outs): one PutItem. The
+          // honour itself is done: a failure here is logged and the run goes on (the period
+          // report then reads the honour time from the contact).
           if (auto ev = common::consent::honored_event(finished.contact, "deadline-monitor")) {
-            store.put_consent_event(*ev);
+            try {
+              store.put_consent_event(*ev);
+            } catch (const std::exception& e) {
+              services_.logger.error("opt-out honoured; its evidence was not logged",
+                                     {{"phone", masked}, {"error", e.what()}});
+            }
           }
           ++s.honored;
         } else {

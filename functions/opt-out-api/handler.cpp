@@ -477,10 +477,10 @@ HttpResponse Handler::opt_out_report(const HttpRequest& request, TimePoint now) 
                             std::string(names[i]) + " must be a date YYYY-MM-DD", names[i]);
     }
   }
-  if (*days[1] < *days[0] || *days[1] - *days[0] > kMaxReportDays) {
+  if (*days[1] < *days[0] || *days[1] - *days[0] >= kMaxReportDays) {
     return error_response(400, "invalid_field",
-                          "to must be on or after from, at most " +
-                              std::to_string(kMaxReportDays.count()) + " days later",
+                          "to must be on or after from, the period at most " +
+                              std::to_string(kMaxReportDays.count()) + " days",
                           "to");
   }
   auto limit = limit_of(request, kReportPageSize, kMaxReportPageSize);
@@ -488,9 +488,9 @@ HttpResponse Handler::opt_out_report(const HttpRequest& request, TimePoint now) 
   const auto cursor = request.query.count("cursor") ? request.query.at("cursor") : "";
   common::consent::OptOutReportPage page;
   try {
-    page = common::consent::read_opt_out_report(services_.dynamodb, config_.message_log_table,
-                                                *days[0], *days[1], std::get<int>(limit), cursor,
-                                                now);
+    page = common::consent::read_opt_out_report(
+        services_.dynamodb, {config_.contacts_table, config_.message_log_table}, *days[0],
+        *days[1], std::get<int>(limit), cursor, now);
   } catch (const std::invalid_argument& e) {
     return error_response(400, "invalid_field", e.what(), "cursor");
   }

@@ -136,7 +136,10 @@ export function checkPeriodPage(page, from, to, where) {
 // --- a number's history ----------------------------------------------------------------
 
 const kSentStatuses = new Set(['sent', 'outcome_unknown']);
-const isRevocation = (e) => e.type === 'opt_out' && (e.change === 'new' || e.change === 'earlier');
+// An opt-out without `change` was written before the member existed: a revocation, as the API's
+// period report also reads it.
+const isRevocation = (e) => e.type === 'opt_out' &&
+  (e.change === undefined || e.change === 'new' || e.change === 'earlier');
 const isAppliedOptIn = (e) => e.type === 'opt_in' && e.applied === true;
 const isSentText = (e) => e.type === 'outbound' && kSentStatuses.has(e.status);
 
@@ -164,12 +167,15 @@ export function analyzeHistory(pages, phone, now) {
 
   // A revocation counts from its request time: one reported as earlier (opt-out-api's
   // requested_at) also covers the texts between that time and when it was recorded.
+  // A text counts from when it went out: a reply's `at` is the time of the text it answers
+  // (its key), which may come before a revocation the reply itself followed.
+  const sentAt = (e) => (e.type === 'outbound' && !Number.isNaN(ms(e.sent_at)) ? ms(e.sent_at) : ms(e.at));
   const effective = (e) => (e.type === 'opt_out' && !Number.isNaN(ms(e.requested_at))
-    ? Math.min(ms(e.at), ms(e.requested_at)) : ms(e.at));
+    ? Math.min(ms(e.at), ms(e.requested_at)) : sentAt(e));
   const ordered = events.map((e, i) => ({ e, i }))
     .sort((a, b) => effective(a.e) - effective(b.e) || a.i - b.i).map(({ e }) => e);
   for (const e of ordered) {
-    const t = ms(e.at);
+    const t = sentAt(e);
     if (isAppliedOptIn(e)) {
       if (open) {
         for (const r of open.revocations) if (!r.honour) r.endedBy = e;
@@ -516,8 +522,10 @@ export function analyzePeriod(pages, now) {
     const deadline = ms(o.deadline);
     o.__hoursMs = o.honored_at ? ms(o.honored_at) - ms(o.requested_at) : NaN;
     o.__late = o.status === 'honored_late' || (!!o.honored_at && Number.isFinite(deadline) && ms(o.honored_at) > deadline);
+    // ended_by_opt_in: consent given again before the deadline, so never overdue.
     o.__overdue = o.status === 'overdue' ||
-      (!o.honored_at && !kRepeatStatuses.has(o.status) && Number.isFinite(deadline) && now > deadline);
+      (!o.honored_at && !kRepeatStatuses.has(o.status) && o.status !== 'ended_by_opt_in' &&
+        Number.isFinite(deadline) && now > deadline);
   }
   const honoured = optOuts.filter((o) => !kRepeatStatuses.has(o.status) && o.honored_at);
   const days = honoured.map((o) => o.business_days).filter(Number.isFinite);
@@ -537,6 +545,7 @@ export function analyzePeriod(pages, now) {
 const kStatusNames = {
   honored_in_time: 'honoured in time', honored_late: 'honoured LATE', pending: 'pending',
   overdue: 'OVERDUE', already_opted_out: 'already opted out (repeat)', superseded: 'superseded by an opt-in',
+  ended_by_opt_in: 'consent given again before the deadline (never listed)',
 };
 
 function periodStatus(o) {

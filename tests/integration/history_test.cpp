@@ -343,6 +343,43 @@ TEST_F(History, BadParametersAreRefusedByName) {
   }
 }
 
+// Consent given again before an opt-out was ever listed ends it: lawful before its deadline
+// (ended_by_opt_in), overdue when the deadline had already passed.
+TEST_F(History, AnOptOutEndedByConsentBeforeItWasListedIsJudgedByItsDeadline) {
+  using namespace std::chrono;
+  const std::string in_time = consent_test::fresh_number();
+  const std::string too_late = consent_test::fresh_number();
+  const auto now = common::now_ms();
+  failing_ = {in_time, too_late};
+  ASSERT_TRUE(stack_.stand_in_faults({{"operation", "PutOptedOutNumber"},
+                                      {"numbers", failing_},
+                                      {"status", 500},
+                                      {"code", "InternalServerException"}}));
+  const std::vector<std::pair<std::string, common::TimePoint>> requests = {
+      {in_time, now - hours(1)}, {too_late, now - days(19)}};
+  for (const auto& [phone, requested] : requests) {
+    auto [s, b] = api(http_post(
+        "/opt-out", {{"phone_number", phone}, {"channel", "email"}, {"requested_at", at(requested)}}));
+    ASSERT_EQ(s, 200) << b.dump();
+    EXPECT_EQ(b["status"], "pending");
+    auto [si, bi] = api(http_post("/opt-in", {{"phone_number", phone},
+                                             {"method", "web_form"},
+                                             {"source", {{"ip", "198.51.100.23"}}},
+                                             {"disclosure_version", "v1"}}));
+    ASSERT_EQ(si, 200) << bi.dump();
+    EXPECT_EQ(bi["applied"], true) << bi.dump();
+  }
+  auto entries = report(at(floor<days>(now) - days(20)).substr(0, 10), at(now).substr(0, 10),
+                        {in_time, too_late});
+  ASSERT_EQ(entries.size(), 2u) << json(entries).dump(1);
+  std::map<std::string, json> by_phone;
+  for (const auto& e : entries) by_phone[e["phone_number"].get<std::string>()] = e;
+  EXPECT_EQ(by_phone[in_time]["status"], "ended_by_opt_in") << by_phone[in_time].dump();
+  EXPECT_EQ(by_phone[too_late]["status"], "overdue") << by_phone[too_late].dump();
+  EXPECT_TRUE(by_phone[too_late]["ended_at"].is_string());
+  EXPECT_TRUE(by_phone[too_late]["honored_at"].is_null());
+}
+
 // The period report: an opt-out honoured at once is in time; one whose list update kept failing
 // past its deadline is overdue, then, once deadline-monitor lists it, late; a text after a
 // revocation is reported.
@@ -359,13 +396,14 @@ TEST_F(History, ThePeriodReportFlagsALateHonourAndTextsAfterARevocation) {
   ASSERT_EQ(s1, 200) << b1.dump();
   EXPECT_EQ(b1["status"], "honored");
 
-  // The late one: received 18 days ago (past its 10-business-day deadline), list update failing.
+  // The late one: received 19 days ago (past its 10-business-day deadline, which can span 18
+  // calendar days around two holidays), list update failing.
   failing_.push_back(late);
   ASSERT_TRUE(stack_.stand_in_faults({{"operation", "PutOptedOutNumber"},
                                       {"numbers", failing_},
                                       {"status", 500},
                                       {"code", "InternalServerException"}}));
-  const common::TimePoint late_request = now - days(18);
+  const common::TimePoint late_request = now - days(19);
   auto [s2, b2] = api(http_post("/opt-out", {{"phone_number", late},
                                              {"channel", "voice"},
                                              {"requested_at", at(late_request)}}));

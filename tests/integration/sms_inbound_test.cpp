@@ -313,6 +313,14 @@ TEST_F(SmsInbound, OptOutsReceivedCountsAStopOnceWhenItsFirstAttemptFailed) {
   EXPECT_EQ(emf_sum(last_log_, "InboundTexts"), 1) << last_log_;
   EXPECT_EQ(attempts_counted + emf_sum(last_log_, "OptOuts"), 2)
       << "OptOuts counts each attempt that reached the opt-out";
+  // The audit log keeps it as this text's revocation ("new"), not as a repeat: the retry found
+  // the first attempt's opt-out on record (docs/compliance.md#audit-log).
+  const auto consent = log_items(phone, "consent");
+  ASSERT_EQ(consent.size(), 1u);
+  EXPECT_EQ(get_s(consent[0], "change"), "new");
+  const auto honour = log_items(phone, "honor");
+  ASSERT_EQ(honour.size(), 1u);
+  EXPECT_EQ(get_s(honour[0], "event"), "opt_out_honored");
 }
 
 // Opt-in words (CTIA); an opt-in is confirmed and lifts the opt-out list entry.

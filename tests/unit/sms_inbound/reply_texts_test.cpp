@@ -207,7 +207,12 @@ INSTANTIATE_TEST_SUITE_P(
                 "stop_instructions"},
         // Opt-out confirmation: the program.
         Missing{"en", "opt_out_confirmation", "You are unsubscribed.", "program"},
-        Missing{"es", "opt_out_confirmation", "Se ha dado de baja.", "program"}));
+        Missing{"es", "opt_out_confirmation", "Se ha dado de baja.", "program"}),
+    // Stable, readable names (the default prints the struct's bytes): language, text, element.
+    [](const ::testing::TestParamInfo<Missing>& info) {
+      return info.param.language + "_" + info.param.text_name + "_lacks_" + info.param.element +
+             "_" + std::to_string(info.index);
+    });
 
 TEST(RequiredContent, UsualVariantsAreAccepted) {
   for (const char* rates : {"Msg & data rates may apply", "Msg&data rates may apply",

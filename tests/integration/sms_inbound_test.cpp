@@ -317,7 +317,7 @@ TEST_F(SmsInbound, OptOutsReceivedCountsAStopOnceWhenItsFirstAttemptFailed) {
   // the first attempt's opt-out on record (docs/compliance.md#audit-log).
   const auto consent = log_items(phone, "consent");
   ASSERT_EQ(consent.size(), 1u);
-  EXPECT_EQ(get_s(consent[0], "change"), "new");
+  EXPECT_EQ(get_s(consent[0], "change"), "new") << last_log_;
   const auto honour = log_items(phone, "honor");
   ASSERT_EQ(honour.size(), 1u);
   EXPECT_EQ(get_s(honour[0], "event"), "opt_out_honored");

@@ -647,6 +647,7 @@ InboundApplied ConsentStore::apply_inbound(const InboundChange& change) {
       [&](const Contact& current, ContactUpdate& next) {
         out.confirmation = Confirmation::kNone;
         out.confirmation_message_id.clear();
+        out.own_opt_out = false;
         bool write = false;
         std::string state = change.conversation_state;
         const std::string& inbound_id = current.opt_out_inbound_id;
@@ -664,6 +665,7 @@ InboundApplied ConsentStore::apply_inbound(const InboundChange& change) {
           }
           if (out.change != OptOutChange::kNew && inbound_id == m.message_id &&
               out.change != OptOutChange::kStale) {
+            out.own_opt_out = true;
             if (claimed) {
               // An earlier attempt at this message claimed it: sent if it recorded the send,
               // else unknown, and never sent twice.

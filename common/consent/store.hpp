@@ -230,6 +230,9 @@ struct InboundApplied {
   OptOutChange change = OptOutChange::kUnchanged;  ///< with an opt_out only
   Confirmation confirmation = Confirmation::kNone;
   std::string confirmation_message_id;  ///< kSentBefore: the text's MessageId
+  /// The opt-out on record is this text's own, recorded by an earlier attempt at it (`change` is
+  /// then kUnchanged): still this text's revocation, for the audit log.
+  bool own_opt_out = false;
 };
 
 /// The contact write after the sends of one unit of work: the opt-out honoured (after the list

@@ -492,15 +492,10 @@ Handler::Outcome Handler::process(const InboundSms& m) {
         auto& event = p.consent_event("opt_out", c.rule);
         event.deadline = common::compliance::opt_out_deadline(m.received_at);
         event.superseded_by_opt_in = stale;
-        // A redelivery after a failed first attempt finds this text's own opt-out on record
-        // ("unchanged"): it is still this text's revocation, as the first attempt recorded it.
-        auto change = applied.change;
-        if (change == common::consent::OptOutChange::kUnchanged &&
-            applied.contact.opt_out_inbound_id == m.message_id() &&
-            applied.contact.opted_out_at == common::format_rfc3339(m.received_at)) {
-          change = common::consent::OptOutChange::kNew;
-        }
-        event.change = std::string(common::consent::to_string(change));
+        // A redelivery after a failed first attempt finds this text's own opt-out on record: it
+        // is still this text's revocation, as the first attempt decided.
+        event.change = std::string(common::consent::to_string(
+            applied.own_opt_out ? common::consent::OptOutChange::kNew : applied.change));
         if (stale) {
           // Texts arrive unordered: an opt-in newer than this STOP stands
           // (docs/compliance.md#unordered-messages).

@@ -253,33 +253,27 @@ HistoryPage read_history(common::aws::DynamoDbClient& db, const std::string& tab
     read_state(f, 2, false, phone, main);
     read_state(f, 4, true, phone, notify);
   }
-  if (!main.done) {
+  // One Query page of a stream after its position: the table (strongly consistent) or an index.
+  const auto fetch = [&](Stream& s, const std::string& index, const std::string& sk_bound) {
+    if (s.done) return;
     common::aws::QueryRequest q;
     q.table_name = table;
-    auto& e = q.expression;
-    q.key_condition_expression = e.name("phone_number") + " = " + e.value(S(phone)) + " AND " +
-                                 e.name("sk") + " < " + e.value(S(std::string(kNotifyPrefix)));
-    q.limit = limit;
-    q.scan_index_forward = forward;
-    q.consistent_read = true;
-    q.exclusive_start_key = main.last;
-    auto r = db.query(q).value();
-    main.items = std::move(r.items);
-    main.more = std::move(r.last_evaluated_key);
-  }
-  if (!notify.done) {
-    common::aws::QueryRequest q;
-    q.table_name = table;
-    q.index_name = std::string(kNotifyByPhoneIndex);
+    q.index_name = index;
     auto& e = q.expression;
     q.key_condition_expression = e.name("phone_number") + " = " + e.value(S(phone));
+    if (!sk_bound.empty()) {
+      q.key_condition_expression += " AND " + e.name("sk") + " < " + e.value(S(sk_bound));
+    }
     q.limit = limit;
     q.scan_index_forward = forward;
-    q.exclusive_start_key = notify.last;
+    q.consistent_read = index.empty();  // not allowed on a GSI
+    q.exclusive_start_key = s.last;
     auto r = db.query(q).value();
-    notify.items = std::move(r.items);
-    notify.more = std::move(r.last_evaluated_key);
-  }
+    s.items = std::move(r.items);
+    s.more = std::move(r.last_evaluated_key);
+  };
+  fetch(main, "", std::string(kNotifyPrefix));
+  fetch(notify, std::string(kNotifyByPhoneIndex), "");
   // Merge: take the earlier (or later) head until the page is full, or until a stream with more
   // pages has nothing fetched left (its next item may come before the other's head).
   HistoryPage page;
@@ -329,6 +323,19 @@ HistoryPage read_history(common::aws::DynamoDbClient& db, const std::string& tab
 }
 
 namespace {
+
+// Calls `visit` on every item of `q`, page by page, until it returns false.
+template <typename Visit>
+void each_item(common::aws::DynamoDbClient& db, common::aws::QueryRequest& q, Visit visit) {
+  for (;;) {
+    auto r = db.query(q).value();
+    for (AttributeMap& item : r.items) {
+      if (!visit(item)) return;
+    }
+    if (r.last_evaluated_key.empty()) return;
+    q.exclusive_start_key = std::move(r.last_evaluated_key);
+  }
+}
 
 // A reply's sort key carries the receipt time of the text it answers, which may come before an
 // opt-out while the reply itself went out after it: the texts of this long before a request are
@@ -405,31 +412,26 @@ std::optional<json> judge_opt_out(common::aws::DynamoDbClient& db, const Tables&
         " BETWEEN " + e.value(S(common::format_rfc3339(*requested_at - kReplyMargin))) + " AND " +
         e.value(S(std::string(kNotifyPrefix)));
     q.consistent_read = true;
-    AttributeMap start;
     std::vector<AttributeMap> replies;  // texts, judged once the end is known
-    do {
-      q.exclusive_start_key = start;
-      auto r = db.query(q).value();
-      for (AttributeMap& item : r.items) {
-        const std::string at = order_time(item);
-        const std::string direction = text_or(item, "direction");
-        const std::string kind = text_or(item, "event");
-        if (direction == "consent" && kind == "opt_in" && at > requested) {
-          // An opt-in event without `applied` predates the member: read it as applied.
-          const auto it = item.find("applied");
-          if (it == item.end() || it->second.as_bool().value_or(true)) {
-            ended_at = at;
-            break;
-          }
+    each_item(db, q, [&](AttributeMap& item) {
+      const std::string at = order_time(item);
+      const std::string direction = text_or(item, "direction");
+      const std::string kind = text_or(item, "event");
+      if (direction == "consent" && kind == "opt_in" && at > requested) {
+        // An opt-in event without `applied` predates the member: read it as applied.
+        const auto it = item.find("applied");
+        if (it == item.end() || it->second.as_bool().value_or(true)) {
+          ended_at = at;
+          return false;
         }
-        if (direction == "honor" && kind == "opt_out_honored" && at >= requested &&
-            honored_at.empty()) {
-          honored_at = text_or(item, "occurred_at", at);
-        }
-        if (direction == "outbound") replies.push_back(std::move(item));
       }
-      start = std::move(r.last_evaluated_key);
-    } while (!start.empty() && ended_at.empty());
+      if (direction == "honor" && kind == "opt_out_honored" && at >= requested &&
+          honored_at.empty()) {
+        honored_at = text_or(item, "occurred_at", at);
+      }
+      if (direction == "outbound") replies.push_back(std::move(item));
+      return true;
+    });
     for (const AttributeMap& item : replies) {
       consider_text(item, text_or(item, "sent_at", order_time(item)));
     }
@@ -443,15 +445,10 @@ std::optional<json> judge_opt_out(common::aws::DynamoDbClient& db, const Tables&
     q.key_condition_expression = e.name("phone_number") + " = " + e.value(S(phone)) + " AND " +
                                  e.name("notify_at") + " BETWEEN " + e.value(S(requested)) +
                                  " AND " + e.value(S(ended_at.empty() ? "9" : ended_at));
-    AttributeMap start;
-    do {
-      q.exclusive_start_key = start;
-      auto r = db.query(q).value();
-      for (const AttributeMap& item : r.items) {
-        consider_text(item, text_or(item, "sent_at", text_or(item, "notify_at")));
-      }
-      start = std::move(r.last_evaluated_key);
-    } while (!start.empty());
+    each_item(db, q, [&](AttributeMap& item) {
+      consider_text(item, text_or(item, "sent_at", text_or(item, "notify_at")));
+      return true;
+    });
   }
   if (honored_at.empty() && ended_at.empty()) {
     // The honour's evidence may be missing (a crash between the contact's mark and its log
